@@ -1,0 +1,119 @@
+"""Build step: verified raw snapshots -> ``data/processed`` (tables + provenance manifest).
+
+Steps run in a fixed order: verify every raw snapshot against its manifest -> read ->
+derive -> check -> write all tables to a temporary folder -> swap it in. A failure at
+any step leaves the previous processed data untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__, paths
+from .processing import jobs as jobs_step
+from .processing.enrolment import EditionInput, build_enrolment, masked_summary
+from .snapshot import data_lock, sha256_of, snapshot_dir, utc_now, verify_snapshot
+from .sources import Source, load_registry
+
+MANIFEST_NAME = "manifest.json"
+JOBS_FILE = "jobs.csv"
+ENROLMENT_FILE = "enrolment.csv"
+
+
+def _input_record(source: Source, manifest: dict[str, Any]) -> dict[str, Any]:
+    """What the processed manifest says about one input (no machine-specific paths)."""
+    record = {
+        "dataset_id": source.id,
+        "publisher": source.publisher,
+        "title": source.title,
+        "licence": source.licence,
+        "mode": manifest.get("mode", ""),
+        "origin": manifest.get("origin", ""),
+        "upstream": source.url or source.page_url,
+        "retrieved_at": manifest.get("retrieved_at", ""),
+        "files": manifest["files"],
+    }
+    if source.partial:
+        record["partial"] = source.partial
+    return record
+
+
+def read_jobs_inputs(raw_root: Path | None = None) -> tuple[pd.DataFrame, list[tuple[Source, dict]]]:
+    """Read and combine every CBS snapshot into the jobs table."""
+    registry = load_registry()
+    main = registry["cbs-83582NED"]
+    older = registry["cbs-81402ned"]
+    inputs = [(main, verify_snapshot(main.id, raw_root)), (older, verify_snapshot(older.id, raw_root))]
+    read_main = jobs_step.read_83582(snapshot_dir(main.id, raw_root), main)
+    corop_codes = {name: code for code, name in zip(read_main["region_code"], read_main["region_name"], strict=True)
+                   if code.startswith("CR") and code != "CR99"}
+    read_older = jobs_step.read_statline_jobs(snapshot_dir(older.id, raw_root) / older.file_name, older, corop_codes)
+    return jobs_step.build_jobs([(main, read_main), (older, read_older)]), inputs
+
+
+def read_enrolment_inputs(raw_root: Path | None = None) -> tuple[pd.DataFrame, list[tuple[Source, dict]]]:
+    """Read every DUO enrolment edition into the enrolment table."""
+    editions, inputs = [], []
+    for source in load_registry().values():
+        if source.publisher != "DUO" or source.layout == "duo-institutions":
+            continue
+        inputs.append((source, verify_snapshot(source.id, raw_root)))
+        editions.append(EditionInput(edition=source.id, level=source.level,
+                                     path=snapshot_dir(source.id, raw_root) / source.file_name, layout=source.layout))
+    return build_enrolment(editions), inputs
+
+
+def write_table(frame: pd.DataFrame, path: Path) -> None:
+    # Fixed formatting so that the same inputs give byte-identical files.
+    frame.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
+
+
+def build(raw_root: Path | None = None, out_dir: Path | None = None) -> dict[str, Any]:
+    """Rebuild every processed table from the raw snapshots; returns the manifest."""
+    out_dir = out_dir or paths.processed_dir()
+    with data_lock(raw_root):
+        jobs, jobs_inputs = read_jobs_inputs(raw_root)
+        enrolment, duo_inputs = read_enrolment_inputs(raw_root)
+        tables = {JOBS_FILE: jobs, ENROLMENT_FILE: enrolment}
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".processed-", dir=out_dir.parent))
+        try:
+            for name, frame in tables.items():
+                write_table(frame, tmp / name)
+            manifest = {
+                "built_at": utc_now(),
+                "code_version": __version__,
+                "tables": {
+                    name: {"rows": len(frame), "columns": list(frame.columns), "sha256": sha256_of(tmp / name)}
+                    for name, frame in tables.items()
+                },
+                "checks": jobs_step.check_jobs(jobs),
+                "gaps": {
+                    "jobs_suppressed_cells": {t: int(n) for t, n in
+                                              jobs[~jobs["derived"]].groupby("source_table")["suppressed"].sum().items()},
+                    "jobs_cells_fixed_by_hierarchy": int((jobs["derived"] & jobs["derivation"].str.startswith("SBI")).sum()),
+                    "enrolment_masked_cells": masked_summary(enrolment).to_dict("records"),
+                },
+                "inputs": [_input_record(s, m) for s, m in [*jobs_inputs, *duo_inputs]],
+            }
+            (tmp / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+            _replace_dir(tmp, out_dir)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return manifest
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Swap a finished folder in; other files in ``target`` (a README) are kept."""
+    target.mkdir(parents=True, exist_ok=True)
+    for item in sorted(new.iterdir(), key=lambda p: p.name == MANIFEST_NAME):  # manifest last
+        # os.replace per file is atomic; readers see either the old or the new version of each table.
+        item.replace(target / item.name)
+    new.rmdir()

@@ -1,0 +1,69 @@
+"""Command line: ``python -m analysis {fetch,build,status,report}``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import FetchError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    fetch = sub.add_parser("fetch", help="download raw snapshots (live, or from an offline mirror)")
+    fetch.add_argument("datasets", nargs="*", help="dataset or CBS table ids (default: all registered)")
+    fetch.add_argument("--mirror", type=Path, help="read an offline mirror laid out like the upstream "
+                       "(default: $TWENTE_CLAIMS_MIRROR; e.g. ../shared/data)")
+    fetch.add_argument("--catalog-url", help="CBS catalog host for cbsodata (default opendata.cbs.nl); "
+                       "http://HOST:PORT for a plain-HTTP proxy or test server")
+    fetch.add_argument("--base-url", help="serve DUO files from BASE_URL/<mirror path> instead of the registry URLs")
+    fetch.add_argument("--timeout", type=float, default=60.0, help="seconds per HTTP request (default 60)")
+    fetch.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    sub.add_parser("build", help="rebuild data/processed from the raw snapshots")
+    sub.add_parser("status", help="what is cached, from when and where, and what differs from data/processed")
+
+    report = sub.add_parser("report", help="execute the notebooks and render the HTML report")
+    report.add_argument("--region", default=None, help="COROP region code (default CR12, Twente)")
+    report.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "fetch":
+            from .fetch import fetch
+
+            for manifest in fetch(args.datasets or None, mirror=args.mirror, catalog_url=args.catalog_url,
+                                  base_url=args.base_url, timeout=args.timeout, progress=not args.quiet):
+                files = ", ".join(f["name"] for f in manifest["files"])
+                print(f"{manifest['dataset_id']}: {manifest['mode']} from {manifest['origin']} -> {files}")
+        elif args.command == "build":
+            from .build import build
+
+            manifest = build()
+            for name, table in manifest["tables"].items():
+                print(f"{name}: {table['rows']} rows")
+            for check, count in manifest["checks"].items():
+                print(f"check passed: {check} ({count} comparisons)")
+        elif args.command == "status":
+            from .status import status_table
+
+            print(status_table().to_string(index=False))
+        elif args.command == "report":
+            from .report import build_report
+
+            for line in build_report(region=args.region, force=args.force):
+                print(line)
+    except (FetchError, ValueError, RuntimeError, KeyError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

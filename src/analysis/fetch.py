@@ -1,0 +1,124 @@
+"""Fetch step: registry -> raw snapshots in ``data/raw``, live or from an offline mirror.
+
+Both paths end in the same validation, manifest and atomic swap (see :mod:`analysis.snapshot`).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from . import cbs, paths
+from .download import DEFAULT_TIMEOUT, download_file
+from .errors import FetchError
+from .snapshot import data_lock, utc_now, write_snapshot
+from .sources import Source, get_source, load_registry
+
+
+def _fill_http_live(source: Source, dest: Path, base_url: str | None, timeout: float, progress: bool) -> dict[str, Any]:
+    if source.kind == "manual-export":
+        raise FetchError(
+            f"{source.id}: CBS offers table {source.table_id} only as an interactive StatLine export, "
+            f"not as a stable download. Export it from {source.page_url} as CSV 'met statistische symbolen' "
+            f"(labels, ';'), save it as {source.mirror_path} inside a folder DIR and run "
+            "`python -m analysis fetch --mirror DIR`"
+        )
+    url = f"{base_url.rstrip('/')}/{source.mirror_path}" if base_url else source.url
+    download_file(url, dest / source.file_name, timeout=timeout, progress=progress)
+    return {"mode": "live", "origin": url, "retrieved_at": utc_now(), "tool": "requests"}
+
+
+def _fill_file_mirror(source: Source, mirror: Path, dest: Path) -> dict[str, Any]:
+    path = mirror / source.mirror_path
+    if not path.is_file():
+        raise FetchError(
+            f"{source.id}: the mirror has no file {path}; a mirror is laid out like the upstream "
+            "(see ../shared/data/README.md)"
+        )
+    shutil.copyfile(path, dest / source.file_name)
+    provenance = {"mode": "mirror", "origin": source.mirror_path, "upstream": source.url or source.page_url,
+                  "retrieved_at": utc_now(), "tool": "mirror copy"}
+    if source.partial:
+        provenance["partial"] = source.partial
+    return provenance
+
+
+def validate_file(source: Source, folder: Path) -> None:
+    """Parse the whole file with its layout's parser, so a broken download never replaces a good one."""
+    path = folder / source.file_name
+    if source.layout == "statline-csv":
+        cbs.read_statline_csv(path, source.encoding, source.required_columns)
+        return
+    from . import duo  # the parsers live with DUO access
+
+    if source.layout == "duo-institutions":
+        duo.parse_institutions(path)
+    else:
+        duo.parse_enrolment_file(path, source.layout)
+
+
+def fetch_source(
+    source: Source,
+    *,
+    mirror: Path | None = None,
+    catalog_url: str | None = None,
+    base_url: str | None = None,
+    raw_root: Path | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Fetch one dataset into its raw snapshot; returns the manifest written."""
+    if source.kind == "cbs-odata3":
+        def fill(dest: Path) -> dict[str, Any]:
+            if mirror is not None:
+                return cbs.import_mirror(source, mirror, dest)
+            return cbs.fetch_live(source, dest, catalog_url=catalog_url, timeout=timeout, progress=progress)
+
+        def validate(dest: Path) -> None:
+            cbs.validate_snapshot(source, dest)
+    else:
+        def fill(dest: Path) -> dict[str, Any]:
+            if mirror is not None:
+                return _fill_file_mirror(source, mirror, dest)
+            return _fill_http_live(source, dest, base_url, timeout, progress)
+
+        def validate(dest: Path) -> None:
+            validate_file(source, dest)
+
+    def fill_with_source(dest: Path) -> dict[str, Any]:
+        # OWID-style sidecar: the manifest says what the files are, not only where they came from.
+        return {"source": {"publisher": source.publisher, "title": source.title, "licence": source.licence,
+                           "attribution": source.attribution, "url": source.url, "page_url": source.page_url,
+                           "layout": source.layout},
+                **fill(dest)}
+
+    return write_snapshot(source.id, fill_with_source, validate, raw_root)
+
+
+def fetch(
+    names: list[str] | None = None,
+    *,
+    mirror: Path | None = None,
+    catalog_url: str | None = None,
+    base_url: str | None = None,
+    raw_root: Path | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: bool = True,
+) -> list[dict[str, Any]]:
+    """Fetch the named datasets (all registered ones by default) under the data lock.
+
+    ``mirror`` (or TWENTE_CLAIMS_MIRROR) reads an offline mirror instead of the services;
+    ``catalog_url`` and ``base_url`` point the live path at another CBS catalog host or DUO
+    file server (a proxy, or the test server).
+    """
+    mirror = mirror or paths.default_mirror()
+    if mirror is not None and not Path(mirror).is_dir():
+        raise FetchError(f"mirror folder {mirror} does not exist")
+    sources = [get_source(n) for n in names] if names else list(load_registry().values())
+    with data_lock(raw_root):
+        return [
+            fetch_source(s, mirror=Path(mirror) if mirror else None, catalog_url=catalog_url, base_url=base_url,
+                         raw_root=raw_root, timeout=timeout, progress=progress)
+            for s in sources
+        ]

@@ -1,0 +1,96 @@
+"""The source registry: one record per dataset, read from ``data/sources.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .paths import PACKAGE_DATA
+
+REGISTRY_FILE = PACKAGE_DATA / "sources.toml"
+KINDS = ("cbs-odata3", "http-file", "manual-export")
+
+
+class UnknownSourceError(KeyError):
+    """A dataset or table id that the registry does not know."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; we want plain text
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class Source:
+    """One dataset as registered: who publishes it, where it lives, what it must contain."""
+
+    id: str
+    publisher: str
+    kind: str
+    title: str
+    description: str
+    url: str
+    page_url: str
+    url_status: str
+    licence: str
+    attribution: str
+    layout: str
+    mirror_path: str
+    required_columns: tuple[str, ...]
+    table_id: str = ""
+    level: str = ""
+    file_name: str = ""
+    encoding: str = "utf-8"
+    filter: str = ""
+    entity_sets: tuple[str, ...] = ()
+    measure: str = ""
+    unit_multiplier: int = 1
+    partial: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_cbs(self) -> bool:
+        return self.publisher == "CBS"
+
+
+def _source_from_record(record: dict) -> Source:
+    known = set(Source.__dataclass_fields__) - {"extra"}
+    values = {k: v for k, v in record.items() if k in known}
+    for key in ("required_columns", "entity_sets"):
+        if key in values:
+            values[key] = tuple(values[key])
+    extra = {k: str(v) for k, v in record.items() if k not in known}
+    source = Source(**values, extra=extra)
+    if source.kind not in KINDS:
+        raise ValueError(f"{REGISTRY_FILE}: dataset {source.id!r} has unknown kind {source.kind!r}; use one of {KINDS}")
+    return source
+
+
+@lru_cache(maxsize=4)
+def load_registry(path: Path = REGISTRY_FILE) -> dict[str, Source]:
+    """All registered datasets, keyed by id, in registry order."""
+    with open(path, "rb") as handle:
+        records = tomllib.load(handle)["dataset"]
+    registry = {}
+    for record in records:
+        source = _source_from_record(record)
+        if source.id in registry:
+            raise ValueError(f"{path}: dataset id {source.id!r} is registered twice")
+        registry[source.id] = source
+    return registry
+
+
+def get_source(name: str) -> Source:
+    """Look a dataset up by id (``cbs-83582NED``) or CBS table id (``83582NED``, any case)."""
+    registry = load_registry()
+    if name in registry:
+        return registry[name]
+    for source in registry.values():
+        if source.table_id and source.table_id.lower() == name.lower():
+            return source
+    choices = ", ".join(registry)
+    raise UnknownSourceError(f"unknown dataset or table id {name!r}; registered: {choices}")
+
+
+def sources_by_publisher(publisher: str) -> list[Source]:
+    return [s for s in load_registry().values() if s.publisher == publisher]
