@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("build", help="rebuild data/processed from the raw snapshots")
     sub.add_parser("status", help="what is cached, from when and where, and what differs from data/processed")
+    sub.add_parser("compare", help="new years, codes and revised values of the raw snapshots vs data/processed")
 
     report = sub.add_parser("report", help="execute the notebooks and render the HTML report")
     report.add_argument("--region", default=None, help="COROP region code (default CR12, Twente)")
@@ -54,6 +55,15 @@ def main(argv: list[str] | None = None) -> int:
             from .status import status_table
 
             print(status_table().to_string(index=False))
+        elif args.command == "compare":
+            from .vintage import changes_table, compare_vintages, revisions_table
+
+            changes = compare_vintages()
+            print(changes_table(changes).to_string(index=False))
+            revisions = revisions_table(changes)
+            if len(revisions):
+                print("\nLargest revisions:")
+                print(revisions.to_string(index=False))
         elif args.command == "report":
             from .report import build_report
 

@@ -1,0 +1,45 @@
+# Two commands do everything on a fresh machine with Python 3.11, make and git:
+#   make report   build the HTML report from the committed processed data (REGION=CR15 for another region)
+#   make test     run the whole test suite
+# Both create .venv and install the pinned dependencies when missing.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+REGION ?= CR12
+MIRROR ?= ../shared/data
+PYTEST_ARGS ?=
+
+.PHONY: report test data fetch-mirror build status bench lock clean-venv
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(PY) -m analysis report --region $(REGION)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Refresh the processed tables: from the live services (make data MIRROR=) or an offline mirror.
+data: $(STAMP)
+	$(PY) -m analysis fetch $(if $(MIRROR),--mirror $(MIRROR),)
+	$(PY) -m analysis build
+
+status: $(STAMP)
+	$(PY) -m analysis status
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+# Re-pin every dependency (run after changing pyproject.toml; commit the result).
+lock: $(STAMP)
+	$(PY) -m pip freeze --exclude-editable | grep -v '^twente-claims' > requirements/constraints.txt
+
+clean-venv:
+	rm -rf $(VENV)
