@@ -65,7 +65,8 @@ def read_enrolment_inputs(raw_root: Path | None = None) -> tuple[pd.DataFrame, l
             continue
         inputs.append((source, verify_snapshot(source.id, raw_root)))
         editions.append(EditionInput(edition=source.id, level=source.level,
-                                     path=snapshot_dir(source.id, raw_root) / source.file_name, layout=source.layout))
+                                     path=snapshot_dir(source.id, raw_root) / source.file_name, layout=source.layout,
+                                     encoding=source.encoding))
     return build_enrolment(editions), inputs
 
 

@@ -54,7 +54,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "status":
             from .status import status_table
 
-            print(status_table().to_string(index=False))
+            table = status_table()
+            print(table.to_string(index=False))
+            if table["vs_processed"].str.startswith("differs").any():
+                from .vintage import changes_table, compare_vintages
+
+                print("\nWhat the newer snapshots change (run `python -m analysis compare` for the revised values):")
+                print(changes_table(compare_vintages()).to_string(index=False))
         elif args.command == "compare":
             from .vintage import changes_table, compare_vintages, revisions_table
 

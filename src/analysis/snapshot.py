@@ -20,6 +20,7 @@ from typing import Any
 import filelock
 
 from . import paths
+from .errors import FetchError
 
 MANIFEST_NAME = "manifest.json"
 
@@ -102,7 +103,8 @@ def write_snapshot(
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         kept = "the previous snapshot is untouched" if target.exists() else "no snapshot was written"
-        if isinstance(exc, Exception) and not isinstance(exc, SnapshotError):
+        # FetchErrors already say what failed and what to do; other errors get that said here.
+        if isinstance(exc, Exception) and not isinstance(exc, (SnapshotError, FetchError)):
             raise SnapshotError(f"{dataset_id}: {exc} ({kept})") from exc
         raise
 

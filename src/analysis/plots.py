@@ -1,0 +1,327 @@
+"""The house style for every figure in the report, and the plot types several notebooks share.
+
+Rules every figure follows (policy advisors read them printed in black and white, too):
+
+- axes are labelled with their units ("employee jobs (x 1 000)", "index (2010 = 100)");
+- series differ by line style and marker as well as colour, so a greyscale print still tells them apart;
+- a source line sits under the figure ("Bron/Source: CBS 83582NED, retrieved 2026-11-28");
+- output is deterministic: no random jitter, fixed sort orders (ties broken by name).
+
+Call :func:`use_house_style` once at the top of a notebook; the helpers return the Axes or Figure
+they drew so a notebook can add annotations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+# Okabe-Ito colours (safe for colour-blind readers). The first three differ clearly in grey value
+# (luma 0.00, 0.34, 0.64); beyond three, line styles and markers carry the distinction.
+HOUSE_PALETTE: tuple[str, ...] = (
+    "#000000",  # black
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#D55E00",  # vermillion
+    "#56B4E9",  # sky blue
+)
+LINESTYLES: tuple[Any, ...] = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (8, 2)), (0, (1, 3)))
+MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X")
+HIGHLIGHT = "#D55E00"  # the focal region (e.g. Twente) among the others
+MUTED = "#BDBDBD"  # the other regions: light grey, so the focal one stands out in greyscale too
+SOURCE_PREFIX = "Bron/Source: "
+SOURCE_NOTE_GID = "source-note"  # lets tests (and readers of the figure object) find the note
+
+
+def use_house_style() -> None:
+    """Set the report's fonts, grid, spines and colour cycle for every later figure."""
+    import seaborn as sns
+
+    sns.set_theme(context="notebook", style="whitegrid", font_scale=1.0)
+    mpl.rcParams.update({
+        "figure.figsize": (8.0, 4.5),
+        "figure.dpi": 100,
+        "savefig.dpi": 150,
+        "figure.constrained_layout.use": True,  # keeps the source note clear of the axis labels
+        "font.size": 11,
+        "axes.titlesize": 13,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": 11,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.edgecolor": "#444444",
+        "axes.prop_cycle": mpl.cycler(color=list(HOUSE_PALETTE)),
+        "grid.color": "#E5E5E5",
+        "grid.linewidth": 0.8,
+        "legend.frameon": False,
+        "lines.linewidth": 2.0,
+        "lines.markersize": 6,
+        "image.cmap": "cividis",  # sequential and readable in greyscale
+    })
+
+
+def series_style(i: int) -> dict[str, Any]:
+    """Colour, line style and marker of the i-th series (cycling); pass as ``ax.plot(..., **style)``."""
+    return {
+        "color": HOUSE_PALETTE[i % len(HOUSE_PALETTE)],
+        "linestyle": LINESTYLES[i % len(LINESTYLES)],
+        "marker": MARKERS[i % len(MARKERS)],
+    }
+
+
+def _figure_of(target: Axes | Figure) -> Figure:
+    return target if isinstance(target, Figure) else target.get_figure(root=True)
+
+
+def source_note(target: Axes | Figure, text: str) -> Text:
+    """Put the source line under the figure (left-aligned, small, grey).
+
+    ``text`` names the publisher, table and retrieval date; the bilingual prefix is added
+    when missing. Uses the figure's x super-label slot, which constrained layout keeps clear
+    of tick and axis labels.
+    """
+    if not text.strip():
+        raise ValueError("a figure needs a source: name the publisher, table and retrieval date")
+    if not text.lower().startswith(("bron", "source")):
+        text = SOURCE_PREFIX + text
+    figure = _figure_of(target)
+    note = figure.supxlabel(text, x=0.01, ha="left", fontsize=8.5, color="#555555")
+    note.set_gid(SOURCE_NOTE_GID)
+    return note
+
+
+def find_source_note(figure: Figure) -> str | None:
+    """The source line of a figure, or None (used by tests and checks)."""
+    for text in figure.texts:
+        if text.get_gid() == SOURCE_NOTE_GID and text.get_text():
+            return text.get_text()
+    return None
+
+
+def source_text(dataset_ids: Iterable[str], manifest: Mapping[str, Any] | None = None) -> str:
+    """A source line from the processed manifest: "CBS 83582NED (retrieved 2026-11-28, mirror); ...".
+
+    ``dataset_ids`` are registry ids (``cbs-83582NED``) or table ids (``83582NED``). Without a
+    manifest, or for an id it does not list, the id alone is given (never a made-up date).
+    """
+    inputs = {}
+    for record in (manifest or {}).get("inputs", []):
+        inputs[record["dataset_id"]] = record
+        inputs[record["dataset_id"].split("-", 1)[-1]] = record
+    parts = []
+    for dataset_id in dataset_ids:
+        record = inputs.get(dataset_id)
+        if record is None:
+            parts.append(dataset_id)
+            continue
+        name = record["dataset_id"].split("-", 1)[-1] if record["publisher"] == "CBS" else record["title"]
+        date = str(record.get("retrieved_at", ""))[:10]
+        detail = ", ".join(p for p in (f"retrieved {date}" if date else "", record.get("mode", "")) if p)
+        parts.append(f"{record['publisher']} {name}" + (f" ({detail})" if detail else ""))
+    return SOURCE_PREFIX + "; ".join(parts)
+
+
+def _plain_number(value: float, _pos: int | None = None) -> str:
+    # "276,400" and "2.5" rather than matplotlib's offset or scientific notation ("1e6").
+    return f"{value:,.10g}"
+
+
+def _new_axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
+    if ax is not None:
+        return ax
+    _fig, new = plt.subplots(figsize=figsize, layout="constrained")
+    return new
+
+
+def _sorted_groups(frame: pd.DataFrame, hue: str | None) -> list[tuple[str, pd.DataFrame]]:
+    if hue is None:
+        return [("", frame)]
+    return [(str(key), group) for key, group in frame.groupby(hue, sort=True, dropna=False)]
+
+
+def plot_series(frame: pd.DataFrame, x: str, y: str, hue: str | None, title: str, ylabel: str,
+                source: str, *, xlabel: str | None = None, ax: Axes | None = None,
+                order: Sequence[str] | None = None) -> Axes:
+    """One line per ``hue`` value (x usually a year); axes labelled, legend, source under the figure.
+
+    ``ylabel`` must carry the unit, e.g. "employee jobs (x 1 000)". ``order`` fixes the legend
+    order (default: sorted hue values); missing values break the line rather than being bridged.
+    """
+    _require_columns(frame, [x, y] + ([hue] if hue else []))
+    ax = _new_axes(ax)
+    groups = dict(_sorted_groups(frame, hue))
+    names = list(order) if order is not None else list(groups)
+    for i, name in enumerate(names):
+        group = groups[name].sort_values(x)
+        ax.plot(group[x], group[y].astype(float), label=name or y, **series_style(i))
+    _finish(ax, title, xlabel or x, ylabel, source, legend=hue is not None)
+    if pd.api.types.is_integer_dtype(frame[x]):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return ax
+
+
+def index_to_base(frame: pd.DataFrame, x: str, y: str, hue: str | None, base_year: int) -> pd.Series:
+    """``y`` as an index with ``x == base_year`` = 100 within each ``hue`` group."""
+    group = frame[hue].astype(str) if hue else pd.Series("all series", index=frame.index)
+    is_base = frame[x] == base_year
+    base = frame.loc[is_base, y].astype(float).groupby(group[is_base]).first()
+    denominator = group.map(base)
+    unusable = sorted(set(group[denominator.isna() | (denominator == 0)]))
+    if unusable:
+        raise ValueError(f"no usable {y} (missing or 0) in base year {base_year} for {', '.join(unusable)}; "
+                         "choose a base year every series has")
+    return frame[y].astype(float) / denominator * 100.0
+
+
+def plot_index(frame: pd.DataFrame, x: str, y: str, hue: str | None, base_year: int, title: str,
+               source: str, *, xlabel: str | None = None, ax: Axes | None = None,
+               order: Sequence[str] | None = None) -> Axes:
+    """Series as an index (``base_year`` = 100), so regions of different size can be compared."""
+    indexed = frame.assign(_index=index_to_base(frame, x, y, hue, base_year))
+    ax = plot_series(indexed, x, "_index", hue, title, f"index ({base_year} = 100)", source,
+                     xlabel=xlabel, ax=ax, order=order)
+    ax.axhline(100, color="#777777", linewidth=1, zorder=0)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}"))
+    return ax
+
+
+def plot_spec_curve(spec_table: pd.DataFrame, value_col: str, holds_col: str, *, source: str,
+                    choice_cols: Sequence[str] | None = None, title: str = "Specification curve",
+                    ylabel: str | None = None, reference: float | None = None,
+                    reference_label: str = "published claim",
+                    interval_cols: tuple[str, str] | None = None) -> Figure:
+    """A specification curve: every estimate sorted by size, marked by whether the claim holds.
+
+    Top panel: the estimates (filled circle = claim holds, cross = it does not), optionally with
+    intervals and a reference line at the published value. Bottom panel: for each specification
+    which option of each analytic choice it uses (one row per choice=option). ``choice_cols``
+    default to every column other than the value, holds and interval columns.
+    """
+    exclude = {value_col, holds_col, *(interval_cols or ())}
+    choices = list(choice_cols) if choice_cols is not None else [c for c in spec_table if c not in exclude]
+    _require_columns(spec_table, [value_col, holds_col, *choices, *(interval_cols or ())])
+    if spec_table.empty:
+        raise ValueError("the specification table is empty")
+    # Stable sort with the choices as tie-breakers keeps the order identical from run to run.
+    table = spec_table.assign(_value=spec_table[value_col].astype(float)).sort_values(
+        ["_value", *choices], kind="mergesort").reset_index(drop=True)
+    rank = np.arange(1, len(table) + 1)
+    holds = table[holds_col].astype(bool).to_numpy()
+    rows = [(choice, option) for choice in choices for option in sorted(table[choice].astype(str).unique())]
+
+    height_ratios = [3.0, max(1.0, 0.28 * len(rows))]
+    fig, (top, bottom) = plt.subplots(2, 1, sharex=True, layout="constrained",
+                                      figsize=(8.0, 3.6 + 0.22 * len(rows)),
+                                      gridspec_kw={"height_ratios": height_ratios})
+    if interval_cols:
+        low, high = (table[c].astype(float).to_numpy() for c in interval_cols)
+        top.vlines(rank, low, high, color="#999999", linewidth=1, zorder=1)
+    values = table["_value"].to_numpy()
+    top.scatter(rank[holds], values[holds], marker="o", color=HOUSE_PALETTE[0], s=28, zorder=3,
+                label=f"claim holds ({holds.sum()} of {len(table)})")
+    top.scatter(rank[~holds], values[~holds], marker="X", color=HIGHLIGHT, s=34, zorder=3,
+                label=f"claim does not hold ({(~holds).sum()} of {len(table)})")
+    if reference is not None:
+        top.axhline(reference, color="#555555", linestyle="--", linewidth=1.2, label=reference_label)
+    top.set_title(title)
+    top.set_ylabel(ylabel or value_col)
+    top.legend(loc="best")
+
+    for row, (choice, option) in enumerate(rows):
+        used = (table[choice].astype(str) == option).to_numpy()
+        bottom.scatter(rank[used & holds], np.full((used & holds).sum(), row), marker="o",
+                       color=HOUSE_PALETTE[0], s=14)
+        bottom.scatter(rank[used & ~holds], np.full((used & ~holds).sum(), row), marker="X",
+                       color=HIGHLIGHT, s=16)
+    bottom.set_yticks(range(len(rows)), [f"{choice}: {option}" for choice, option in rows], fontsize=8.5)
+    bottom.set_ylim(len(rows) - 0.5, -0.5)
+    bottom.set_xlabel("specification (rank, sorted by estimate)")
+    bottom.set_ylabel("choices")
+    bottom.grid(axis="x", visible=False)
+    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
+    source_note(fig, source)
+    return fig
+
+
+def plot_placebo(values_by_region: Mapping[str, float] | pd.Series, highlight: str, *, source: str,
+                 title: str = "", xlabel: str = "value",
+                 names: Mapping[str, str] | None = None, ax: Axes | None = None) -> Axes:
+    """All regions ranked on one metric, the focal region highlighted (a placebo / ranking check).
+
+    Answers "is the focal region unusual?": horizontal bars sorted from high to low (ties by code),
+    the focal region in the highlight colour with its rank written beside it.
+    """
+    values = pd.Series(values_by_region, dtype=float).dropna()
+    if highlight not in values.index:
+        raise ValueError(f"focal region {highlight!r} has no value; regions given: {', '.join(sorted(values.index))}")
+    ordered = values.to_frame("value").rename_axis("code").reset_index()
+    ordered = ordered.sort_values(["value", "code"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+    labels = [f"{(names or {}).get(c, c)}" for c in ordered["code"]]
+    ax = _new_axes(ax, figsize=(8.0, max(4.0, 0.2 * len(ordered) + 1.2)))
+    is_focal = (ordered["code"] == highlight).to_numpy()
+    colours = np.where(is_focal, HIGHLIGHT, MUTED)
+    positions = np.arange(len(ordered))
+    bars = ax.barh(positions, ordered["value"], color=colours, edgecolor="#333333", linewidth=0.3)
+    focal_rank = int(np.flatnonzero(is_focal)[0])
+    bars[focal_rank].set_hatch("///")  # a second cue besides colour
+    bars[focal_rank].set_edgecolor("#000000")
+    ax.set_yticks(positions, labels, fontsize=7.5 if len(ordered) > 20 else 9)
+    ax.get_yticklabels()[focal_rank].set_fontweight("bold")
+    ax.set_ylim(len(ordered) - 0.5, -0.5)
+    ax.axvline(0, color="#444444", linewidth=0.8)
+    # The rank goes beside the bar's end, or beside zero for a negative bar (clear of the labels).
+    focal_end = max(float(ordered["value"].iloc[focal_rank]), 0.0)
+    ax.annotate(f"  rank {focal_rank + 1} of {len(ordered)} (1 = highest)", (focal_end, focal_rank),
+                va="center", ha="left", fontsize=9, fontweight="bold")
+    ax.grid(axis="y", visible=False)
+    _finish(ax, title, xlabel, "region", source, legend=False, value_axis="x")
+    return ax
+
+
+def plot_count_heatmap(table: pd.DataFrame, title: str, xlabel: str, ylabel: str, colorbar_label: str,
+                       source: str, *, ax: Axes | None = None) -> Axes:
+    """A heatmap of counts with the number written in every non-empty cell (readable in greyscale)."""
+    import seaborn as sns
+
+    ax = _new_axes(ax, figsize=(max(8.0, 0.55 * len(table.columns) + 2.5), max(3.5, 0.27 * len(table) + 1.6)))
+    annotations = table.map(lambda v: "" if pd.isna(v) or v == 0 else f"{v:.0f}")
+    sns.heatmap(table.astype(float), ax=ax, cmap="Greys", vmin=0, annot=annotations, fmt="",
+                annot_kws={"fontsize": 8}, linewidths=0.5, linecolor="#EEEEEE",
+                cbar_kws={"label": colorbar_label})
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.tick_params(axis="y", rotation=0)
+    ax.tick_params(axis="x", rotation=90 if len(table.columns) > 10 else 0)
+    source_note(ax, source)
+    return ax
+
+
+def _finish(ax: Axes, title: str, xlabel: str, ylabel: str, source: str, *, legend: bool,
+            value_axis: str = "y") -> None:
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    (ax.yaxis if value_axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(_plain_number))
+    if legend:
+        # Outside the plot area so it never hides data; constrained layout makes room for it.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+    source_note(ax, source)
+
+
+def _require_columns(frame: pd.DataFrame, columns: Iterable[str]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise KeyError(f"columns {missing} not in the table; it has {list(frame.columns)}")
