@@ -16,7 +16,7 @@ import pandas as pd
 import requests
 from tqdm.auto import tqdm
 
-from .download import DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT, explain_failure, is_transient, retrying
+from .download import DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT, explain_failure, http_status, is_transient, retrying
 from .errors import FetchError
 from .snapshot import utc_now
 from .sources import Source
@@ -123,7 +123,7 @@ def _cbs_failure(source: Source, url: str, exc: BaseException) -> FetchError:
             f"CBS {source.table_id}: {url} sent incomplete or invalid JSON ({inner.msg} at character "
             f"{inner.pos}) on every attempt; try again later. The previous snapshot is untouched."
         )
-    if isinstance(inner, requests.HTTPError) and inner.response is not None and inner.response.status_code == 404:
+    if isinstance(inner, requests.HTTPError) and http_status(inner) == 404:
         return FetchError(
             f"CBS table {source.table_id!r} was not found at {url} (404): check the table id on "
             f"{source.page_url or 'StatLine'}; CBS moves discontinued tables. The previous snapshot is untouched."

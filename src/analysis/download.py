@@ -23,10 +23,21 @@ DEFAULT_TIMEOUT = 60.0
 DEFAULT_ATTEMPTS = 4
 
 
+def http_status(exc: BaseException) -> int | None:
+    """The HTTP status behind an error; cbsodata re-raises HTTPError without the response,
+    so the original is looked up in the exception chain."""
+    while exc is not None:
+        response = getattr(exc, "response", None)
+        if response is not None:
+            return response.status_code
+        exc = exc.__cause__
+    return None
+
+
 def is_transient(exc: BaseException) -> bool:
     """Errors worth another try: connection trouble, timeouts, 429 and 5xx answers."""
-    if isinstance(exc, requests.HTTPError) and exc.response is not None:
-        return exc.response.status_code in RETRY_STATUS
+    if isinstance(exc, requests.HTTPError):
+        return http_status(exc) in RETRY_STATUS
     return isinstance(exc, (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError))
 
 
@@ -48,8 +59,8 @@ def explain_failure(what: str, url: str, exc: BaseException) -> FetchError:
     """Turn a low-level failure into a FetchError that says what to do."""
     if isinstance(exc, RetryError):
         exc = exc.last_attempt.exception() or exc
-    if isinstance(exc, requests.HTTPError) and exc.response is not None:
-        code = exc.response.status_code
+    code = http_status(exc) if isinstance(exc, requests.HTTPError) else None
+    if code is not None:
         if code == 404:
             return FetchError(
                 f"{what}: {url} answered 404 Not Found: the address may have moved. "

@@ -10,7 +10,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +154,18 @@ def _strip_stderr(notebook: Any) -> int:
     return hidden
 
 
+def _label_figures(notebook: Any, title: str) -> None:
+    """Alternative text for figures that have none ("Figure 2 of <page title>"), for screen readers."""
+    number = 0
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if any(key.startswith("image/") for key in output.get("data", {})):
+                number += 1
+                metadata = output.setdefault("metadata", {})
+                if "alt" not in metadata:
+                    metadata["alt"] = f"Figure {number} of the page “{title}”"
+
+
 def render_notebook_page(executed: Path, context: SiteContext, claims: Sequence[Mapping[str, Any]] = (),
                          parameter_text: Mapping[str, str] | None = None) -> RenderedPage:
     """An executed notebook as a report page: header, verdict box, content (code hidden), footer.
@@ -173,13 +184,13 @@ def render_notebook_page(executed: Path, context: SiteContext, claims: Sequence[
                 cell["source"] = cell["source"].replace(old, new)
     hidden = _strip_stderr(notebook)
     title = notebook_title(notebook.cells, executed.stem)
+    _label_figures(notebook, title)
     exporter = HTMLExporter(template_name="basic", exclude_input_prompt=True, exclude_output_prompt=True,
                             embed_images=True)
     # Cells an author marks as plumbing ("remove-cell") never reach a reader, not even with code shown.
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove-cell"},
                                                          remove_input_tags={"remove-input"}), enabled=True)
     body, _resources = exporter.from_notebook_node(notebook)
-    body = body.replace('alt="No description has been provided for this image"', f'alt="Figure: {escape(title)}"')
     common = _common(context, title)
     if claims:  # the verdict straight under the page title, where a reader looks first
         box = _environment().get_template("_claims_box.html.j2").render(claims=list(claims), **common)

@@ -321,9 +321,7 @@ def _failure(job: NotebookJob, outcome: ExecutionOutcome, out_dir: Path) -> Repo
         shutil.copyfile(outcome.executed, failed / f"{job.name}.ipynb")
         kept = f"\nThe executed notebook with the error: {failed / (job.name + '.ipynb')}"
     if isinstance(error, PapermillExecutionError):
-        source = "\n".join("    " + line for line in str(error.source).splitlines()[:8])
-        detail = (f"cell In [{error.exec_count}] (cell index {error.cell_index}) raised {error.ename}: {error.evalue}\n"
-                  f"  cell source:\n{source}")
+        detail = f"cell In [{error.exec_count}] raised {error.ename}: {error.evalue}\n{_cell_context(error)}"
     else:
         detail = f"{type(error).__name__}: {error}"
     message = (f"notebook {job.path.name} failed: {detail}\n"
@@ -331,6 +329,15 @@ def _failure(job: NotebookJob, outcome: ExecutionOutcome, out_dir: Path) -> Repo
     failure = ReportBuildError(job.path.name, message)
     failure.__cause__ = error
     return failure
+
+
+def _cell_context(error: Any) -> str:
+    """The failing lines as IPython shows them ("Cell In[3], line 12" ... "---> 12 GROWTH = 3.1 / 0")."""
+    plain = [re.sub(r"\x1b\[[0-9;]*m", "", entry) for entry in error.traceback]
+    in_cell = [entry for entry in plain if entry.lstrip().startswith("Cell In[")]
+    if in_cell:
+        return "\n".join("    " + line for line in in_cell[0].rstrip().splitlines())
+    return "\n".join("    " + line for line in str(error.source).splitlines()[:8])
 
 
 def _run_all(jobs: list[NotebookJob], work: Path, out_dir: Path) -> Iterator[tuple[NotebookJob, ExecutionOutcome]]:

@@ -29,7 +29,7 @@ ENROLMENT_COLUMNS: tuple[str, ...] = (
     "level",  # hbo | wo
     "institution_code",  # BRIN, e.g. 23AH (Saxion), 21PH (Universiteit Twente)
     "institution_name",
-    "municipality",  # municipality of the teaching location, as DUO spells it (title case)
+    "municipality",  # teaching location (title case); duo-hbo-2018 gives the head office instead
     "croho_sector",  # lower case, e.g. techniek, natuur, gedrag en maatschappij
     "year",  # calendar year in which the academic year starts (1 October count)
     "students",  # sum of the published counts; empty if every cell was masked

@@ -221,8 +221,9 @@ def _cell_values(rows: pd.DataFrame, allow_missing: Iterable[str]) -> tuple[pd.S
         missing = [p for p in str(parts).split(";") if p]
         extra = [p for p in missing if p not in allowed]
         if extra:
+            listed = ", ".join(extra[:4]) + (f" and {len(extra) - 4} more" if len(extra) > 4 else "")
             reasons[year] = (f"the derived national sum lacks {len(extra)} suppressed COROP "
-                             f"region(s) ({', '.join(extra)}), so it understates the nation")
+                             f"region(s) ({listed}), so it understates the nation")
         else:
             values[year] = float(value)
             notes[year] = ("derived as the sum of the COROP regions"

@@ -1,0 +1,161 @@
+"""The live code path end to end, against a local OData v3 / file server on 127.0.0.1 that serves
+the offline mirror in the upstream format (see odata_server.py), with injected faults."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from odata_server import FaultPlan, FaultRule, MirrorServer, serve_mirror
+
+from analysis import paths
+from analysis.build import build
+from analysis.errors import FetchError
+from analysis.fetch import fetch
+from analysis.snapshot import SnapshotError, verify_snapshot
+
+pytestmark = pytest.mark.mirror
+
+LIVE_DATASETS = ["cbs-83582NED", "duo-hbo-2018", "duo-hbo-2019", "duo-hbo-2024", "duo-wo-2019", "duo-wo-2025",
+                 "duo-institutions"]
+TYPED = "83582NED/TypedDataSet"
+
+
+@pytest.fixture()
+def server(mirror_dir: Path) -> Iterator[MirrorServer]:
+    # A small page size makes cbsodata follow odata.nextLink several times, as with the real service.
+    with serve_mirror(mirror_dir, page_size=5000) as running:
+        yield running
+
+
+def _live(server: MirrorServer, raw: Path, names: list[str], timeout: float = 10) -> list[dict]:
+    return fetch(names, catalog_url=server.base_url, base_url=f"{server.base_url}/files", raw_root=raw,
+                 progress=False, timeout=timeout)
+
+
+def test_live_fetch_and_build_equal_the_mirror_import(server: MirrorServer, mirror_dir: Path, tmp_path: Path) -> None:
+    raw = tmp_path / "data" / "raw"
+    manifests = _live(server, raw, LIVE_DATASETS)
+    assert {m["mode"] for m in manifests} == {"live"}
+    assert manifests[0]["origin"] == f"{server.base_url}/ODataFeed/odata/83582NED/"
+    assert manifests[0]["tool"].startswith("cbsodata ")
+    # the registered server-side filter was sent, and paging was followed
+    typed_requests = [r for r in server.requests if "TypedDataSet" in r]
+    assert len(typed_requests) >= 4
+    assert "startswith(RegioS,'CR')" in typed_requests[0] and "$skip=5000" in typed_requests[1]
+    # StatLine's CSV export has no download URL: that one dataset comes from the mirror either way
+    fetch(["cbs-81402ned"], mirror=mirror_dir, raw_root=raw, progress=False)
+    out = tmp_path / "data" / "processed"
+    build(raw_root=raw, out_dir=out)
+    committed = paths.project_root() / "data" / "processed"
+    for name in ("jobs.csv", "enrolment.csv"):
+        assert (out / name).read_bytes() == (committed / name).read_bytes(), name
+
+
+@pytest.fixture()
+def fetched_once(server: MirrorServer, tmp_path: Path) -> tuple[Path, list[dict]]:
+    raw = tmp_path / "raw"
+    _live(server, raw, ["cbs-83582NED", "duo-wo-2019"])
+    before = [verify_snapshot("cbs-83582NED", raw)["files"], verify_snapshot("duo-wo-2019", raw)["files"]]
+    server.clear_requests()
+    return raw, before
+
+
+def _unchanged(raw: Path, before: list[dict]) -> bool:
+    return [verify_snapshot("cbs-83582NED", raw)["files"], verify_snapshot("duo-wo-2019", raw)["files"]] == before
+
+
+def test_http_500_then_success_is_retried(server: MirrorServer, fetched_once) -> None:
+    raw, _ = fetched_once
+    plan = FaultPlan([FaultRule("status", match=TYPED, times=2, status_code=500)])
+    server.set_faults(plan)
+    (manifest,) = _live(server, raw, ["cbs-83582NED"])
+    assert plan.fired() == [2]
+    assert manifest["mode"] == "live"
+    verify_snapshot("cbs-83582NED", raw)
+
+
+def test_429_then_success_is_retried(server: MirrorServer, fetched_once) -> None:
+    raw, _ = fetched_once
+    plan = FaultPlan([FaultRule("status", match="wo-2019", times=1, status_code=429, headers={"Retry-After": "0"})])
+    server.set_faults(plan)
+    _live(server, raw, ["duo-wo-2019"])
+    assert plan.fired() == [1]
+
+
+def test_persistent_500_fails_clearly_and_keeps_snapshot(server: MirrorServer, fetched_once) -> None:
+    raw, before = fetched_once
+    server.set_faults(FaultPlan([FaultRule("status", match=TYPED, times=None, status_code=503)]))
+    with pytest.raises(FetchError, match=r"CBS 83582NED: .* answered HTTP 503 after retries.*untouched"):
+        _live(server, raw, ["cbs-83582NED"])
+    assert _unchanged(raw, before)
+
+
+def test_truncated_json_is_retried_then_succeeds(server: MirrorServer, fetched_once) -> None:
+    raw, _ = fetched_once
+    plan = FaultPlan([FaultRule("truncate", match=TYPED, times=1, full_length=False, fraction=0.6)])
+    server.set_faults(plan)
+    _live(server, raw, ["cbs-83582NED"])
+    assert plan.fired() == [1]
+    verify_snapshot("cbs-83582NED", raw)
+
+
+def test_persistently_truncated_json_names_the_problem_and_keeps_snapshot(server: MirrorServer, fetched_once) -> None:
+    raw, before = fetched_once
+    server.set_faults(FaultPlan([FaultRule("truncate", match=TYPED, times=None, full_length=False)]))
+    with pytest.raises(FetchError, match=r"sent incomplete or invalid JSON .* on every attempt.*untouched"):
+        _live(server, raw, ["cbs-83582NED"])
+    assert _unchanged(raw, before)
+
+
+def test_connection_reset_mid_download_is_retried(server: MirrorServer, fetched_once) -> None:
+    raw, _ = fetched_once
+    plan = FaultPlan([FaultRule("reset", match=TYPED, times=1, fraction=0.3),
+                      FaultRule("reset", match="wo-2019", times=1, fraction=0.3)])
+    server.set_faults(plan)
+    _live(server, raw, ["cbs-83582NED", "duo-wo-2019"])
+    assert plan.fired() == [1, 1]
+
+
+def test_persistent_reset_keeps_snapshot(server: MirrorServer, fetched_once) -> None:
+    raw, before = fetched_once
+    server.set_faults(FaultPlan([FaultRule("reset", match="wo-2019", times=None, fraction=0.5)]))
+    with pytest.raises(FetchError, match=r"01-ingeschrevenen-wo-2019\.csv: .*untouched"):
+        _live(server, raw, ["duo-wo-2019"])
+    assert _unchanged(raw, before)
+
+
+def test_truncated_file_download_is_caught_by_length_check(server: MirrorServer, fetched_once) -> None:
+    raw, before = fetched_once
+    server.set_faults(FaultPlan([FaultRule("truncate", match="wo-2019", times=None, full_length=True)]))
+    with pytest.raises(FetchError, match="wo-2019"):
+        _live(server, raw, ["duo-wo-2019"])
+    assert _unchanged(raw, before)
+
+
+def test_missing_column_is_named_and_keeps_snapshot(server: MirrorServer, fetched_once) -> None:
+    raw, before = fetched_once
+    server.set_faults(FaultPlan([FaultRule("drop_column", match=TYPED, times=None,
+                                           column="BanenVanWerknemersInDecember_1")]))
+    with pytest.raises(SnapshotError, match=r"lacks column\(s\) \['BanenVanWerknemersInDecember_1'\].*untouched"):
+        _live(server, raw, ["cbs-83582NED"])
+    assert _unchanged(raw, before)
+
+
+def test_unknown_table_on_the_server_is_a_clear_404(server: MirrorServer, tmp_path: Path, monkeypatch) -> None:
+    from analysis import sources
+
+    real = sources.get_source("cbs-83582NED")
+    moved = real.__class__(**{**real.__dict__, "table_id": "99999NED"})
+    monkeypatch.setattr("analysis.fetch.get_source", lambda name: moved)
+    with pytest.raises(FetchError, match=r"CBS table '99999NED' was not found .*404"):
+        _live(server, tmp_path / "raw", ["cbs-83582NED"])
+
+
+def test_timeout_is_a_transient_error(server: MirrorServer, fetched_once) -> None:
+    raw, _ = fetched_once
+    plan = FaultPlan([FaultRule("delay", match="wo-2019", times=1, seconds=3)])
+    server.set_faults(plan)
+    _live(server, raw, ["duo-wo-2019"], timeout=1)
+    assert plan.fired() == [1]
