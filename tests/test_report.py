@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -231,7 +230,7 @@ def test_build_writes_pages_with_hidden_code_and_embedded_figures(built_site) ->
         assert not re.search(r'<(script|link|img)\b[^>]*(src|href)="(https?:)?//', html)
         assert render.external_resources(html) == []
         for forbidden in ("Traceback (most recent call last)", "output_error", "output_stderr",
-                          "a library warning", "require.js", "MathJax", "/.build-", "No description has been"):
+                          "UserWarning", "require.js", "MathJax", ".tmp-build-", "No description has been"):
             assert forbidden not in html, (name, forbidden)
         assert 'href="index.html"' in html and "2026-11-27" in html  # header link, data vintage in footer
     claim = (reports / "01_claim.html").read_text()
@@ -245,7 +244,7 @@ def test_index_lists_claims_pages_vintage_and_first_build_note(built_site) -> No
     root, _ = built_site
     index = (root / "reports" / "index.html").read_text()
     assert "Twente (CR12)" in index
-    row = re.search(r"<tr>\s*<td><a href=\"01_claim.html\">Jobs grew 3% in CR12</a>.*?</tr>", index, re.S)
+    row = re.search(r"<tr>\s*<td><a href=\"01_claim.html\">Jobs grew 3% in CR12</a>.*?</tr>", index, re.DOTALL)
     assert row and "supported" in row.group(0) and "ondersteund" in row.group(0)
     assert "Jobs grew by the claimed amount." in row.group(0) and "zoals beweerd" in row.group(0)
     assert 'href="00_overview.html"' in index and "no verdict" in index  # pages without a claim are listed
@@ -296,7 +295,7 @@ def test_failing_notebook_keeps_the_previous_report_and_names_the_cell(site_copy
     assert error.value.notebook == "01_claim.py"
     assert _snapshot(site_copy / "reports") == before
     assert (site_copy / "reports" / ".failed" / "01_claim.ipynb").exists()  # for the analyst to open
-    assert not list((site_copy / "reports").glob(".build-*"))  # no temporary folder left behind
+    assert not list((site_copy / "reports").glob(".tmp-build-*"))  # no temporary folder left behind
 
 
 @pytest.mark.slow

@@ -18,6 +18,7 @@ import pandas as pd
 from . import __version__, paths
 from .processing import jobs as jobs_step
 from .processing.enrolment import EditionInput, build_enrolment, masked_summary
+from .publish import publish, recover
 from .snapshot import data_lock, sha256_of, snapshot_dir, utc_now, verify_snapshot
 from .sources import Source, load_registry
 
@@ -79,6 +80,8 @@ def build(raw_root: Path | None = None, out_dir: Path | None = None) -> dict[str
     """Rebuild every processed table from the raw snapshots; returns the manifest."""
     out_dir = out_dir or paths.processed_dir()
     with data_lock(raw_root):
+        remove_stale_temporaries(out_dir.parent)
+        recover(out_dir)
         jobs, jobs_inputs = read_jobs_inputs(raw_root)
         enrolment, duo_inputs = read_enrolment_inputs(raw_root)
         tables = {JOBS_FILE: jobs, ENROLMENT_FILE: enrolment}
@@ -94,7 +97,7 @@ def build(raw_root: Path | None = None, out_dir: Path | None = None) -> dict[str
                     name: {"rows": len(frame), "columns": list(frame.columns), "sha256": sha256_of(tmp / name)}
                     for name, frame in tables.items()
                 },
-                "checks": jobs_step.check_jobs(jobs),
+                "checks": jobs.attrs["checks"],
                 "gaps": {
                     "jobs_suppressed_cells": {t: int(n) for t, n in
                                               jobs[~jobs["derived"]].groupby("source_table")["suppressed"].sum().items()},
@@ -104,17 +107,14 @@ def build(raw_root: Path | None = None, out_dir: Path | None = None) -> dict[str
                 "inputs": [_input_record(s, m) for s, m in [*jobs_inputs, *duo_inputs]],
             }
             (tmp / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-            _replace_dir(tmp, out_dir)
-        except BaseException:
+            # Tables and manifest are replaced as one unit; other files (the README) are kept.
+            publish({p.name: p for p in tmp.iterdir()}, out_dir)
+        finally:
             shutil.rmtree(tmp, ignore_errors=True)
-            raise
     return manifest
 
 
-def _replace_dir(new: Path, target: Path) -> None:
-    """Swap a finished folder in; other files in ``target`` (a README) are kept."""
-    target.mkdir(parents=True, exist_ok=True)
-    for item in sorted(new.iterdir(), key=lambda p: p.name == MANIFEST_NAME):  # manifest last
-        # os.replace per file is atomic; readers see either the old or the new version of each table.
-        item.replace(target / item.name)
-    new.rmdir()
+def remove_stale_temporaries(folder: Path) -> None:
+    """Temporary build folders left by a killed build (only called while holding the data lock)."""
+    for stale in folder.glob(".processed-*"):
+        shutil.rmtree(stale, ignore_errors=True)

@@ -273,7 +273,7 @@ class ClaimEvaluation:
 
     @property
     def n_specifications(self) -> int:
-        return int(len(self.stress))
+        return len(self.stress)
 
     def summary(self) -> dict[str, object]:
         """One row for an overview table."""
@@ -547,9 +547,10 @@ def _evidence(claim: Claim, ctx: Any, repro: Reproduction | None, grid: pd.DataF
                         "absolute_gain_max": float(absolute.max()) if len(absolute) else math.nan,
                         "base_needed_absolute": needed})
         nationals = [ctx.figures.loc[fid] for fid in sorted(set(consistent)) if fid in ctx.figures.index]
-        nat_en = "; ".join(f"{row['publisher']}, {row['period']}: {_num(float(row['value']))}%"
+        nat_en = "; ".join(f"{row['publisher']} ({row['period']}): {_num(float(row['value']))}%"
                            for row in nationals) or "none"
-        nat_nl = _nl(nat_en) if nationals else "geen"
+        nat_nl = "; ".join(f"{row['publisher']} ({row['period']}): "
+                           f"{_nl(_num(float(row['value'])))}%" for row in nationals) or "geen"
         en = (f"As an absolute gain, +{claim.grid.get('region_growth', 3):g}% of the published "
               f"{region} HTSM levels is {_num(absolute.min(), 0, False)}–"
               f"{_num(absolute.max(), 0, False)} jobs (it would need a base of "

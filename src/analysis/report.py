@@ -534,7 +534,7 @@ def _build_changed(region: str, region_name: str, jobs: list[NotebookJob], to_ru
            + f": {', '.join(job.path.name for job in to_run)}")
     manifest = _read_manifest()
     built_at = _utc_now()
-    work = Path(tempfile.mkdtemp(prefix=".build-", dir=out_dir))
+    work = Path(tempfile.mkdtemp(prefix=".tmp-build-", dir=out_dir))
     try:
         staged = work / "site"
         (staged / RESULTS_DIR).mkdir(parents=True)

@@ -228,7 +228,7 @@ def _cell_values(rows: pd.DataFrame, allow_missing: Iterable[str]) -> tuple[pd.S
             values[year] = float(value)
             notes[year] = ("derived as the sum of the COROP regions"
                            + (f" (without {', '.join(missing)}, suppressed)" if missing else ""))
-    for year in sorted(set(int(y) for y in rows["year"]) - set(values) - set(reasons)):
+    for year in sorted({int(y) for y in rows["year"]} - set(values) - set(reasons)):
         reasons[year] = "suppressed by CBS (not published)"
     return pd.Series(values, dtype=float).sort_index(), reasons, notes
 
@@ -338,7 +338,7 @@ def balanced_sum(
     ``source_table`` may map years to tables (e.g. 2010 from 81402ned, later years from
     83582NED). ``exclude`` drops regions (e.g. the focal region, for a 'rest of the country').
     """
-    years = sorted(set(int(y) for y in years))
+    years = sorted({int(y) for y in years})
     tables = {y: (source_table if isinstance(source_table, str) else source_table[y]) for y in years}
     per_year = {y: _corop_values(jobs, sbi, y, tables[y]) for y in years}
     excluded = set(exclude)

@@ -92,6 +92,7 @@ def write_snapshot(
     """
     target = snapshot_dir(dataset_id, raw_root)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _restore_interrupted_swap(target)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{dataset_id}-", dir=target.parent))
     try:
         provenance = fill(tmp)
@@ -124,6 +125,18 @@ def _swap_in(tmp: Path, target: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _restore_interrupted_swap(target: Path) -> None:
+    """A process killed between the two renames of _swap_in leaves only the old folder: put it back.
+    Leftover temporary folders of killed fetches are removed (callers hold the data lock)."""
+    for old in sorted(target.parent.glob(f".old-{target.name}-*")):
+        if not target.exists():
+            old.rename(target)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+    for stale in target.parent.glob(f".tmp-{target.name}-*"):
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def read_manifest(dataset_id: str, raw_root: Path | None = None) -> dict[str, Any]:

@@ -93,7 +93,7 @@ def figure(figures: pd.DataFrame, figure_id: str) -> Figure:
         return Figure(figure_id, float(row["value"]), str(row["unit"]), label,
                       f"{format_number(float(row['value']))} {row['unit']} (published)",
                       str(row["region"]))
-    value = lambda fid: ser.published_value(figures, fid)  # noqa: E731 (short local alias)
+    value = lambda fid: ser.published_value(figures, fid)
     if figure_id == "ti2018_implied_2007_growth":
         level, growth = value("ti2018_htsm_jobs_twente"), value("ti2018_htsm_growth_twente")
         implied = level / (1 + growth / 100)
@@ -131,7 +131,7 @@ def judge(claim: Claim, region_value: float, comparator_value: float,
           value: float) -> tuple[bool | None, bool | None]:
     """``(holds, direction_holds)`` of one evaluated specification under the claim's test."""
     test = claim.test
-    missing = lambda *xs: any(x is None or (isinstance(x, float) and math.isnan(x))  # noqa: E731
+    missing = lambda *xs: any(x is None or (isinstance(x, float) and math.isnan(x))
                               for x in xs)
     if test.kind == "both_decline":
         if missing(region_value, comparator_value):
@@ -481,7 +481,7 @@ def spec_from_operationalisation(claim: Claim, op: Operationalisation,
 
 
 def _years(values: Iterable[int], extra: int | None) -> list[int]:
-    years = sorted(set(int(v) for v in values) | ({int(extra)} if extra is not None else set()))
+    years = sorted({int(v) for v in values} | ({int(extra)} if extra is not None else set()))
     return years
 
 
@@ -705,9 +705,9 @@ def grid_counts(grid: pd.DataFrame) -> dict[str, int]:
     counted = grid[grid["counts"].astype(bool)] if len(grid) else grid
     direction = counted["direction_holds"] if len(counted) else pd.Series(dtype="boolean")
     return {
-        "n_rows": int(len(grid)),
+        "n_rows": len(grid),
         "n_evaluable": int(grid["evaluable"].sum()) if len(grid) else 0,
-        "n_specs": int(len(counted)),
+        "n_specs": len(counted),
         "n_holds": int(counted["holds"].fillna(False).sum()) if len(counted) else 0,
         "n_direction": (int(direction.fillna(False).sum())
                         if len(counted) and direction.notna().any() else -1),

@@ -309,7 +309,7 @@ def build_jobs(cbs_tables: list[tuple[Source, pd.DataFrame]]) -> pd.DataFrame:
         parts.append(table)
     jobs = pd.concat(parts, ignore_index=True)
     jobs = sort_jobs(jobs)
-    check_jobs(jobs)
+    jobs.attrs["checks"] = check_jobs(jobs)  # comparisons made, for the manifest
     return jobs
 
 
