@@ -14,8 +14,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-from analysis import report
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -127,6 +125,3 @@ def test_show_code_reveals_the_code(site: Path, browser_page) -> None:
     assert not code.is_visible()
     assert errors == []
 
-
-def test_report_build_output_folder_is_the_default(site: Path) -> None:
-    assert report.output_dir(report.DEFAULT_REGION).name == "reports"

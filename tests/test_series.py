@@ -54,15 +54,18 @@ def panel(
     suppressed), the national sum derived by the pipeline's own ``derive_national``, and, with
     ``older``, an 81402ned release for 2010 with published national rows."""
     regions, sbis, years = list(regions), list(sbis), list(years)
-    rows = [row(r, s, y, value(r, s, y)) for r in regions for s in sbis for y in years]
+    def whole(v: float | None) -> int | None:  # CBS values are whole jobs
+        return None if v is None else round(v)
+
+    rows = [row(r, s, y, whole(value(r, s, y))) for r in regions for s in sbis for y in years]
     main = pd.DataFrame(rows, columns=list(JOBS_COLUMNS))
     main["employee_jobs"] = main["employee_jobs"].astype("Int64")
     national = jobs_step.derive_national(main, "83582NED")
     parts = [main, national]
     if older:
-        old_rows = [row(r, s, 2010, value(r, s, 2010), table="81402ned") for r in regions
+        old_rows = [row(r, s, 2010, whole(value(r, s, 2010)), table="81402ned") for r in regions
                     for s in sbis]
-        old_rows += [row("NL01", s, 2010, sum(value(r, s, 2010) or 0 for r in regions),
+        old_rows += [row("NL01", s, 2010, whole(sum(value(r, s, 2010) or 0 for r in regions)),
                          table="81402ned") for s in sbis]
         parts.append(pd.DataFrame(old_rows, columns=list(JOBS_COLUMNS)))
     frame = pd.concat(parts, ignore_index=True)

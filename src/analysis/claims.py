@@ -13,14 +13,19 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from .paths import PACKAGE_DATA
+
+if TYPE_CHECKING:  # the engine modules import statsmodels; load them only when evaluating
+    from .stress import PlaceboResult
+    from .trends import BreakResult, CounterfactualResult, TrendResult
+    from .verdicts import Verdict
 
 CLAIMS_FILE = PACKAGE_DATA / "claims.toml"
 HTSM_DEFINITION_FILE = PACKAGE_DATA / "htsm_definition.csv"
@@ -240,11 +245,11 @@ class TrendSet:
     comparator_label: str
     first_year: int
     break_year: int
-    region_trend: Any = None
-    comparator_trend: Any = None
-    difference: Any = None
-    segmented: Any = None
-    counterfactual: Any = None
+    region_trend: TrendResult | None = None
+    comparator_trend: TrendResult | None = None
+    difference: TrendResult | None = None
+    segmented: BreakResult | None = None
+    counterfactual: CounterfactualResult | None = None
     notes: tuple[str, ...] = ()
 
     def summary_text(self) -> str:
@@ -266,9 +271,9 @@ class ClaimEvaluation:
     reproduction: Reproduction | None
     stress: pd.DataFrame
     trends: TrendSet | None
-    placebo: Any  # stress.PlaceboResult | None
-    tables: dict[str, pd.DataFrame]
-    verdict: Any  # verdicts.Verdict | None
+    placebo: PlaceboResult | None
+    tables: dict[str, pd.DataFrame]  # claim-specific: 'consistency', 'shares_by_year', 'locations'
+    verdict: Verdict | None
     explanation: str
 
     @property
@@ -300,6 +305,13 @@ def _num(value: float, decimals: int = 1, signed: bool = True) -> str:
     return (format_signed if signed else format_number)(value, decimals)
 
 
+def _source_label(op: Operationalisation) -> str:
+    """'Twente Index 2016' for a published figure, 'CBS 83582NED, SBI B-E' for a CBS proxy."""
+    if op.dataset.startswith("published"):
+        return op.dataset.removeprefix("published: ")
+    return f"CBS {op.dataset.removeprefix('cbs-')}, SBI {op.get('sbi')}"
+
+
 def _reproduce(claim: Claim, ctx: Any, base_year: int | None,
                end_year: int | None) -> Reproduction | None:
     """Evaluate the operationalisations in order; the first evaluable one is the headline."""
@@ -308,11 +320,16 @@ def _reproduce(claim: Claim, ctx: Any, base_year: int | None,
     skipped = []
     for op in claim.operationalisations:
         spec = stress.spec_from_operationalisation(claim, op, ctx)
-        if spec["family"] in ("CBS change", "CBS trend", "proxy gain"):
+        if spec["family"] in ("CBS change", "CBS trend", "proxy gain") and (base_year or end_year):
             spec["base_year"] = base_year or spec["base_year"]
             spec["end_year"] = end_year or spec["end_year"]
+            op = replace(op, base=spec["base_year"], end=spec["end_year"],
+                         definition=f"{op.definition} (period set to "
+                                    f"{spec['base_year']}-{spec['end_year']})")
         elif spec["family"] == "DUO share" and end_year is not None:
             spec["year"] = end_year
+            op = replace(op, definition=f"{op.definition} (year set to {end_year})",
+                         params={**op.params, "year": end_year})
         needs = {"DUO share": "enrolment", "CBS change": "jobs", "CBS trend": "jobs",
                  "proxy gain": "jobs"}.get(spec["family"])
         if needs and getattr(ctx, needs) is None:
@@ -417,7 +434,7 @@ def _trend_set(claim: Claim, ctx: Any, break_year: int) -> TrendSet | None:
                     notes=tuple(notes), **results)
 
 
-def _placebo(claim: Claim, ctx: Any) -> Any:
+def _placebo(claim: Claim, ctx: Any) -> PlaceboResult | None:
     from . import stress
 
     spec = claim.placebo
@@ -456,7 +473,23 @@ def _student_tables(claim: Claim, ctx: Any) -> dict[str, pd.DataFrame]:
     frame.index.name = "year"
     target, tolerance = claim.test.target, claim.test.tolerance
     frame["pooled_all_matches"] = (frame["pooled_all"] - target).abs() <= tolerance + 1e-9
-    return {"shares_by_year": frame}
+    # where each institution teaches, per edition and year (checks the Twente-only filter)
+    places = pd.concat({code: ser.locations(ctx.enrolment, code)
+                        for code in claim.extra["institutions"]}, names=["institution_code"])
+    return {"shares_by_year": frame, "locations": places.fillna(0).astype(int)}
+
+
+def _locations_text(claim: Claim, ctx: Any) -> str:
+    """Which teaching municipalities the data hold per institution, and which lie in Twente."""
+    twente = set(claim.extra["twente_municipalities"])
+    parts = []
+    for code in claim.extra["institutions"]:
+        rows = ctx.enrolment[(ctx.enrolment["institution_code"] == code)
+                             & (ctx.enrolment["students"].fillna(0) > 0)]
+        places = sorted(set(rows["municipality"]))
+        inside = [p for p in places if p in twente]
+        parts.append(f"{code} teaches in {', '.join(places)} (in Twente: {', '.join(inside) or 'none'})")
+    return "Teaching locations in the data: " + "; ".join(parts) + "."
 
 
 def _consistency_table(claim: Claim, ctx: Any) -> pd.DataFrame:
@@ -493,6 +526,58 @@ def _consistency_table(claim: Claim, ctx: Any) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+FAMILY_GROUPS = {  # spec-grid family -> (English, Dutch) label of the evidence it is
+    "published change": ("published figures", "gepubliceerde cijfers"),
+    "published trend": ("published figures", "gepubliceerde cijfers"),
+    "published gain": ("published figures", "gepubliceerde cijfers"),
+    "CBS change": ("CBS proxies", "CBS-benaderingen"),
+    "CBS trend": ("CBS proxies", "CBS-benaderingen"),
+    "proxy gain": ("CBS proxies", "CBS-benaderingen"),
+    "DUO share": ("DUO enrolment", "DUO-inschrijvingen"),
+}
+
+
+def _by_family(counted: pd.DataFrame) -> tuple[str, str, dict[str, float]]:
+    """'published figures 1 of 3, CBS proxies 0 of 22' (and in Dutch), from the counted rows."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for family, holds in zip(counted["family"], counted["holds"].fillna(False), strict=True):
+        tally = groups.setdefault(FAMILY_GROUPS.get(family, (family, family)), [0, 0])
+        tally[0] += int(bool(holds))
+        tally[1] += 1
+    en = ", ".join(f"{en} {k} of {m}" for (en, _), (k, m) in groups.items())
+    nl = ", ".join(f"{nl} {k} van {m}" for (_, nl), (k, m) in groups.items())
+    numbers = {f"holds_{en.replace(' ', '_')}": float(k) for (en, _), (k, _m) in groups.items()}
+    numbers.update({f"n_{en.replace(' ', '_')}": float(m) for (en, _), (_k, m) in groups.items()})
+    return en, nl, numbers
+
+
+def _htsm_definition_table(ctx: Any) -> pd.DataFrame:
+    """The candidate HTSM code list with the data available offline for each code.
+
+    The regional CBS table stops at SBI sections, so no variant (narrow/broad) can be selected
+    for a region; the stress grid's proxies stand in: C for the narrow manufacturing core
+    (divisions 24-30 lie in C), C+J+M for the broad variant (62 lies in J, 71-72 in M).
+    """
+    table = load_htsm_definition()
+    national = {fid.split("_")[1].removeprefix("sbi") for fid in ctx.figures.index
+                if fid.startswith("cbs83583_sbi")}
+    table["section"] = table["sbi_code"].map(_section_of)
+    table["data_offline"] = [
+        "national series (CBS 83583NED, published_figures.csv); no regional series"
+        if code.split(" ")[0] in national else "none (regional CBS tables stop at SBI sections)"
+        for code in table["sbi_code"]]
+    return table
+
+
+def _section_of(code: str) -> str:
+    """SBI 2008 division -> section letter (C: 10-33, J: 58-63, M: 69-75) for the HTSM codes."""
+    division = int(code.split(".")[0].split(" ")[0])
+    for letter, (low, high) in {"C": (10, 33), "J": (58, 63), "M": (69, 75)}.items():
+        if low <= division <= high:
+            return letter
+    return ""
+
+
 def _evidence(claim: Claim, ctx: Any, repro: Reproduction | None, grid: pd.DataFrame,
               counts: dict[str, int], trend_set: TrendSet | None,
               tables: dict[str, pd.DataFrame]) -> tuple[str, str, dict[str, float]]:
@@ -524,21 +609,24 @@ def _evidence(claim: Claim, ctx: Any, repro: Reproduction | None, grid: pd.DataF
         extra_nl = (f"; de landelijke banen in SBI 28 machine-industrie stegen "
                     f"{_nl(_num(rise.min(), 1, False))}–{_nl(_num(rise.max(), 1, False))}%"
                     if len(rise) else "")
-        source = op.dataset.removeprefix("published: ") if repro else ""
-        headline_en = (f"the nearest published figure ({source}, {op.base}–{op.end}) has "
-                       f"{region} {_num(r, 1)}% and {comp} {_num(c, 1)}%" if repro else
-                       "no headline could be evaluated")
-        headline_nl = (f"het dichtstbijzijnde gepubliceerde cijfer ({source}, {op.base}–{op.end}) "
-                       f"geeft {region} {_nl(_num(r, 1))}% en {comp} {_nl(_num(c, 1))}%" if repro
+        source = _source_label(op) if repro else ""
+        published = bool(repro) and op.dataset.startswith("published")
+        what_en = "the nearest published figure" if published else "the closest CBS proxy"
+        what_nl = "het dichtstbijzijnde gepubliceerde cijfer" if published else \
+            "de dichtstbijzijnde CBS-benadering"
+        headline_en = (f"{what_en} ({source}, {op.base}–{op.end}) has {region} {_num(r, 1)}% and "
+                       f"{comp} {_num(c, 1)}%" if repro else "no headline could be evaluated")
+        headline_nl = (f"{what_nl} ({source}, {op.base}–{op.end}) geeft {region} "
+                       f"{_nl(_num(r, 1))}% en {comp} {_nl(_num(c, 1))}%" if repro
                        else "geen hoofdreproductie mogelijk")
-        en = (f"No open series measures HTSM in {region}; {headline_en}, but the claim holds in only "
-              f"{holds} of {n} specifications (later Twente Index editions and CBS proxies)"
-              f"{extra_en}.")
+        families_en, families_nl, family_numbers = _by_family(counted)
+        numbers.update(family_numbers)
+        en = (f"No open series measures HTSM in {region}; {headline_en}, but the claim holds in "
+              f"{holds} of {n} specifications ({families_en}){extra_en}.")
         nl = (f"Geen open reeks meet HTSM in {region}; {headline_nl}, maar de bewering klopt in "
-              f"slechts {holds} van {n} specificaties (latere edities van de Twente Index en "
-              f"CBS-benaderingen){extra_nl}.")
-    elif claim.id == "htsm-relative-jobs":
-        table = tables.get("consistency", pd.DataFrame())
+              f"{holds} van {n} specificaties ({families_nl}){extra_nl}.")
+    elif claim.id == "htsm-relative-jobs" and len(tables.get("consistency", ())):
+        table = tables["consistency"]
         absolute = table["absolute_gain"] if len(table) else pd.Series(dtype=float)
         needed = float(table["base_needed_absolute"].iloc[0]) if len(table) else math.nan
         consistent = [fid for ids in table.get("published_national_consistent", []) for fid in
@@ -558,11 +646,21 @@ def _evidence(claim: Claim, ctx: Any, repro: Reproduction | None, grid: pd.DataF
               f"({nat_en}) gives about {_num(claim.test.target, 0, False)}, in {holds} of {n} "
               "specifications.")
         nl = (f"Als absolute toename is +{claim.grid.get('region_growth', 3):g}% van de "
-              f"gepubliceerde Twentse HTSM-niveaus {_nl(_num(absolute.min(), 0, False))}–"
+              f"gepubliceerde HTSM-niveaus van {region} {_nl(_num(absolute.min(), 0, False))}–"
               f"{_nl(_num(absolute.max(), 0, False))} banen (daarvoor zou een basis van "
               f"{_nl(_num(needed, 0, False))} nodig zijn); alleen de relatieve lezing tegen de "
               f"landelijke verandering ({nat_nl}) geeft ongeveer "
               f"{_nl(_num(claim.test.target, 0, False))}, in {holds} van {n} specificaties.")
+    elif claim.id == "htsm-relative-jobs" and repro is not None:
+        # no published HTSM level applies (another region): the CBS proxy only
+        gain = repro.values["value"]
+        en = (f"No published HTSM level applies to {region}; the CBS proxy "
+              f"({_source_label(op)}, {op.base}–{op.end}) gives "
+              f"{_num(gain, 0)} jobs ({op.get('reading')} reading), and the claim holds in "
+              f"{holds} of {n} specifications.")
+        nl = (f"Voor {region} geldt geen gepubliceerd HTSM-niveau; de CBS-benadering "
+              f"({_source_label(op)}, {op.base}–{op.end}) geeft {_nl(_num(gain, 0))} banen, en "
+              f"de bewering klopt in {holds} van {n} specificaties.")
     elif claim.id == "technical-students" and repro is not None:
         shares = tables.get("shares_by_year", pd.DataFrame())
         years = [int(y) for y in shares.index[shares.get("pooled_all_matches", pd.Series(dtype=bool))]]
@@ -594,15 +692,17 @@ def _evidence(claim: Claim, ctx: Any, repro: Reproduction | None, grid: pd.DataF
                              f"{_nl(_num(row['comparator_value'], 2))}%")
             numbers.update({"later_region_growth": float(row["region_value"]),
                             "later_comparator_growth": float(row["comparator_value"])})
-        source = op.dataset.removeprefix("published: ") if repro else ""
+        source = _source_label(op) if repro else ""
         head_en = (f"{source} gives {region} {_num(r, 2)}% a year against {_num(c, 2)}% "
                    f"for {comp}" if repro else "no headline")
         head_nl = (f"{source} geeft {region} {_nl(_num(r, 2))}% per jaar tegen "
                    f"{_nl(_num(c, 2))}% voor {comp}" if repro else "geen hoofdreproductie")
-        en = (f"{head_en}; the claim holds in {holds} of {n} specifications (CBS industry proxies "
-              f"shrank){later_text_en}.")
-        nl = (f"{head_nl}; de bewering klopt in {holds} van {n} specificaties "
-              f"(CBS-industriebenaderingen krompen){later_text_nl}.")
+        families_en, families_nl, family_numbers = _by_family(counted)
+        numbers.update(family_numbers)
+        en = (f"{head_en}; the claim holds in {holds} of {n} specifications ({families_en})"
+              f"{later_text_en}.")
+        nl = (f"{head_nl}; de bewering klopt in {holds} van {n} specificaties ({families_nl})"
+              f"{later_text_nl}.")
     else:
         en = f"The claim holds in {holds} of {n} evaluable specifications."
         nl = f"De bewering klopt in {holds} van {n} doorgerekende specificaties."
@@ -683,6 +783,8 @@ def evaluate_claim(
     tables: dict[str, pd.DataFrame] = {}
     if claim.id == "technical-students":
         tables.update(_student_tables(claim, ctx))
+    if claim.id in ("htsm-growth", "htsm-relative-jobs", "tech-sector-growth"):
+        tables["htsm_definition"] = _htsm_definition_table(ctx)
     if claim.id == "htsm-relative-jobs" and ctx.figures_apply(
             [i for i in claim.grid.get("base_levels", []) if i in ctx.figures.index]):
         tables["consistency"] = _consistency_table(claim, ctx)
@@ -696,6 +798,11 @@ def evaluate_claim(
     if placebo is not None:
         numbers.update({"placebo_rank": float(placebo.rank), "placebo_n": float(placebo.n_regions),
                         "placebo_p": placebo.p_value})
+    if claim.test.kind == "both_decline" and counts["n_specs"]:
+        # how far the reading of the vague word ('fors') would have to move to change the outcome
+        counted = grid[grid["counts"].astype(bool)]
+        smallest = (-counted[["region_value", "comparator_value"]]).min(axis=1)
+        numbers["threshold_all_hold"] = float(smallest.min())
     verdict = verdicts.verdict(evidence, evidence_en=en, evidence_nl=nl,
                                caveat_en=claim.extra.get("caveat_en", ""),
                                caveat_nl=claim.extra.get("caveat_nl", ""), numbers=numbers)
@@ -704,9 +811,19 @@ def evaluate_claim(
                  f"for the verdict (evaluable, ending in {', '.join(map(str, ctx.reference_years))}); "
                  f"the claim holds in {counts['n_holds']}.")
     if claim.id == "technical-students":
+        parts.append(_locations_text(claim, ctx))
         dropped = stress.dropped_sector_variants(claim, ctx.enrolment)
         if dropped:
             parts.append("Left out of the grid: " + "; ".join(dropped) + ".")
+    if "threshold_all_hold" in numbers:
+        parts.append(f"Sensitivity: the claim would hold in every specification if a fall of "
+                     f"{numbers['threshold_all_hold']:.1f}% counted as "
+                     f"'{claim.published_values[0]['text']}' (registry reading: "
+                     f"{claim.test.threshold:g}%).")
+    if "htsm_definition" in tables:
+        parts.append("HTSM variants (narrow/broad, data/htsm_definition.csv, unverified) cannot be "
+                     "selected from the regional CBS table, which stops at SBI sections; SBI C "
+                     "stands in for the narrow core and C+J+M for the broad variant.")
     if placebo is not None:
         parts.append(placebo.explanation)
     parts.append(f"Verdict: {verdict.label} — {verdict.reason}.")

@@ -9,10 +9,12 @@
 4. render pages and the index into a temporary folder, then swap them in -- only when every
    notebook succeeded, so a failure leaves the previous report untouched.
 
-The notebook contract (see ``notebooks/README`` in the main README): a jupytext percent file
-``notebooks/NN_name.py`` with a first ``# Heading`` (the page title) and a cell tagged
-``parameters`` declaring at least ``region`` and ``results_dir``; a claim notebook ends with
-:func:`record_result`.
+The notebook contract: a jupytext percent file ``notebooks/NN_name.py`` (two digits, the page
+order) whose first ``# Heading`` is the page title, with one cell tagged ``parameters``
+(``# %% tags=["parameters"]``) declaring at least ``region = "CR12"`` and ``results_dir = ""``
+(claim notebooks also ``comparator``, ``base_year``, ``end_year``). The build passes ``region`` and
+``results_dir`` only. A claim notebook ends with :func:`record_result`; cells tagged
+``remove-cell`` never reach the page, warnings (stderr) are kept off it.
 """
 
 from __future__ import annotations
@@ -231,14 +233,20 @@ def _hash_files(files: list[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
-def inputs_fingerprint(code_dir: Path | None = None) -> str:
-    """Hash of the processed data files and the package's code, data and templates."""
+def data_fingerprint() -> str:
+    """Hash of the processed tables and their manifest (dot files, e.g. a publish journal, excluded)."""
     processed = paths.processed_dir()
+    files = [p for p in processed.glob("*") if p.is_file() and p.suffix in PROCESSED_SUFFIXES
+             and not p.name.startswith(".")]
+    return _hash_files(files, processed)
+
+
+def inputs_fingerprint(code_dir: Path | None = None) -> str:
+    """Hash of the processed data and the package's code, data files and templates."""
     code_dir = code_dir or CODE_DIR
-    data_files = [p for p in processed.rglob("*") if p.is_file() and p.suffix in PROCESSED_SUFFIXES]
     code_files = [p for p in code_dir.rglob("*") if p.is_file() and p.suffix in PACKAGE_SUFFIXES
-                  and "__pycache__" not in p.parts]
-    return hashlib.sha256((_hash_files(data_files, processed) + _hash_files(code_files, code_dir)).encode()).hexdigest()
+                  and "__pycache__" not in p.parts and not p.name.startswith(".")]
+    return hashlib.sha256((data_fingerprint() + _hash_files(code_files, code_dir)).encode()).hexdigest()
 
 
 def plan_notebooks(region: str, notebooks: list[Path] | None = None) -> list[NotebookJob]:
@@ -280,6 +288,25 @@ def _to_ipynb(source: Path, target: Path) -> None:
     nbformat.write(notebook, target)
 
 
+def check_kernel() -> None:
+    """The ``python3`` kernel must run this environment's Python (where ``analysis`` is installed)."""
+    import sys
+
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    hint = f"run `{sys.executable} -m ipykernel install --sys-prefix --name {KERNEL_NAME}` (make does this)"
+    try:
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    except NoSuchKernel:
+        raise RuntimeError(f"no Jupyter kernel named {KERNEL_NAME!r}: {hint}") from None
+    program = spec.argv[0] if spec.argv else ""
+    # A bare "python" is replaced by this interpreter when the kernel starts; an absolute path must be ours.
+    # (Paths compared unresolved: a venv's bin/python is a symlink to the base interpreter.)
+    if os.path.isabs(program) and not Path(os.path.normpath(program)).is_relative_to(os.path.normpath(sys.prefix)):
+        raise RuntimeError(f"the {KERNEL_NAME!r} kernel ({spec.resource_dir}) runs {program}, not this "
+                           f"environment's Python ({sys.executable}): {hint}")
+
+
 @cache
 def _quiet_kernel_manager() -> type:
     """A kernel manager whose kernels log only errors (not ipykernel's local-TCP notice on every run)."""
@@ -295,6 +322,7 @@ def _quiet_kernel_manager() -> type:
 def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any], cwd: Path) -> ExecutionOutcome:
     """Run one notebook with papermill; errors are returned (not raised) so a pool can report them."""
     import papermill
+    from papermill.exceptions import PapermillExecutionError
 
     start = time.monotonic()
     unexecuted = executed.with_name(executed.stem + ".input.ipynb")
@@ -305,8 +333,11 @@ def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any], c
                                    execution_timeout=CELL_TIMEOUT_SECONDS,
                                    kernel_manager_class=_quiet_kernel_manager())
         error = None
-    except Exception as exc:  # noqa: BLE001 - handed back to the parent, which raises it with context
+    except PapermillExecutionError as exc:  # a cell raised: the parent names the notebook and the cell
         error = exc
+    except Exception as exc:  # noqa: BLE001 - kernel did not start, bad notebook, ...: reported, not lost
+        # Plain RuntimeError: some library exceptions cannot be pickled back from a pool worker.
+        error = RuntimeError(f"{type(exc).__name__}: {exc}")
     return ExecutionOutcome(source.stem, executed, time.monotonic() - start, error)
 
 
@@ -520,6 +551,7 @@ def _build(region: str, region_name: str, force: bool) -> Iterator[str]:
             yield (f"Nothing changed since the last build (notebooks, parameters, data and code are the same): "
                    f"{shown}/index.html is up to date. Use --force to rebuild.")
             return
+        check_kernel()
         yield from _build_changed(region, region_name, jobs, to_run, state, out_dir, render)
     finally:
         lock.release()
@@ -532,6 +564,7 @@ def _build_changed(region: str, region_name: str, jobs: list[NotebookJob], to_ru
     yield (f"Executing {len(to_run)} of {len(jobs)} notebooks"
            + (f" ({len(unchanged)} unchanged)" if unchanged else "")
            + f": {', '.join(job.path.name for job in to_run)}")
+    data_before = data_fingerprint()
     manifest = _read_manifest()
     built_at = _utc_now()
     work = Path(tempfile.mkdtemp(prefix=".tmp-build-", dir=out_dir))
@@ -570,6 +603,9 @@ def _build_changed(region: str, region_name: str, jobs: list[NotebookJob], to_ru
             external = render.external_resources(html_file.read_text(encoding="utf-8"))
             if external:
                 raise RuntimeError(f"{html_file.name} loads external resources {external[:3]}: the report must work offline")
+        if data_fingerprint() != data_before:  # a `python -m analysis build` ran meanwhile
+            raise RuntimeError("data/processed changed while the report was being built; nothing was replaced. "
+                               "Run the report again.")
         new_state.write(staged / STATE_FILE, built_at)
         stale = [entry["page"] for name, entry in state.pages.items() if name not in new_state.pages]
         _swap_in(staged, out_dir, stale)

@@ -144,6 +144,8 @@ class _JobsIndex:
     groups: dict[tuple[str, str], pd.DataFrame]
     names: dict[str, dict[str, str]]  # source table ('' = all) -> code -> name
     corop: dict[tuple[str, int], pd.DataFrame]  # (source table, year) -> COROP rows incl. CR99
+    series: dict[tuple, pd.Series] = field(default_factory=dict)  # memo of jobs_series results
+    corop_values: dict[tuple, pd.Series] = field(default_factory=dict)  # memo of _corop_values
 
 
 _INDEXES: dict[int, tuple[int, _JobsIndex]] = {}
@@ -250,6 +252,19 @@ def jobs_series(
     """
     check_region(jobs, region, source_table)
     parts = sbi_parts(sbi)
+    allow_missing = tuple(allow_missing)
+    memo = _index(jobs).series
+    key = (region, parts, source_table, tuple(sorted(allow_missing)))
+    if key not in memo:
+        memo[key] = _jobs_series(jobs, region, parts, source_table, allow_missing)
+    cached = memo[key]
+    result = cached.copy()
+    result.attrs = {k: (dict(v) if isinstance(v, dict) else v) for k, v in cached.attrs.items()}
+    return result
+
+
+def _jobs_series(jobs: pd.DataFrame, region: str, parts: tuple[str, ...], source_table: str,
+                 allow_missing: Iterable[str]) -> pd.Series:
     table_rows = _index(jobs).groups[(source_table, region)]
     known_sbi = sorted(set(table_rows["sbi_code"]))
     unknown = [p for p in parts if p not in known_sbi]
@@ -270,8 +285,8 @@ def jobs_series(
         for year, note in part_notes.items():
             notes[year] = "; ".join(filter(None, [notes.get(year), prefix + note]))
     name = region_names(jobs, source_table)[region]
-    total.name = f"{short_name(name)}, SBI {sbi_label(sbi)}"
-    total.attrs = {"region": region, "region_name": name, "sbi": sbi_label(sbi),
+    total.name = f"{short_name(name)}, SBI {sbi_label(parts)}"
+    total.attrs = {"region": region, "region_name": name, "sbi": sbi_label(parts),
                    "source_table": source_table, "missing": reasons, "notes": notes}
     return total
 
@@ -313,6 +328,15 @@ class BalancedSum:
 
 def _corop_values(jobs: pd.DataFrame, sbi: str | Sequence[str], year: int, table: str) -> pd.Series:
     """Region -> value of every COROP region (incl. CR99) in one year; suppressed ones dropped."""
+    memo = _index(jobs).corop_values
+    key = (sbi_parts(sbi), int(year), table)
+    if key not in memo:
+        memo[key] = _corop_values_uncached(jobs, sbi, year, table)
+    return memo[key].copy()
+
+
+def _corop_values_uncached(jobs: pd.DataFrame, sbi: str | Sequence[str], year: int,
+                           table: str) -> pd.Series:
     rows = _index(jobs).corop.get((table, int(year)))
     if rows is None:
         return pd.Series(dtype=float)

@@ -93,17 +93,20 @@ def figure(figures: pd.DataFrame, figure_id: str) -> Figure:
         return Figure(figure_id, float(row["value"]), str(row["unit"]), label,
                       f"{format_number(float(row['value']))} {row['unit']} (published)",
                       str(row["region"]))
-    value = lambda fid: ser.published_value(figures, fid)
+    def value(fid: str) -> float:
+        return ser.published_value(figures, fid)
+
     if figure_id == "ti2018_implied_2007_growth":
         level, growth = value("ti2018_htsm_jobs_twente"), value("ti2018_htsm_growth_twente")
         implied = level / (1 + growth / 100)
-        return Figure(figure_id, implied, "jobs", "Twente HTSM jobs 2007 implied by TI 2018 (+11%)",
+        return Figure(figure_id, implied, "jobs",
+                      f"Twente HTSM jobs 2007 implied by TI 2018 ({format_percent(growth, 0)})",
                       f"{format_number(level)} / (1 + {format_number(growth)}%) = "
                       f"{format_number(round(implied))}", "Twente")
     if figure_id == "ti2018_implied_2007_change":
         level, gain = value("ti2018_htsm_jobs_twente"), value("ti2018_htsm_change_twente")
         return Figure(figure_id, level - gain, "jobs",
-                      "Twente HTSM jobs 2007 implied by TI 2018 (+2,900 jobs)",
+                      f"Twente HTSM jobs 2007 implied by TI 2018 ({format_signed(gain)} jobs)",
                       f"{format_number(level)} − {format_number(gain)} = "
                       f"{format_number(level - gain)}", "Twente")
     if figure_id.startswith("sbi28_"):
@@ -131,8 +134,10 @@ def judge(claim: Claim, region_value: float, comparator_value: float,
           value: float) -> tuple[bool | None, bool | None]:
     """``(holds, direction_holds)`` of one evaluated specification under the claim's test."""
     test = claim.test
-    missing = lambda *xs: any(x is None or (isinstance(x, float) and math.isnan(x))
-                              for x in xs)
+
+    def missing(*values: float | None) -> bool:
+        return any(x is None or (isinstance(x, float) and math.isnan(x)) for x in values)
+
     if test.kind == "both_decline":
         if missing(region_value, comparator_value):
             return None, None
@@ -265,8 +270,9 @@ def eval_published_change(ctx: Context, claim: Claim, spec: dict[str, Any]) -> d
                             f"{format_percent(rec['comparator_value'], 2)} a year)"
                             if spec.get("annualise") else ""))
     rec["evaluable"] = True
-    if spec.get("base_year") != 2010 and claim.id in ("htsm-growth", "industry-decline"):
-        rec["note"] = f"base year {spec.get('base_year')}, not 2010 as in the claim"
+    claimed = claim.extra.get("base_year_claimed")
+    if claimed is not None and spec.get("base_year") != claimed:
+        rec["note"] = f"base year {spec.get('base_year')}, not {claimed} as in the claim"
     return rec
 
 
@@ -303,7 +309,11 @@ def eval_proxy_gain(ctx: Context, claim: Claim, spec: dict[str, Any]) -> dict[st
     if spec["reading"] == "absolute":  # only the region matters
         rec = _record(spec, ctx)
         rec["unit"] = "jobs"
-        region = ser.jobs_series(ctx.jobs, ctx.region, sbi)
+        try:
+            region = ser.jobs_series(ctx.jobs, ctx.region, sbi)
+        except ValueError as exc:
+            rec["note"] = str(exc)
+            return rec
         try:
             moved = change(region, base, end, unit="jobs")
         except ValueError:
@@ -351,10 +361,16 @@ def eval_trend(ctx: Context, claim: Claim, spec: dict[str, Any]) -> dict[str, An
     rec["unit"] = "percent per year"
     sbi, start, end = spec["series"], int(spec["base_year"]), int(spec["end_year"])
     national = spec.get("national", "total")
-    region, why_region = _window(ser.jobs_series(ctx.jobs, ctx.region, sbi), start, end)
+    try:
+        region_all = ser.jobs_series(ctx.jobs, ctx.region, sbi)
+        comparator_all = ser.jobs_series(ctx.jobs, ctx.comparator, sbi)
+    except ValueError as exc:
+        rec["note"] = str(exc)
+        return rec
+    region, why_region = _window(region_all, start, end)
     notes = [f"{ctx.region_name}: {why_region}"] if why_region else []
     if national == "total" or ctx.comparator != ser.NATIONAL:
-        comparator, why_comp = _window(ser.jobs_series(ctx.jobs, ctx.comparator, sbi), start, end)
+        comparator, why_comp = _window(comparator_all, start, end)
         comp_label = f"{ctx.comparator_name}, SBI {sbi}"
     else:
         exclude = (ctx.region,) if national.startswith("rest") else ()
@@ -528,9 +544,8 @@ def grid_industry_decline(claim: Claim, ctx: Context, base_year: int | None = No
                           end_year: int | None = None) -> list[dict[str, Any]]:
     specs = _grid_changes(claim, ctx, base_year, end_year)
     # Twente Index industry figures start in 2007: context only (the claim says 'since 2010')
-    prefixes = [p.rsplit("_", 1)[0] for p in claim.grid.get("context_published", [])]
-    return specs + _published_pairs(claim, ctx, prefixes, "industry_growth", "published change",
-                                    counts=False)
+    return specs + _published_pairs(claim, ctx, claim.grid.get("context_published", []),
+                                    "industry_growth", "published change", counts=False)
 
 
 def grid_htsm_growth(claim: Claim, ctx: Context, base_year: int | None = None,
