@@ -381,8 +381,9 @@ class _FitPair:
     def combination(self, weights: np.ndarray, conservative: bool) -> _Estimate:
         """Estimate and test of ``weights @ params``."""
         value = float(weights @ self.params)
-        hac_se = float(np.sqrt(weights @ self.cov_hac @ weights))
-        classical_se = float(np.sqrt(weights @ self.cov_classical @ weights))
+        # A HAC covariance is only positive semi-definite up to rounding: clamp tiny negatives to 0.
+        hac_se = float(np.sqrt(max(float(weights @ self.cov_hac @ weights), 0.0)))
+        classical_se = float(np.sqrt(max(float(weights @ self.cov_classical @ weights), 0.0)))
         return _estimate(value, hac_se, classical_se, self.df, conservative)
 
     def wald_f(self, restrictions: np.ndarray, cov: np.ndarray) -> tuple[float, float]:
