@@ -100,10 +100,11 @@ display(Markdown(present.reproduction_markdown(evaluation, region_name, comparat
 
 # %%
 display(Markdown(present.stress_summary(evaluation)))
-figure = present.spec_curve(evaluation, CBS_SOURCE)
+figure = present.spec_curve(evaluation, CBS_SOURCE, region_name=region_name,
+                            comparator_name=comparator_name)
 if figure is not None:
     plt.show()
-display(overview.styled(present.stress_frame(evaluation), decimals=1))
+display(overview.styled(present.stress_frame(evaluation, region_name, comparator_name), decimals=1))
 threshold = evaluation.verdict.numbers.get("threshold_all_hold") if evaluation.verdict else None
 if threshold is not None:
     display(Markdown(

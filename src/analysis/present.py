@@ -18,6 +18,7 @@ Typical use in a notebook::
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -136,8 +137,8 @@ def measurable_text(claim: Claim, region_name: str, comparator_name: str = "Nede
     if claim.published_note:
         lines += ["", f"**What was published.** {claim.published_note}"]
     if claim.operationalisations:
-        lines += ["", "**Ways of measuring it, in the order tried** (the first one the data can compute is the "
-                  "headline reproduction below):", ""]
+        lines += ["", ("**Ways of measuring it, in the order tried** (the first one the data can compute is the "
+                  "headline reproduction below):"), ""]
         for op in claim.operationalisations:
             period = f"{op.base}–{op.end}" if op.base and op.end else (str(op.get("year", "")) or "")
             note = "" if op.period_matches_claim else f" *Not the claim's own period: {op.period_note}.*"
@@ -156,17 +157,28 @@ def summary_markdown(evaluation: ClaimEvaluation, region_name: str) -> str:
     """The plain-language summary with the verdict, for the top of the page."""
     claim = evaluation.claim
     if not evaluation.applicable:
-        return (f"**Verdict for {region_name}: does not apply.** {evaluation.reason} "
+        return (f"**Verdict for {region_name}: the claim does not apply.** {evaluation.reason} "
                 f"The index records it as {verdict_badge('not verifiable with open data')} for this "
                 "region, because no data for this region can test it.")
     verdict = evaluation.verdict
     assert verdict is not None
-    return (f"**Verdict: {verdict_badge(verdict.label)}.** {verdict.evidence_en}\n\n"
+    other = region_note(evaluation, region_name)
+    return (f"{other + chr(10) * 2 if other else ''}**Verdict:** {verdict_badge(verdict.label)}. {verdict.evidence_en}\n\n"
             f"<span lang=\"nl\">*{verdict.evidence_nl}*</span>\n\n"
             f"*Claim: \"{claim.text_nl}\"*")
 
 
-def reproduction_markdown(evaluation: ClaimEvaluation) -> str:
+def region_note(evaluation: ClaimEvaluation, region_name: str) -> str:
+    """For a region other than Twente: a sentence saying the claim is tested there (empty for Twente)."""
+    from .claims import load_meta
+
+    if evaluation.region == load_meta().get("focal_region", "CR12"):
+        return ""
+    return (f"*The article made this claim about Twente; this page asks whether it also holds for {region_name}. "
+            "Published figures about Twente do not count here.*")
+
+
+def reproduction_markdown(evaluation: ClaimEvaluation, region_name: str = "", comparator_name: str = "") -> str:
     """The headline reproduction: what was computed, the arithmetic, how it compares, why it differs."""
     repro = evaluation.reproduction
     claim = evaluation.claim
@@ -184,21 +196,25 @@ def reproduction_markdown(evaluation: ClaimEvaluation) -> str:
         f"**Published:** \"{repro.published_text}\".",
     ]
     test = claim.test
+    region_name, comparator_name = region_name or evaluation.region, comparator_name or evaluation.comparator
+    lines.append("")
     if test.kind in ("value_within", "growth_vs_decline"):
         reproduced = repro.values["value"] if test.kind == "value_within" else repro.values["region_value"]
+        digits = 0 if repro.unit == "jobs" else 1
         lines.append(
-            f"**Reproduced:** {format_number(reproduced, 1)}{unit} against {format_number(test.target, 1)}{unit} "
-            f"published: a difference of {format_number(repro.difference, 1)}{unit.replace(' a year', '')} "
+            f"**Reproduced:** {format_number(reproduced, digits)}{unit} against {format_number(test.target, digits)}"
+            f"{unit} published: a difference of {format_number(repro.difference, digits)}"
+            f"{' points' if repro.unit == 'percent' else unit.replace(' a year', '')} "
             f"(the claim allows ±{format_number(test.tolerance)}).")
     if test.kind == "both_decline":
         lines.append(
-            f"**Reproduced:** {evaluation.region} {_pct(repro.values['region_value'])}, "
-            f"{evaluation.comparator} {_pct(repro.values['comparator_value'])}; 'fors' (sharply) is read as a fall "
+            f"**Reproduced:** {region_name} {_pct(repro.values['region_value'])}, "
+            f"{comparator_name} {_pct(repro.values['comparator_value'])}; 'fors' (sharply) is read as a fall "
             f"of at least {format_number(test.threshold)}% in both.")
     if test.kind == "faster_growth":
         lines.append(
-            f"**Reproduced:** {_pct(repro.values['region_value'], 2)} a year for the region against "
-            f"{_pct(repro.values['comparator_value'], 2)} for the comparator.")
+            f"**Reproduced:** {_pct(repro.values['region_value'], 2)} a year for {region_name} against "
+            f"{_pct(repro.values['comparator_value'], 2)} for {comparator_name}.")
     outcome = {True: "within the claim's tolerance", False: "outside the claim's tolerance",
                None: "not decidable"}[repro.within_tolerance]
     lines += ["", f"**Outcome:** {outcome}"
@@ -207,23 +223,24 @@ def reproduction_markdown(evaluation: ClaimEvaluation) -> str:
                  "reproduction")
               + "."]
     lines += ["", "**Why the numbers can differ** (from the engine's explanation):", ""]
-    lines += [f"- {sentence}" for sentence in _explanations(repro)]
+    lines += [f"- {sentence}" for sentence in _explanations(repro, claim)]
     return "\n".join(lines)
 
 
-def _explanations(repro: Any) -> list[str]:
+def _explanations(repro: Any, claim: Claim) -> list[str]:
     """The reproduction's explanation, split into readable points (skipped measurements apart)."""
     text = repro.explanation
     points = []
     head, _, skipped = text.partition("Not evaluable first: ")
     # drop the first two sentences (the headline definition and arithmetic, shown above)
     rest = head.split(". ", 2)[2] if head.count(". ") >= 2 else ""
-    if rest.strip():
-        points.append(rest.strip())
-    if not repro.period_matches_claim:
-        points.append(f"The period differs from the claim's: {repro.operationalisation.period_note}.")
-    for item in (s.strip() for s in skipped.rstrip(".").split("; ") if s.strip()):
-        points.append(f"Not computable first: {item}.")
+    rest = re.sub(r"Published: .*?(within tolerance|outside the tolerance)\. ?", "", rest).strip()
+    if rest:
+        points.append(rest)
+    ids = "|".join(re.escape(op.id) for op in claim.operationalisations)
+    for item in (s.strip() for s in re.split(rf"; (?=(?:{ids}): )", skipped.rstrip(".")) if s.strip()):
+        op_id, _, why = item.partition(": ")
+        points.append(f"`{op_id}` could not be computed: {why}.")
     return points or ["The reproduction matches the definition used; no deviation to explain."]
 
 
@@ -242,7 +259,7 @@ def choice_columns(grid: pd.DataFrame) -> list[str]:
     return columns
 
 
-def stress_frame(evaluation: ClaimEvaluation) -> pd.DataFrame:
+def stress_frame(evaluation: ClaimEvaluation, region_name: str = "", comparator_name: str = "") -> pd.DataFrame:
     """The specifications that count for the verdict: choices, values, whether the claim holds."""
     grid = evaluation.stress
     if not len(grid):
@@ -260,7 +277,8 @@ def stress_frame(evaluation: ClaimEvaluation) -> pd.DataFrame:
         frame = frame.drop(columns=["value"])
     unit = _unit_label(counted["unit"].iloc[0]) if len(counted) else ""
     return frame.rename(columns={
-        "region_value": f"{evaluation.region} ({unit})", "comparator_value": f"{evaluation.comparator} ({unit})",
+        "region_value": f"{region_name or evaluation.region} ({unit})",
+        "comparator_value": f"{comparator_name or evaluation.comparator} ({unit})",
         "value": "value", "holds": "claim holds", "direction_holds": "direction holds",
         "base_year": "from", "end_year": "to", "base_vintage": "base-year release", "national": "national figure",
     }).reset_index(drop=True)
@@ -282,12 +300,11 @@ def stress_summary(evaluation: ClaimEvaluation) -> str:
     not_evaluable = n_rows - n_eval
     outside = n_eval - n_specs
     lines = [
-        f"The stress test computes the claim in **{n_rows} ways** (specifications): every reasonable "
-        "combination of the choices the article left open (which industry series, which start and end year, "
-        "which release of the CBS table, how the national figure is formed, which published figure).",
+        (f"The stress test computes the claim in **{n_rows} ways** (specifications): every reasonable "
+        "combination of the choices the article left open (the table below lists the choices of the readings "
+        "that count)."),
         "",
-        f"- {not_evaluable} cannot be computed (a figure CBS did not publish, or a national sum that misses "
-        "regions);" if not_evaluable else "- every specification can be computed;",
+        f"- {not_evaluable} cannot be computed (the reasons are listed below);" if not_evaluable else "- every specification can be computed;",
         f"- {outside} can be computed but end in a year the October 2017 article could not refer to, so they are "
         "shown for context only;" if outside else "- all computable ones end in a year the article could refer to;",
         f"- **{n_specs} count for the verdict; the claim holds in {n_holds}**"
@@ -297,13 +314,30 @@ def stress_summary(evaluation: ClaimEvaluation) -> str:
         lines.append(f"- its direction alone (the weak reading) holds in {counts['n_direction']} of {n_specs}.")
     reasons = grid.loc[~grid["evaluable"].astype(bool), "note"].dropna().astype(str)
     if len(reasons):
-        common = reasons.str.split(":").str[0].value_counts().head(3)
+        common = reasons.map(_reason_kind).value_counts()
         listed = "; ".join(f"{why} ({n}×)" for why, n in common.items())
-        lines += ["", f"Most frequent reasons a specification cannot be computed: {listed}."]
+        lines += ["", f"Why specifications cannot be computed: {listed}."]
     return "\n".join(lines)
 
 
-def spec_curve(evaluation: ClaimEvaluation, source: str, title: str | None = None) -> Figure | None:
+def _reason_kind(note: str) -> str:
+    """A stress-test note reduced to its kind of reason, for counting."""
+    kinds = []
+    if "suppressed by CBS" in note or "missing (dropped" in note or "no value in" in note:
+        kinds.append("a figure CBS did not publish")
+    if "national sum lacks" in note:
+        kinds.append("the national sum misses suppressed regions")
+    if "like-for-like sum covers only" in note:
+        kinds.append("too few regions published for a like-for-like national sum")
+    if note.startswith("published figure") and " is about " in note:
+        kinds.append("a published figure about another region")
+    if "places every student" in note:
+        kinds.append("a DUO edition that cannot separate campuses")
+    return " and ".join(kinds) or note.split(";")[0][:80]
+
+
+def spec_curve(evaluation: ClaimEvaluation, source: str, title: str | None = None, region_name: str = "",
+               comparator_name: str = "") -> Figure | None:
     """The specification curve of the counted specifications (None when fewer than two)."""
     from . import plots
 
@@ -320,6 +354,7 @@ def spec_curve(evaluation: ClaimEvaluation, source: str, title: str | None = Non
     for column in choices:
         counted[column] = counted[column].map(lambda v: "—" if pd.isna(v) else str(v).removesuffix(".0"))
     unit = _unit_label(counted["unit"].iloc[0])
+    region_name, comparator_name = region_name or evaluation.region, comparator_name or evaluation.comparator
     reference: float | None = None
     if test.kind == "both_decline":
         # the claim holds when the smaller of the two falls is at least the threshold
@@ -331,7 +366,7 @@ def spec_curve(evaluation: ClaimEvaluation, source: str, title: str | None = Non
         ylabel, reference, ref_label = (f"region minus comparator growth ({unit})", 0.0, "equal growth")
     elif test.kind == "growth_vs_decline":
         counted["_plot"] = counted["region_value"]
-        ylabel, reference, ref_label = (f"{evaluation.region} change ({unit})", test.target,
+        ylabel, reference, ref_label = (f"{region_name} change ({unit})", test.target,
                                         f"published: {format_number(test.target)}%")
     else:
         counted["_plot"] = counted["value"]
@@ -341,7 +376,7 @@ def spec_curve(evaluation: ClaimEvaluation, source: str, title: str | None = Non
     return plots.plot_spec_curve(
         counted[["_plot", "_holds", *choices]].rename(columns={"_plot": "estimate", "_holds": "holds"}),
         "estimate", "holds", source=source, choice_cols=choices, ylabel=ylabel,
-        title=title or f"Every reading of the claim, {evaluation.region} against {evaluation.comparator}",
+        title=title or f"Every reading of the claim, {region_name} against {comparator_name}",
         reference=None if reference is None or math.isnan(reference) else reference, reference_label=ref_label)
 
 
@@ -409,17 +444,17 @@ def trend_text(evaluation: ClaimEvaluation, region_name: str) -> str:
         return "No trend models: the claim is not about a CBS jobs series."
     n_values = int(trend_set.region_series.notna().sum())
     lines = [
-        f"**What is estimated.** The average yearly growth of {_series_name(trend_set.region_series)} and of "
+        (f"**What is estimated.** The average yearly growth of {_series_name(trend_set.region_series)} and of "
         f"{trend_set.comparator_label}, from a straight line through the logarithm of the yearly figures "
         f"({trend_set.first_year}–{trend_set.break_year}); the difference between the two; whether the line bends "
         f"at {trend_set.break_year} (the year of the article); and what the line up to {trend_set.break_year} "
         "would have predicted for the years after. Uncertainty uses HAC (Newey–West) standard errors, which allow "
-        "consecutive years to be alike.",
+        "consecutive years to be alike."),
         "",
-        f"**How much to trust it.** There are only {n_values} yearly figures for {region_name} in total "
+        (f"**How much to trust it.** There are only {n_values} yearly figures for {region_name} in total "
         f"and {_count_to(trend_set)} up to {trend_set.break_year}. With so few points these models are weak: "
         "the intervals are rough, a single unusual year moves the line, and a 'significant' result here is a "
-        "hint, not proof.",
+        "hint, not proof."),
         "",
     ]
     if trend_set.difference is not None:
@@ -438,47 +473,50 @@ def _count_to(trend_set: TrendSet) -> int:
 
 def plot_counterfactual(trend_set: TrendSet, source: str, title: str | None = None) -> Figure | None:
     """Actual series, the trend fitted up to the break year and its projection with 95% intervals."""
+    if trend_set.counterfactual is None:
+        return None
+    return plot_projection(trend_set.region_series, trend_set.counterfactual, source, title)
+
+
+def plot_projection(series: pd.Series, result: Any, source: str, title: str | None = None,
+                    ylabel: str = "employee jobs (× 1,000)", scale: float = 1000.0) -> Figure:
+    """A series with the trend fitted before the cutoff, projected with 95% prediction intervals."""
     import matplotlib.pyplot as plt
+    import numpy as np
 
     from . import plots
 
-    result = trend_set.counterfactual
-    if result is None:
-        return None
-    actual = trend_set.region_series.dropna()
+    actual = series.dropna()
     table = result.table
     fig, ax = plt.subplots(layout="constrained")
-    ax.plot(actual.index, actual.to_numpy() / 1000, label="actual (CBS)", **plots.series_style(0))
+    ax.plot(actual.index, actual.to_numpy() / scale, label="actual", **plots.series_style(0))
     fit_years = list(result.fit_years)
     slope = math.log1p(result.pre_trend.growth_pct / 100)
     fitted = actual.loc[fit_years]
-    import numpy as np
-
     log_level = float(np.mean(np.log(fitted.to_numpy())) - slope * np.mean(fit_years))
     line_years = fit_years + [int(y) for y in table["year"]]
-    ax.plot(line_years, np.exp(log_level + slope * np.asarray(line_years, dtype=float)) / 1000,
+    ax.plot(line_years, np.exp(log_level + slope * np.asarray(line_years, dtype=float)) / scale,
             color="#555555", linestyle="--", linewidth=1.5,
             label=f"trend {fit_years[0]}–{fit_years[-1]}, projected")
-    ax.fill_between(table["year"], table["lower"] / 1000, table["upper"] / 1000, color="#999999", alpha=0.3,
+    ax.fill_between(table["year"], table["lower"] / scale, table["upper"] / scale, color="#999999", alpha=0.3,
                     label="95% prediction interval")
     ax.axvline(result.cutoff_year - 0.5, color="#777777", linewidth=1)
-    plots._finish(ax, title or f"{_series_name(trend_set.region_series)}: what the trend up to "
-                  f"{result.cutoff_year - 1} predicted", "year (December)", "employee jobs (× 1,000)", source,
-                  legend=True)
+    plots._finish(ax, title or f"{_series_name(series)}: what the trend up to {result.cutoff_year - 1} predicted",
+                  "year", ylabel, source, legend=True)
     return fig
 
 
 # --- verdict, record, sources -----------------------------------------------------------------------
 
 
-def verdict_markdown(verdict: Verdict | None, rule_text: Mapping[str, str], *, applicable: bool = True,
+def verdict_markdown(verdict: Verdict | None, rule_text: Mapping[str, str] | None, *, applicable: bool = True,
                      reason: str = "", region_name: str = "") -> str:
-    """The verdict label, evidence and caveat in English and Dutch, with the written rule."""
+    """The verdict label, evidence and caveat in English and Dutch, with the written rule (unless None)."""
     if not applicable or verdict is None:
         body = [f"{verdict_badge('not verifiable with open data')} — **for {region_name}: does not apply.**", "",
                 f"**Why.** {reason}", "",
-                '<span lang="nl">**Oordeel:** deze bewering gaat over Twente en is voor deze regio niet te '
-                "toetsen.</span>"]
+                ('<span lang="nl">**Oordeel:** deze bewering gaat over Twente en is voor deze regio niet te '
+                "toetsen.</span>")]
     else:
         body = [
             f"{verdict_badge(verdict.label)}", "",
@@ -490,7 +528,8 @@ def verdict_markdown(verdict: Verdict | None, rule_text: Mapping[str, str], *, a
         if verdict.caveat_nl:
             body += [f'<span lang="nl">**Kanttekening.** {verdict.caveat_nl}</span>', ""]
         body += [f"*Which part of the rule applied:* {verdict.reason}."]
-    body += ["", f"*{rule_text['en']}*", "", f'<span lang="nl">*{rule_text["nl"]}*</span>']
+    if rule_text:
+        body += ["", f"*{rule_text['en']}*", "", f'<span lang="nl">*{rule_text["nl"]}*</span>']
     return "\n".join(body)
 
 
@@ -507,8 +546,7 @@ def headline(evaluation: ClaimEvaluation, region_name: str) -> str:
         return "No open data measure it"
     unit = _unit_label(repro.unit)
     value = repro.values["value"]
-    shown = f"{format_number(value, 1)}{'' if unit == 'jobs' else ' '}{unit}" if unit != "jobs" else \
-        f"{format_number(value, 0)} jobs"
+    shown = f"{format_number(value, 0)} jobs" if unit == "jobs" else f"{format_number(value, 1)}{unit}"
     return (f"Reproduced {shown} ({repro.operationalisation.id}) against \"{repro.published_text}\"; "
             f"holds in {n_holds} of {n_specs} readings")
 
@@ -529,8 +567,8 @@ def record(evaluation: ClaimEvaluation, results_dir: str, region_name: str, *, t
             results_dir, claim_id=claim.id, title=title, verdict="not verifiable with open data",
             headline=headline(evaluation, region_name),
             evidence_en=f"Does not apply to {region_name}. {evaluation.reason}",
-            evidence_nl=(f"Niet van toepassing op {region_name}: de bewering gaat over Twente "
-                         f"({claim.extra.get('region_specific_reason', '')})."),
+            evidence_nl=(f"Niet van toepassing op {region_name}: de bewering gaat over Twente en is alleen "
+                         "voor Twente (CR12) te toetsen."),
             caveat_en="Run the report for Twente (CR12) for the verdict on this claim.",
             caveat_nl="Bouw het rapport voor Twente (CR12) voor het oordeel over deze bewering.",
             numbers={"applicable": 0})
@@ -542,7 +580,8 @@ def record(evaluation: ClaimEvaluation, results_dir: str, region_name: str, *, t
         numbers=dict(verdict.numbers))
 
 
-def sources_markdown(dataset_ids: Sequence[str], manifest: Mapping[str, Any], claim: Claim | None = None) -> str:
+def sources_markdown(dataset_ids: Sequence[str], manifest: Mapping[str, Any], claim: Claim | None = None,
+                     figure_ids: Sequence[str] = ()) -> str:
     """The data sources (from the manifest) and the published figures the claim is compared with."""
     inputs = {r["dataset_id"]: r for r in manifest.get("inputs", [])}
     lines = []
@@ -554,11 +593,12 @@ def sources_markdown(dataset_ids: Sequence[str], manifest: Mapping[str, Any], cl
                          + (f": {r['url']}" if r.get("url") else ""))
         if not matches:
             lines.append(f"- `{dataset_id}`")
-    if claim is not None and claim.published_figures:
+    wanted = list(dict.fromkeys([*(claim.published_figures if claim is not None else ()), *figure_ids]))
+    if wanted:
         from . import series
 
         figures = series.load_published_figures()
-        used = [fid for fid in claim.published_figures if fid in figures.index]
+        used = [fid for fid in wanted if fid in figures.index]
         if used:
             lines += ["", "Published figures compared with (`data/published_figures.csv`):", ""]
             for fid in used:
@@ -570,3 +610,40 @@ def sources_markdown(dataset_ids: Sequence[str], manifest: Mapping[str, Any], cl
                              + (f" ({url})" if url else ""))
     lines += ["", "CBS data: CC BY 4.0 (\"Bron: CBS\"). DUO open data: free reuse (\"Bron: DUO\")."]
     return "\n".join(lines)
+
+
+# --- after the claim year -----------------------------------------------------------------------------
+
+
+def projection_table(named_series: Mapping[str, pd.Series], cutoff_year: int) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """For each series: the trend before ``cutoff_year``, its projection to the last year, and the actual.
+
+    Returns the table (one row per series) and the :class:`analysis.trends.CounterfactualResult` per
+    series name; a series the data do not allow (too few years either side) gets a row saying why.
+    """
+    from . import trends
+
+    rows, results = [], {}
+    for name, values in named_series.items():
+        try:
+            result = trends.counterfactual(values, cutoff_year)
+        except ValueError as exc:
+            rows.append({"series": name, "trend before": "—", "latest year": "—", "predicted": "—",
+                         "95% prediction interval": "—", "actual": "—", "actual vs predicted": "—",
+                         "years outside the interval": str(exc)})
+            continue
+        results[name] = result
+        last = result.table.iloc[-1]
+        trend = result.pre_trend
+        rows.append({
+            "series": name,
+            "trend before": (f"{_pct(trend.growth_pct, 2)} a year ({describe_years(result.fit_years)}; "
+                             f"95% CI {_pct(trend.ci_low)} to {_pct(trend.ci_high)})"),
+            "latest year": int(last["year"]),
+            "predicted": format_number(last["predicted"]),
+            "95% prediction interval": f"{format_number(last['lower'])} to {format_number(last['upper'])}",
+            "actual": format_number(last["actual"]),
+            "actual vs predicted": _pct(last["gap_pct"]),
+            "years outside the interval": f"{result.n_outside} of {result.n_projected}",
+        })
+    return pd.DataFrame(rows), results
