@@ -547,7 +547,14 @@ def headline(evaluation: ClaimEvaluation, region_name: str) -> str:
     unit = _unit_label(repro.unit)
     value = repro.values["value"]
     shown = f"{format_number(value, 0)} jobs" if unit == "jobs" else f"{format_number(value, 1)}{unit}"
-    return (f"Reproduced {shown} ({repro.operationalisation.id}) against \"{repro.published_text}\"; "
+    # "Reproduced" only where the engine says so (right value AND the period the claim states).
+    if repro.reproduced:
+        lead = f"Reproduced: {shown}"
+    elif repro.within_tolerance and not repro.period_matches_claim:
+        lead = f"Matches only for another period: {shown}"
+    else:
+        lead = f"Not reproduced: {shown}"
+    return (f"{lead} ({repro.operationalisation.id}) against \"{repro.published_text}\"; "
             f"holds in {n_holds} of {n_specs} readings")
 
 
