@@ -20,6 +20,7 @@ order) whose first ``# Heading`` is the page title, with one cell tagged ``param
 from __future__ import annotations
 
 import ast
+import csv
 import hashlib
 import json
 import math
@@ -36,8 +37,6 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-import pandas as pd
 
 from . import __version__, paths
 
@@ -157,9 +156,12 @@ def corop_regions(jobs_csv: Path | None = None) -> dict[str, str]:
     if not jobs_csv.exists():
         raise RuntimeError(f"{jobs_csv} is missing: build the processed data first "
                            "(python -m analysis fetch && python -m analysis build)")
-    frame = pd.read_csv(jobs_csv, usecols=["region_code", "region_name"], dtype=str).drop_duplicates()
-    frame = frame[frame["region_code"].str.fullmatch(r"CR(0[1-9]|[1-3]\d|40)")]
-    return dict(sorted(zip(frame["region_code"], frame["region_name"], strict=True)))
+    # The csv module, not pandas: this runs on every build, also when nothing changed.
+    corop = re.compile(r"CR(0[1-9]|[1-3]\d|40)")
+    with open(jobs_csv, newline="", encoding="utf-8") as handle:
+        regions = {row["region_code"]: row["region_name"] for row in csv.DictReader(handle)
+                   if corop.fullmatch(row["region_code"])}
+    return dict(sorted(regions.items()))
 
 
 def validate_region(region: str | None, regions: Mapping[str, str]) -> str:
@@ -203,15 +205,14 @@ def discover_notebooks(folder: Path | None = None) -> list[Path]:
 
 def declared_parameters(path: Path) -> dict[str, Any]:
     """Names (and literal defaults) assigned in the notebook's ``parameters`` cell."""
-    import jupytext
-
-    notebook = jupytext.read(path, fmt="py:percent")
-    cells = [c for c in notebook.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    # Read the percent format directly: importing jupytext costs over a second, and this runs on
+    # every build, also when nothing changed.
+    cells = _parameter_cells(path.read_text(encoding="utf-8"))
     if len(cells) != 1:
         raise ValueError(f"{path.name}: needs exactly one cell tagged parameters "
                          f'(# %% tags=["parameters"]), found {len(cells)}')
     declared: dict[str, Any] = {}
-    for node in ast.parse(cells[0].source).body:
+    for node in ast.parse(cells[0]).body:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
         for target in targets:
             if isinstance(target, ast.Name):
@@ -223,6 +224,26 @@ def declared_parameters(path: Path) -> dict[str, Any]:
     if missing:
         raise ValueError(f"{path.name}: the parameters cell must declare {', '.join(sorted(missing))}")
     return declared
+
+
+_CELL_MARKER = re.compile(r"^# %%(.*)$")
+
+
+def _parameter_cells(text: str) -> list[str]:
+    """Sources of the jupytext percent cells whose marker line carries the ``parameters`` tag."""
+    cells: list[str] = []
+    current: list[str] | None = None
+    for line in text.splitlines():
+        marker = _CELL_MARKER.match(line)
+        if marker:
+            if current is not None:
+                cells.append("\n".join(current))
+            current = [] if re.search(r"tags\s*=\s*\[[^\]]*[\"']parameters[\"']", marker.group(1)) else None
+        elif current is not None:
+            current.append(line)
+    if current is not None:
+        cells.append("\n".join(current))
+    return cells
 
 
 def _hash_files(files: list[Path], root: Path) -> str:
