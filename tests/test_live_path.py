@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from odata_server import FaultPlan, FaultRule, MirrorServer, serve_mirror
 
 from analysis import paths
 from analysis.build import build
 from analysis.errors import FetchError
 from analysis.fetch import fetch
 from analysis.snapshot import SnapshotError, verify_snapshot
+from odata_server import FaultPlan, FaultRule, MirrorServer, serve_mirror
 
 pytestmark = pytest.mark.mirror
 

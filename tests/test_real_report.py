@@ -79,9 +79,8 @@ def test_real_site_in_a_browser(real_site: Path) -> None:
         if os.environ.get("CI") == "true":
             pytest.fail(reason)
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
     import matplotlib.image
+    from playwright.sync_api import sync_playwright
 
     site = real_site / "reports"
     errors: list[str] = []

@@ -92,9 +92,8 @@ def test_second_lock_holder_gets_clear_message(tmp_path: Path) -> None:
     thread.start()
     try:
         assert held.wait(5)
-        with pytest.raises(BusyError, match="another fetch or build is running"):
-            with data_lock(raw):
-                pass
+        with pytest.raises(BusyError, match="another fetch or build is running"), data_lock(raw):
+            pass
     finally:
         release.set()
         thread.join()

@@ -16,7 +16,14 @@ import pandas as pd
 import requests
 from tqdm.auto import tqdm
 
-from .download import DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT, explain_failure, http_status, is_transient, retrying
+from .download import (
+    DEFAULT_ATTEMPTS,
+    DEFAULT_TIMEOUT,
+    explain_failure,
+    http_status,
+    is_transient,
+    retrying,
+)
 from .errors import FetchError
 from .snapshot import utc_now
 from .sources import Source
@@ -105,7 +112,7 @@ def fetch_live(
         try:
             with _progress(source.table_id, progress):
                 attempt()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise _cbs_failure(source, url, exc) from exc
     return {
         "mode": "live",

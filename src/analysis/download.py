@@ -112,5 +112,5 @@ def download_file(
 
     try:
         return attempt()
-    except Exception as exc:  # noqa: BLE001 - every failure becomes one clear FetchError
+    except Exception as exc:
         raise explain_failure(dest.name, url, exc) from exc
