@@ -560,6 +560,9 @@ def _build(region: str, region_name: str, force: bool) -> Iterator[str]:
     except Timeout:
         raise RuntimeError(f"another report build is writing to {shown}; wait for it to finish") from None
     try:
+        # A build killed earlier leaves its temporary folder behind; we hold the lock, so it is stale.
+        for stale in out_dir.glob(".tmp-build-*"):
+            shutil.rmtree(stale, ignore_errors=True)
         jobs = plan_notebooks(region)
         if not jobs:
             raise RuntimeError(f"no notebooks (NN_name.py) in {paths.notebooks_dir()}")
