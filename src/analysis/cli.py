@@ -50,7 +50,16 @@ def main(argv: list[str] | None = None) -> int:
             for name, table in manifest["tables"].items():
                 print(f"{name}: {table['rows']} rows")
             for check, count in manifest["checks"].items():
-                print(f"check passed: {check} ({count} comparisons)")
+                note = " - no published national rows: the nation is derived" if count == 0 else ""
+                print(f"check passed: {check} ({count} comparisons{note})")
+            gaps = manifest["gaps"]
+            for table, cells in gaps["jobs_suppressed_cells"].items():
+                print(f"gap: {table}: {cells} cells suppressed by CBS (kept as missing)")
+            print(f"gap: {gaps['jobs_cells_fixed_by_hierarchy']} suppressed cells recovered from the SBI hierarchy "
+                  "(added as derived rows)")
+            for edition in gaps["enrolment_masked_cells"]:
+                print(f"gap: {edition['edition']}: {edition['masked_cells']} DUO cells masked or suppressed "
+                      "(missing, never zero)")
         elif args.command == "status":
             from .status import status_table
 
