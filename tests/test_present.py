@@ -118,7 +118,7 @@ def test_projection_table_on_a_synthetic_series():
     table, results = present.projection_table({"synthetic": values, "short": values.loc[2016:]}, 2018)
     assert list(table["series"]) == ["synthetic", "short"]
     row = table.iloc[0]
-    assert row["latest year"] == 2020 and row["years outside the interval"] == "3 of 3"
+    assert row["latest year"] == "2020" and row["years outside the interval"] == "3 of 3"
     assert "the trend needs at least" in table.iloc[1]["years outside the interval"]
     assert isinstance(results["synthetic"], trends.CounterfactualResult)
     assert not math.isnan(results["synthetic"].pre_trend.growth_pct)

@@ -646,7 +646,7 @@ def projection_table(named_series: Mapping[str, pd.Series], cutoff_year: int) ->
             "series": name,
             "trend before": (f"{_pct(trend.growth_pct, 2)} a year ({describe_years(result.fit_years)}; "
                              f"95% CI {_pct(trend.ci_low)} to {_pct(trend.ci_high)})"),
-            "latest year": int(last["year"]),
+            "latest year": str(int(last["year"])),  # a year, not a quantity: no thousands separator
             "predicted": format_number(last["predicted"]),
             "95% prediction interval": f"{format_number(last['lower'])} to {format_number(last['upper'])}",
             "actual": format_number(last["actual"]),
