@@ -13,6 +13,7 @@ they drew so a notebook can add annotations.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -85,6 +86,9 @@ def _figure_of(target: Axes | Figure) -> Figure:
     return target if isinstance(target, Figure) else target.get_figure(root=True)
 
 
+SOURCE_NOTE_WIDTH = 110  # characters per line of a source note (fits a figure 8 inches wide)
+
+
 def source_note(target: Axes | Figure, text: str) -> Text:
     """Put the source line under the figure (left-aligned, small, grey).
 
@@ -97,6 +101,8 @@ def source_note(target: Axes | Figure, text: str) -> Text:
     if not text.lower().startswith(("bron", "source")):
         text = SOURCE_PREFIX + text
     figure = _figure_of(target)
+    # Wrap long source lists: a single long line would widen the saved figure and shrink the plot.
+    text = textwrap.fill(text, width=SOURCE_NOTE_WIDTH, break_long_words=False, break_on_hyphens=False)
     note = figure.supxlabel(text, x=0.01, ha="left", fontsize=8.5, color="#555555")
     note.set_gid(SOURCE_NOTE_GID)
     return note
