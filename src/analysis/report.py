@@ -334,6 +334,20 @@ def _quiet_kernel_manager() -> type:
     from jupyter_client import AsyncKernelManager
 
     class QuietKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            # IPC sockets in a private folder instead of TCP ports: kernels started at the same time
+            # in two processes can pick the same free TCP port ("Address already in use") and then
+            # never answer. A socket path of its own cannot collide.
+            self._socket_dir = Path(tempfile.mkdtemp(prefix="kernel-"))
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(self._socket_dir / "ipc"))
+            super().__init__(**kwargs)
+
+        async def _async_cleanup_resources(self, restart: bool = False) -> None:
+            await super()._async_cleanup_resources(restart=restart)
+            if not restart:
+                shutil.rmtree(self._socket_dir, ignore_errors=True)
+
         def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
             return [*super().format_kernel_cmd(extra_arguments), "--IPKernelApp.log_level=ERROR"]
 
