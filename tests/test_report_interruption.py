@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
-from test_report import make_project
 
 from analysis import report
+from test_report import make_project
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +48,7 @@ def test_report_killed_halfway_keeps_previous_site(built: Path, kill_after: floa
     assert _site(built / "reports") == before
     # the next build works and finds nothing to redo: the killed one never recorded a state
     finished = _report(built)
-    out, err = finished.communicate(timeout=300)
+    _out, err = finished.communicate(timeout=300)
     assert finished.returncode == 0, err
     assert _site(built / "reports").keys() == before.keys()
     assert not list((built / "reports").glob(".tmp-build-*"))  # the stale temporary folder is gone
