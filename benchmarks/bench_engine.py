@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from analysis import claims
-from analysis import series as ser
+from analysis.engine import claims
+from analysis.engine import series as ser
 
 TARGET_SECONDS = 10.0
 

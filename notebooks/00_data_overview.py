@@ -31,11 +31,12 @@ end_year = 2016
 results_dir = ""  # set by the report build; this page records no claim result
 
 # %%
-# Set-up: the logic lives in the package (analysis.overview); this notebook only shows and explains.
+# Set-up: the logic lives in the package (analysis.report.overview); this notebook only shows and explains.
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
-from analysis import overview, plots, series
+from analysis.engine import series
+from analysis.report import overview, plots
 
 plots.use_house_style()
 jobs = series.load_jobs()

@@ -26,12 +26,14 @@ end_year = None  # None keeps the registered year (2016/17); a year here replace
 results_dir = ""  # set by the report build; the verdict is recorded there
 
 # %%
-# Set-up: the logic lives in the package (analysis.claims, analysis.present); this notebook shows and explains.
+# Set-up: the logic lives in the package (analysis.engine.claims, analysis.report.present); this notebook shows and explains.
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import claims, overview, plots, present, series, trends, verdicts
+from analysis.engine import claims, series, verdicts
+from analysis.report import overview, plots, present
+from analysis.stats import trends
 
 plots.use_house_style()
 jobs = series.load_jobs()

@@ -25,10 +25,11 @@ end_year = None  # not used by this claim
 results_dir = ""  # set by the report build; the verdict is recorded there
 
 # %%
-# Set-up: the logic lives in the package (analysis.claims, analysis.present); this notebook shows and explains.
+# Set-up: the logic lives in the package (analysis.engine.claims, analysis.report.present); this notebook shows and explains.
 from IPython.display import Markdown, display
 
-from analysis import claims, overview, present, series, verdicts
+from analysis.engine import claims, series, verdicts
+from analysis.report import overview, present
 
 jobs = series.load_jobs()
 region_name, comparator_name = present.check_parameters(jobs, region, comparator, base_year, end_year)

@@ -30,13 +30,14 @@ end_year = 2017  # last year of the fitted trends (the year of the article)
 results_dir = ""  # set by the report build; this page records no claim result
 
 # %%
-# Set-up: the logic lives in the package (analysis.present, analysis.trends); this notebook shows and explains.
+# Set-up: the logic lives in the package (analysis.report.present, analysis.stats.trends); this notebook shows and explains.
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import claims, overview, plots, present, series
-from analysis.growth import format_percent
+from analysis.engine import claims, series
+from analysis.report import overview, plots, present
+from analysis.stats.growth import format_percent
 
 plots.use_house_style()
 jobs = series.load_jobs()

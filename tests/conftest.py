@@ -11,6 +11,18 @@ import pytest
 MIRROR_DIR = Path(__file__).parents[2] / "shared" / "data"
 
 
+def under_ci() -> bool:
+    """True when the tests run under CI: ``CI`` set to anything but empty, ``false`` or ``0``."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "false", "0")
+
+
+def fail_or_skip(reason: str) -> None:
+    """Under CI a missing prerequisite fails the test (CI must have it); elsewhere it skips."""
+    if under_ci():
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def mirror_dir() -> Path:
     """The offline mirror folder ``../shared/data``.
@@ -21,7 +33,5 @@ def mirror_dir() -> Path:
     if not MIRROR_DIR.is_dir():
         reason = (f"offline mirror not found at {MIRROR_DIR}: these tests read the real CBS/DUO "
                   "files from ../shared/data beside the repository")
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        fail_or_skip(reason)
     return MIRROR_DIR

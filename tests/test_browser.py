@@ -7,12 +7,13 @@ reason, except under ``CI=true`` where it fails.
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from conftest import fail_or_skip
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -26,9 +27,7 @@ def _require_chromium() -> None:
     if CHROMIUM.exists():
         return
     reason = f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) to run the browser test"
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
+    fail_or_skip(reason)
 
 
 @pytest.fixture(scope="module")

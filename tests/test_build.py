@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from analysis import paths
-from analysis.build import build
-from analysis.fetch import fetch
-from analysis.snapshot import CorruptSnapshotError, snapshot_dir
+from analysis.processing.build import build
+from analysis.sources.fetch import fetch
+from analysis.sources.snapshot import CorruptSnapshotError, snapshot_dir
 
 COMMITTED = paths.project_root() / "data" / "processed"
 TABLES = ("jobs.csv", "enrolment.csv")

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis.build import build
-from analysis.fetch import fetch
-from analysis.publish import JOURNAL, publish, recover
-from analysis.snapshot import data_lock, sha256_of
+from analysis.processing.build import build
+from analysis.processing.publish import JOURNAL, publish, recover
+from analysis.sources.fetch import fetch
+from analysis.sources.snapshot import data_lock, sha256_of
 
 pytestmark = pytest.mark.mirror
 TABLES = ("jobs.csv", "enrolment.csv", "manifest.json")

@@ -15,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import duo
 from analysis.processing import checks
 from analysis.processing import enrolment as enrolment_step
 from analysis.processing.checks import ProcessingCheckError
@@ -26,8 +25,9 @@ from analysis.processing.enrolment import (
     check_enrolment,
     masked_summary,
 )
-from analysis.schema import ENROLMENT_COLUMNS
-from analysis.sources import load_registry
+from analysis.processing.schema import ENROLMENT_COLUMNS
+from analysis.sources import duo
+from analysis.sources.registry import load_registry
 
 FIXTURES = Path(__file__).parent / "fixtures" / "duo"
 WIDE = FIXTURES / "wide_year_bom.csv"

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from analysis import cli
-from analysis.cbs import CbsLayoutError, read_statline_csv
 from analysis.errors import FetchError
-from analysis.fetch import fetch
-from analysis.snapshot import sha256_of, verify_snapshot
-from analysis.sources import UnknownSourceError, get_source, load_registry
+from analysis.sources.cbs import CbsLayoutError, read_statline_csv
+from analysis.sources.fetch import fetch
+from analysis.sources.registry import UnknownSourceError, get_source, load_registry
+from analysis.sources.snapshot import sha256_of, verify_snapshot
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

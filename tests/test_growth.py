@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.growth import (
+from analysis.stats.growth import (
     Change,
     change,
     changes_table,

@@ -8,8 +8,8 @@ import pytest
 from analysis.processing import jobs as jobs_step
 from analysis.processing.checks import ProcessingCheckError
 from analysis.processing.sbi import SBI_PARTS, rounding_tolerance, split_sbi_title
-from analysis.schema import JOBS_COLUMNS
-from analysis.sources import get_source
+from analysis.processing.schema import JOBS_COLUMNS
+from analysis.sources.registry import get_source
 
 
 def _row(region: str, sbi: str, year: int, value: int | None, table: str = "T1") -> dict:

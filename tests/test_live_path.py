@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from analysis import paths
-from analysis.build import build
 from analysis.errors import FetchError
-from analysis.fetch import fetch
-from analysis.snapshot import SnapshotError, verify_snapshot
+from analysis.processing.build import build
+from analysis.sources.fetch import fetch
+from analysis.sources.snapshot import SnapshotError, verify_snapshot
 from odata_server import FaultPlan, FaultRule, MirrorServer, serve_mirror
 
 pytestmark = pytest.mark.mirror
@@ -144,11 +144,11 @@ def test_missing_column_is_named_and_keeps_snapshot(server: MirrorServer, fetche
 
 
 def test_unknown_table_on_the_server_is_a_clear_404(server: MirrorServer, tmp_path: Path, monkeypatch) -> None:
-    from analysis import sources
+    from analysis.sources import registry as sources
 
     real = sources.get_source("cbs-83582NED")
     moved = real.__class__(**{**real.__dict__, "table_id": "99999NED"})
-    monkeypatch.setattr("analysis.fetch.get_source", lambda name: moved)
+    monkeypatch.setattr("analysis.sources.fetch.get_source", lambda name: moved)
     with pytest.raises(FetchError, match=r"CBS table '99999NED' was not found .*404"):
         _live(server, tmp_path / "raw", ["cbs-83582NED"])
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import overview
-from analysis.schema import ENROLMENT_COLUMNS, JOBS_COLUMNS
+from analysis.processing.schema import ENROLMENT_COLUMNS, JOBS_COLUMNS
+from analysis.report import overview
 
 
 def _job(table: str, region: str, sbi: str, year: int, value: float | None, *, derived: bool = False,

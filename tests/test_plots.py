@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_rgb
 
-from analysis import plots
+from analysis.report import plots
 
 SOURCE = "CBS 83582NED, retrieved 2026-11-28"
 

@@ -1,4 +1,4 @@
-"""analysis.present: engine results as Markdown and tables for the claim pages."""
+"""analysis.report.present: engine results as Markdown and tables for the claim pages."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from analysis import claims, present, report, series, trends, verdicts
+from analysis.engine import claims, series, verdicts
+from analysis.report import present
+from analysis.report import site as report
+from analysis.stats import trends
 
 matplotlib.use("Agg")
 
@@ -66,7 +69,7 @@ def test_stress_summary_counts_match_the_grid(decline):
 
 
 def test_spec_curve_has_a_source_note(decline):
-    from analysis import plots
+    from analysis.report import plots
 
     figure = present.spec_curve(decline, "Bron/Source: test")
     assert figure is not None and plots.find_source_note(figure) == "Bron/Source: test"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -17,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths, report
-from analysis.claims import load_claims
-from analysis.render import external_resources
+from analysis import paths
+from analysis.engine.claims import load_claims
+from analysis.report import site as report
+from analysis.report.render import external_resources
+from conftest import fail_or_skip
 
 pytestmark = pytest.mark.slow
 CHROMIUM = Path("/usr/bin/chromium")
@@ -76,9 +77,7 @@ def test_second_build_gives_identical_numbers_and_verdicts(real_site: Path, monk
 def test_real_site_in_a_browser(real_site: Path) -> None:
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} not found: apt-get install chromium to run the browser test"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        fail_or_skip(reason)
     import matplotlib.image
     from playwright.sync_api import sync_playwright
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import render, report
+from analysis.report import render
+from analysis.report import site as report
 
 JOBS_CSV = """\
 source_table,region_code,region_name,region_level,sbi_code,sbi_label,year,employee_jobs,suppressed,derived,derivation,missing_parts,period_status
@@ -39,7 +40,7 @@ results_dir = ""
 
 # %%
 import matplotlib.pyplot as plt
-from analysis import plots
+from analysis.report import plots
 
 plots.use_house_style()
 fig, ax = plt.subplots()
@@ -76,7 +77,7 @@ VERDICT = "supported"
 GROWTH = 3.1
 
 # %%
-from analysis.report import record_result
+from analysis.report.site import record_result
 
 record_result(results_dir, claim_id="jobs_grew", title="Jobs grew 3% in " + region, verdict=VERDICT,
               headline=f"+{GROWTH}% (2010-2016)", evidence_en="Jobs grew by the claimed amount.",

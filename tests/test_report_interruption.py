@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import report
+from analysis.report import site as report
 from test_report import make_project
 
 pytestmark = pytest.mark.slow

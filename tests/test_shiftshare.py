@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.shiftshare import COMPONENTS, classic, dynamic, wide_by_sector
+from analysis.stats.shiftshare import COMPONENTS, classic, dynamic, wide_by_sector
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import snapshot
-from analysis.snapshot import (
+from analysis.sources import snapshot
+from analysis.sources.snapshot import (
     BusyError,
     CorruptSnapshotError,
     SnapshotError,

@@ -8,8 +8,8 @@ import math
 import pandas as pd
 import pytest
 
-from analysis import stress
-from analysis.claims import get_claim
+from analysis.engine import stress
+from analysis.engine.claims import get_claim
 from test_series import COROP, enrolment_frame, panel
 
 

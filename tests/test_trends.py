@@ -11,7 +11,7 @@ import pytest
 import statsmodels.api as sm
 from statsmodels.stats.diagnostic import breaks_cusumolsresid
 
-from analysis.trends import (
+from analysis.stats.trends import (
     BreakResult,
     CounterfactualResult,
     TrendResult,

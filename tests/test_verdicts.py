@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from analysis import verdicts as v
-from analysis.verdicts import Evidence, decide
+from analysis.engine import verdicts as v
+from analysis.engine.verdicts import Evidence, decide
 
 
 def label(measurement: str = "direct", reproduced: bool | None = True, n: int = 10,
@@ -81,7 +81,7 @@ def test_rule_text_states_the_thresholds_in_both_languages() -> None:
 
 
 def test_labels_match_the_report_vocabulary() -> None:
-    report = pytest.importorskip("analysis.report")
+    report = pytest.importorskip("analysis.report.site")
     assert set(report.VERDICTS) == set(v.LABELS)
     for key, verdict in report.VERDICTS.items():
         assert verdict.label_nl == v.LABELS_NL[key]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.build import build
-from analysis.fetch import fetch
-from analysis.vintage import changes_table, compare_vintages, revisions_table
+from analysis.processing.build import build
+from analysis.processing.vintage import changes_table, compare_vintages, revisions_table
+from analysis.sources.fetch import fetch
 
 TWENTE, CR12_C_2015 = "CR12", ("307500", "CR12", "2015JJ00")
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import FetchError
+from analysis.errors import FetchError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,14 +37,14 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "fetch":
-            from .fetch import fetch
+            from analysis.sources.fetch import fetch
 
             for manifest in fetch(args.datasets or None, mirror=args.mirror, catalog_url=args.catalog_url,
                                   base_url=args.base_url, timeout=args.timeout, progress=not args.quiet):
                 files = ", ".join(f["name"] for f in manifest["files"])
                 print(f"{manifest['dataset_id']}: {manifest['mode']} from {manifest['origin']} -> {files}")
         elif args.command == "build":
-            from .build import build
+            from analysis.processing.build import build
 
             manifest = build()
             for name, table in manifest["tables"].items():
@@ -61,17 +61,17 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"gap: {edition['edition']}: {edition['masked_cells']} DUO cells masked or suppressed "
                       "(missing, never zero)")
         elif args.command == "status":
-            from .status import status_table
+            from analysis.processing.status import status_table
 
             table = status_table()
             print(table.to_string(index=False))
             if table["vs_processed"].str.startswith("differs").any():
-                from .vintage import changes_table, compare_vintages
+                from analysis.processing.vintage import changes_table, compare_vintages
 
                 print("\nWhat the newer snapshots change (run `python -m analysis compare` for the revised values):")
                 print(changes_table(compare_vintages()).to_string(index=False))
         elif args.command == "compare":
-            from .vintage import changes_table, compare_vintages, revisions_table
+            from analysis.processing.vintage import changes_table, compare_vintages, revisions_table
 
             changes = compare_vintages()
             print(changes_table(changes).to_string(index=False))
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("\nLargest revisions:")
                 print(revisions.to_string(index=False))
         elif args.command == "report":
-            from .report import build_report
+            from analysis.report.site import build_report
 
             for line in build_report(region=args.region, force=args.force):
                 print(line)

@@ -1,6 +1,6 @@
-"""Enrolment step: DUO enrolment files -> the tidy ``enrolment.csv`` table (see ``analysis.schema``).
+"""Enrolment step: DUO enrolment files -> the tidy ``enrolment.csv`` table (see ``analysis.processing.schema``).
 
-Fixed order: parse every edition (:func:`analysis.duo.parse_enrolment_file`) -> aggregate over
+Fixed order: parse every edition (:func:`analysis.sources.duo.parse_enrolment_file`) -> aggregate over
 programmes, forms, phases and sex to edition x level x institution x municipality x CROHO sector x
 year -> sanity checks against the parsed cells (and DUO's own totals row where the file has one).
 
@@ -16,9 +16,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import duo
-from ..schema import ENROLMENT_COLUMNS
-from .checks import ProcessingCheckError, check_allowed, check_range, check_unique
+from analysis.processing.checks import (
+    ProcessingCheckError,
+    check_allowed,
+    check_range,
+    check_unique,
+)
+from analysis.processing.schema import ENROLMENT_COLUMNS
+from analysis.sources import duo
 
 KEY = ["edition", "level", "institution_code", "municipality", "croho_sector", "year"]
 LEVELS = ("hbo", "wo")
@@ -51,7 +56,7 @@ class EditionInput:
 
 
 def read_edition(edition: EditionInput) -> pd.DataFrame:
-    """The parsed programme-level cells of one edition (see :data:`analysis.duo.PARSED_COLUMNS`)."""
+    """The parsed programme-level cells of one edition (see :data:`analysis.sources.duo.PARSED_COLUMNS`)."""
     if edition.level not in LEVELS:
         raise ProcessingCheckError(f"{edition.edition}: level {edition.level!r} is not one of {LEVELS}")
     return duo.parse_enrolment_file(Path(edition.path), edition.layout, edition.encoding)
@@ -112,7 +117,7 @@ def check_enrolment(df: pd.DataFrame, raw_frames: Mapping[str, pd.DataFrame]) ->
     """Every sanity check of the enrolment table; raises :class:`ProcessingCheckError` on the first failure.
 
     ``raw_frames`` maps edition id -> the parsed cells the table was built from
-    (:func:`analysis.duo.parse_enrolment_file`).
+    (:func:`analysis.sources.duo.parse_enrolment_file`).
     """
     if list(df.columns) != list(ENROLMENT_COLUMNS):
         raise ProcessingCheckError(f"{TABLE}: columns {list(df.columns)}; expected {list(ENROLMENT_COLUMNS)}")

@@ -1,4 +1,4 @@
-"""Jobs step: CBS raw snapshots -> the tidy ``jobs.csv`` table (see ``analysis.schema``).
+"""Jobs step: CBS raw snapshots -> the tidy ``jobs.csv`` table (see ``analysis.processing.schema``).
 
 Fixed order: read each source table -> add hierarchy-derived rows for suppressed cells ->
 add a derived national series where the source has no national rows -> sanity checks.
@@ -12,17 +12,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..cbs import read_entity_set, read_statline_csv
-from ..schema import JOBS_COLUMNS, REGION_LEVELS
-from ..sources import Source
-from .checks import (
+from analysis.processing.checks import (
     ProcessingCheckError,
     check_allowed,
     check_pattern,
     check_range,
     check_unique,
 )
-from .sbi import SBI_ORDER, SBI_PARTS, rounding_tolerance, split_sbi_title
+from analysis.processing.sbi import SBI_ORDER, SBI_PARTS, rounding_tolerance, split_sbi_title
+from analysis.processing.schema import JOBS_COLUMNS, REGION_LEVELS
+from analysis.sources.cbs import read_entity_set, read_statline_csv
+from analysis.sources.registry import Source
 
 KEY = ["source_table", "region_code", "sbi_code", "year", "derived"]
 CELL = ["source_table", "region_code", "sbi_code", "year"]

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .growth import describe_years, format_percent, format_signed
+from analysis.stats.growth import describe_years, format_percent, format_signed
 
 COMPONENTS = ("national_growth_effect", "industry_mix_effect", "regional_effect", "actual_change")
 SINGLE_SECTOR = "total"  # row label for a Series input without a name

@@ -38,7 +38,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import __version__, paths
+from analysis import __version__, paths
 
 DEFAULT_REGION = "CR12"  # Twente: its report goes to reports/, other regions to reports/<CODE>/
 KERNEL_NAME = "python3"
@@ -562,7 +562,7 @@ def build_report(region: str | None = None, force: bool = False) -> Iterator[str
 def _build(region: str, region_name: str, force: bool) -> Iterator[str]:
     from filelock import FileLock, Timeout
 
-    from . import render
+    from analysis.report import render
 
     out_dir = output_dir(region)
     out_dir.mkdir(parents=True, exist_ok=True)

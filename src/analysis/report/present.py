@@ -1,6 +1,6 @@
 """Engine results as Markdown and tables for the claim pages: one shape for every claim.
 
-The claim notebooks call these functions with a :class:`analysis.claims.ClaimEvaluation` and
+The claim notebooks call these functions with a :class:`analysis.engine.claims.ClaimEvaluation` and
 display the result; the functions compute nothing new, they only put the engine's numbers into
 words (English, with the Dutch where the verdict is given) and tables. Every number in the text
 comes from the evaluation passed in.
@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .growth import describe_years, format_number, format_percent
+from analysis.stats.growth import describe_years, format_number, format_percent
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from .claims import Claim, ClaimEvaluation, TrendSet
-    from .verdicts import Verdict
+    from analysis.engine.claims import Claim, ClaimEvaluation, TrendSet
+    from analysis.engine.verdicts import Verdict
 
 FAMILY_NAMES = {
     "CBS change": "CBS employee jobs, change",
@@ -57,7 +57,7 @@ def check_parameters(jobs: pd.DataFrame, region: str, comparator: str = "NL01",
     Raises ValueError with a plain message (the valid codes, the years the data cover) so a run
     with a bad parameter stops at the top of the page.
     """
-    from . import series
+    from analysis.engine import series
 
     corop = series.corop_regions(jobs)
     if region not in corop:
@@ -92,7 +92,7 @@ def _p(p_value: float) -> str:
 
 def verdict_badge(label: str) -> str:
     """'✔ supported / ondersteund' (symbol and both labels, from report.VERDICTS)."""
-    from .report import VERDICTS
+    from analysis.report.site import VERDICTS
 
     v = VERDICTS[label]
     return f"{v.symbol} **{v.label_en}** / *{v.label_nl}*"
@@ -103,7 +103,7 @@ def verdict_badge(label: str) -> str:
 
 def claim_box(claim: Claim) -> str:
     """The claim as published (Dutch), its English translation and the source."""
-    from .claims import load_meta
+    from analysis.engine.claims import load_meta
 
     meta = load_meta()
     source = claim.source
@@ -170,7 +170,7 @@ def summary_markdown(evaluation: ClaimEvaluation, region_name: str) -> str:
 
 def region_note(evaluation: ClaimEvaluation, region_name: str) -> str:
     """For a region other than Twente: a sentence saying the claim is tested there (empty for Twente)."""
-    from .claims import load_meta
+    from analysis.engine.claims import load_meta
 
     if evaluation.region == load_meta().get("focal_region", "CR12"):
         return ""
@@ -290,7 +290,7 @@ def _unit_label(unit: str) -> str:
 
 def stress_summary(evaluation: ClaimEvaluation) -> str:
     """How many specifications there are, how many count, and in how many the claim holds."""
-    from . import stress
+    from analysis.engine import stress
 
     grid = evaluation.stress
     if not len(grid):
@@ -339,7 +339,7 @@ def _reason_kind(note: str) -> str:
 def spec_curve(evaluation: ClaimEvaluation, source: str, title: str | None = None, region_name: str = "",
                comparator_name: str = "") -> Figure | None:
     """The specification curve of the counted specifications (None when fewer than two)."""
-    from . import plots
+    from analysis.report import plots
 
     grid = evaluation.stress
     if not len(grid):
@@ -484,7 +484,7 @@ def plot_projection(series: pd.Series, result: Any, source: str, title: str | No
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from . import plots
+    from analysis.report import plots
 
     actual = series.dropna()
     table = result.table
@@ -565,7 +565,7 @@ def record(evaluation: ClaimEvaluation, results_dir: str, region_name: str, *, t
     recorded as 'not verifiable with open data' with the reason: the index has no separate label
     for 'does not apply'.
     """
-    from .report import record_result
+    from analysis.report.site import record_result
 
     claim = evaluation.claim
     title = title or claim.title
@@ -602,7 +602,7 @@ def sources_markdown(dataset_ids: Sequence[str], manifest: Mapping[str, Any], cl
             lines.append(f"- `{dataset_id}`")
     wanted = list(dict.fromkeys([*(claim.published_figures if claim is not None else ()), *figure_ids]))
     if wanted:
-        from . import series
+        from analysis.engine import series
 
         figures = series.load_published_figures()
         used = [fid for fid in wanted if fid in figures.index]
@@ -625,10 +625,10 @@ def sources_markdown(dataset_ids: Sequence[str], manifest: Mapping[str, Any], cl
 def projection_table(named_series: Mapping[str, pd.Series], cutoff_year: int) -> tuple[pd.DataFrame, dict[str, Any]]:
     """For each series: the trend before ``cutoff_year``, its projection to the last year, and the actual.
 
-    Returns the table (one row per series) and the :class:`analysis.trends.CounterfactualResult` per
+    Returns the table (one row per series) and the :class:`analysis.stats.trends.CounterfactualResult` per
     series name; a series the data do not allow (too few years either side) gets a row saying why.
     """
-    from . import trends
+    from analysis.stats import trends
 
     rows, results = [], {}
     for name, values in named_series.items():

@@ -1,7 +1,7 @@
 """Tables for the data overview notebook: what the report rests on, and where the data are thin.
 
-Every function takes the processed tables (as :func:`analysis.series.load_jobs` /
-:func:`analysis.series.load_enrolment` return them) or the processed manifest and returns a small
+Every function takes the processed tables (as :func:`analysis.engine.series.load_jobs` /
+:func:`analysis.engine.series.load_enrolment` return them) or the processed manifest and returns a small
 DataFrame with reader-facing column names, ready to show. Nothing here changes the data.
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from . import paths
-from .processing.sbi import SBI_ORDER
+from analysis import paths
+from analysis.processing.sbi import SBI_ORDER
 
 MAIN_TABLE = "83582NED"
 OLDER_TABLE = "81402ned"

@@ -2,9 +2,9 @@
 
 ``evaluate_claim("industry-decline")`` returns a :class:`ClaimEvaluation` with the claim record,
 the headline reproduction (numbers, arithmetic, the published value it is compared with and the
-difference in plain words), the stress-test table (:func:`analysis.stress.spec_grid`), trend
-results (:mod:`analysis.trends`), a placebo rank among the COROP regions and the verdict
-(:mod:`analysis.verdicts`). ``evaluate_all()`` does this for every registered claim.
+difference in plain words), the stress-test table (:func:`analysis.engine.stress.spec_grid`), trend
+results (:mod:`analysis.stats.trends`), a placebo rank among the COROP regions and the verdict
+(:mod:`analysis.engine.verdicts`). ``evaluate_all()`` does this for every registered claim.
 
 The registry lives in ``data/claims.toml`` (read by :func:`load_claims`).
 """
@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .paths import PACKAGE_DATA
+from analysis.paths import PACKAGE_DATA
 
 if TYPE_CHECKING:  # the engine modules import statsmodels; load them only when evaluating
-    from .stress import PlaceboResult
-    from .trends import BreakResult, CounterfactualResult, TrendResult
-    from .verdicts import Verdict
+    from analysis.engine.stress import PlaceboResult
+    from analysis.engine.verdicts import Verdict
+    from analysis.stats.trends import BreakResult, CounterfactualResult, TrendResult
 
 CLAIMS_FILE = PACKAGE_DATA / "claims.toml"
 HTSM_DEFINITION_FILE = PACKAGE_DATA / "htsm_definition.csv"
@@ -231,7 +231,7 @@ class Reproduction:
 
 @dataclass(frozen=True, eq=False)
 class TrendSet:
-    """Trend results for one series of the region and its comparator (:mod:`analysis.trends`).
+    """Trend results for one series of the region and its comparator (:mod:`analysis.stats.trends`).
 
     ``region_trend``/``comparator_trend``/``difference`` cover ``first_year``..``break_year``;
     ``segmented`` the whole series with a break at ``break_year``; ``counterfactual`` projects the
@@ -301,7 +301,7 @@ def _nl(text: str) -> str:
 
 
 def _num(value: float, decimals: int = 1, signed: bool = True) -> str:
-    from .growth import format_number, format_signed
+    from analysis.stats.growth import format_number, format_signed
     return (format_signed if signed else format_number)(value, decimals)
 
 
@@ -315,7 +315,7 @@ def _source_label(op: Operationalisation) -> str:
 def _reproduce(claim: Claim, ctx: Any, base_year: int | None,
                end_year: int | None) -> Reproduction | None:
     """Evaluate the operationalisations in order; the first evaluable one is the headline."""
-    from . import stress
+    from analysis.engine import stress
 
     skipped = []
     for op in claim.operationalisations:
@@ -393,8 +393,8 @@ def _reproduction_explanation(claim: Claim, op: Operationalisation, rec: dict[st
 
 def _trend_set(claim: Claim, ctx: Any, break_year: int) -> TrendSet | None:
     """Trend, trend difference, segmented trend and counterfactual for the claim's trend series."""
-    from . import series as ser
-    from . import trends
+    from analysis.engine import series as ser
+    from analysis.stats import trends
 
     spec = claim.trends
     if not spec or ctx.jobs is None:
@@ -435,7 +435,7 @@ def _trend_set(claim: Claim, ctx: Any, break_year: int) -> TrendSet | None:
 
 
 def _placebo(claim: Claim, ctx: Any) -> PlaceboResult | None:
-    from . import stress
+    from analysis.engine import stress
 
     spec = claim.placebo
     if not spec or ctx.jobs is None:
@@ -456,7 +456,7 @@ def _placebo(claim: Claim, ctx: Any) -> PlaceboResult | None:
 
 def _student_tables(claim: Claim, ctx: Any) -> dict[str, pd.DataFrame]:
     """Technical share per year: pooled, Saxion, UT; all locations and Twente only."""
-    from . import series as ser
+    from analysis.engine import series as ser
 
     columns = {}
     names = {"+".join(claim.extra["institutions"]): "pooled"}
@@ -500,7 +500,7 @@ def _consistency_table(claim: Claim, ctx: Any) -> pd.DataFrame:
     when the national growth n = g − target / B; the table gives the range of n within the
     tolerance and which published national growth figures fall in it.
     """
-    from . import stress
+    from analysis.engine import stress
 
     target, tolerance = claim.test.target, claim.test.tolerance
     growth = float(claim.grid.get("region_growth", 3.0))
@@ -741,8 +741,8 @@ def evaluate_claim(
     A Twente-specific claim evaluated for another region returns ``applicable=False`` with the
     reason and no verdict.
     """
-    from . import series as ser
-    from . import stress, verdicts
+    from analysis.engine import series as ser
+    from analysis.engine import stress, verdicts
 
     claim = get_claim(claim_id)
     meta = load_meta()
@@ -834,7 +834,7 @@ def evaluate_claim(
 def evaluate_all(**kwargs: Any) -> dict[str, ClaimEvaluation]:
     """:func:`evaluate_claim` for every registered claim (same keyword arguments), loading the
     processed tables once."""
-    from . import series as ser
+    from analysis.engine import series as ser
 
     if kwargs.get("jobs") is None:
         kwargs["jobs"] = ser.load_jobs()

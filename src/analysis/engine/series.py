@@ -1,7 +1,7 @@
 """Typed accessors on the processed tables: year-indexed series the claim engine works with.
 
 The processed tables (``data/processed/jobs.csv``, ``enrolment.csv``; columns in
-:mod:`analysis.schema`) hold published cells, suppressed cells and derived rows side by side.
+:mod:`analysis.processing.schema`) hold published cells, suppressed cells and derived rows side by side.
 The functions here pick, for every year, the one value a claim should use and say why a year
 has none:
 
@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from .schema import ENROLMENT_COLUMNS, JOBS_COLUMNS
+from analysis import paths
+from analysis.processing.schema import ENROLMENT_COLUMNS, JOBS_COLUMNS
 
 PUBLISHED_FIGURES_FILE = paths.PACKAGE_DATA / "published_figures.csv"
 NATIONAL = "NL01"
@@ -55,7 +55,7 @@ def load_jobs(path: Path | None = None) -> pd.DataFrame:
 def _typed_jobs(frame: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in JOBS_COLUMNS if c not in frame.columns]
     if missing:
-        raise ValueError(f"jobs table lacks the columns {missing} (see analysis.schema)")
+        raise ValueError(f"jobs table lacks the columns {missing} (see analysis.processing.schema)")
     frame = frame[list(JOBS_COLUMNS)].copy()
     for column in ("source_table", "region_code", "region_name", "region_level", "sbi_code",
                    "sbi_label", "derivation", "missing_parts", "period_status"):
@@ -80,7 +80,7 @@ def load_enrolment(path: Path | None = None) -> pd.DataFrame:
 def _typed_enrolment(frame: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in ENROLMENT_COLUMNS if c not in frame.columns]
     if missing:
-        raise ValueError(f"enrolment table lacks the columns {missing} (see analysis.schema)")
+        raise ValueError(f"enrolment table lacks the columns {missing} (see analysis.processing.schema)")
     frame = frame[list(ENROLMENT_COLUMNS)].copy()
     for column in ("edition", "level", "institution_code", "institution_name", "municipality",
                    "croho_sector"):

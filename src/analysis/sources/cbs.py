@@ -16,7 +16,8 @@ import pandas as pd
 import requests
 from tqdm.auto import tqdm
 
-from .download import (
+from analysis.errors import FetchError
+from analysis.sources.download import (
     DEFAULT_ATTEMPTS,
     DEFAULT_TIMEOUT,
     explain_failure,
@@ -24,9 +25,8 @@ from .download import (
     is_transient,
     retrying,
 )
-from .errors import FetchError
-from .snapshot import utc_now
-from .sources import Source
+from analysis.sources.registry import Source
+from analysis.sources.snapshot import utc_now
 
 DEFAULT_CATALOG = "opendata.cbs.nl"
 

@@ -1,7 +1,7 @@
 """DUO open onderwijsdata: parsers for every layout of the "ingeschrevenen" files and the address file.
 
-Pure functions on a file path: fetching and snapshots live in :mod:`analysis.fetch` and
-:mod:`analysis.snapshot`. The layout names are the ones the source registry (``data/sources.toml``) uses:
+Pure functions on a file path: fetching and snapshots live in :mod:`analysis.sources.fetch` and
+:mod:`analysis.sources.snapshot`. The layout names are the ones the source registry (``data/sources.toml``) uses:
 
 ``duo-wide-year``
     "01. Ingeschrevenen hbo/wo", 2019 editions: one row per municipality x institution
@@ -373,7 +373,7 @@ def _check_header(path: Path, layout: Layout, header: list[str]) -> None:
         return
     others = [name for name in detect_layouts(header) if name != layout.name]
     hint = (f" The header fits layout {others[0]!r}: is the registry entry's layout wrong?" if others
-            else " Has DUO changed the file's layout? Compare it with the layouts in analysis.duo.")
+            else " Has DUO changed the file's layout? Compare it with the layouts in analysis.sources.duo.")
     raise DuoLayoutError(
         f"{path}: not the {layout.name!r} layout: missing column(s) {missing}; "
         f"columns found: {header}.{hint}"

@@ -24,10 +24,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import series as ser
-from . import shiftshare, trends
-from .claims import Claim, Operationalisation, get_claim, load_meta
-from .growth import change, format_number, format_percent, format_signed
+from analysis.engine import series as ser
+from analysis.engine.claims import Claim, Operationalisation, get_claim, load_meta
+from analysis.stats import shiftshare, trends
+from analysis.stats.growth import change, format_number, format_percent, format_signed
 
 EPS = 1e-9  # float slack when comparing with a tolerance edge
 

@@ -37,7 +37,7 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.diagnostic import breaks_cusumolsresid
 
-from .growth import describe_years, format_number, format_percent
+from analysis.stats.growth import describe_years, format_number, format_percent
 
 MIN_POINTS = 4  # with 2 parameters this leaves 2 residual degrees of freedom
 MIN_SEGMENT_POINTS = 3  # per side of a break: a slope from 2 points has no residual

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from .snapshot import CorruptSnapshotError, SnapshotError, verify_snapshot
-from .sources import load_registry
+from analysis import paths
+from analysis.sources.registry import load_registry
+from analysis.sources.snapshot import CorruptSnapshotError, SnapshotError, verify_snapshot
 
 
 def processed_manifest(out_dir: Path | None = None) -> dict:

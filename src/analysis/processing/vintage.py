@@ -11,8 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from .build import ENROLMENT_FILE, JOBS_FILE, read_enrolment_inputs, read_jobs_inputs
+from analysis import paths
+from analysis.processing.build import (
+    ENROLMENT_FILE,
+    JOBS_FILE,
+    read_enrolment_inputs,
+    read_jobs_inputs,
+)
 
 JOBS_KEY = ["source_table", "region_code", "sbi_code", "year"]
 ENROLMENT_KEY = ["edition", "institution_code", "municipality", "croho_sector", "year"]

@@ -15,12 +15,12 @@ from typing import Any
 
 import pandas as pd
 
-from . import __version__, paths
-from .processing import jobs as jobs_step
-from .processing.enrolment import EditionInput, build_enrolment, masked_summary
-from .publish import publish, recover
-from .snapshot import data_lock, sha256_of, snapshot_dir, utc_now, verify_snapshot
-from .sources import Source, load_registry
+from analysis import __version__, paths
+from analysis.processing import jobs as jobs_step
+from analysis.processing.enrolment import EditionInput, build_enrolment, masked_summary
+from analysis.processing.publish import publish, recover
+from analysis.sources.registry import Source, load_registry
+from analysis.sources.snapshot import data_lock, sha256_of, snapshot_dir, utc_now, verify_snapshot
 
 MANIFEST_NAME = "manifest.json"
 JOBS_FILE = "jobs.csv"

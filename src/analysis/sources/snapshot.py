@@ -19,8 +19,8 @@ from typing import Any
 
 import filelock
 
-from . import paths
-from .errors import FetchError
+from analysis import paths
+from analysis.errors import FetchError
 
 MANIFEST_NAME = "manifest.json"
 

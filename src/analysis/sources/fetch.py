@@ -1,6 +1,6 @@
 """Fetch step: registry -> raw snapshots in ``data/raw``, live or from an offline mirror.
 
-Both paths end in the same validation, manifest and atomic swap (see :mod:`analysis.snapshot`).
+Both paths end in the same validation, manifest and atomic swap (see :mod:`analysis.sources.snapshot`).
 """
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from . import cbs, paths
-from .download import DEFAULT_TIMEOUT, download_file
-from .errors import FetchError
-from .snapshot import data_lock, utc_now, write_snapshot
-from .sources import Source, get_source, load_registry
+from analysis import paths
+from analysis.errors import FetchError
+from analysis.sources import cbs
+from analysis.sources.download import DEFAULT_TIMEOUT, download_file
+from analysis.sources.registry import Source, get_source, load_registry
+from analysis.sources.snapshot import data_lock, utc_now, write_snapshot
 
 
 def _fill_http_live(source: Source, dest: Path, base_url: str | None, timeout: float, progress: bool) -> dict[str, Any]:
@@ -50,7 +51,7 @@ def validate_file(source: Source, folder: Path) -> None:
     if source.layout == "statline-csv":
         cbs.read_statline_csv(path, source.encoding, source.required_columns)
         return
-    from . import duo  # the parsers live with DUO access
+    from analysis.sources import duo  # the parsers live with DUO access
 
     if source.layout == "duo-institutions":
         duo.parse_institutions(path)

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .paths import PACKAGE_DIR
+from analysis.paths import PACKAGE_DIR
 
 TEMPLATES = PACKAGE_DIR / "templates"
 REPORT_TITLE = "Twente claims"
@@ -125,7 +125,7 @@ def _static() -> dict[str, str]:
 
 
 def _verdict_styles() -> dict[str, Any]:
-    from .report import VERDICTS
+    from analysis.report.site import VERDICTS
 
     return VERDICTS
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .paths import PACKAGE_DATA
+from analysis.paths import PACKAGE_DATA
 
 REGISTRY_FILE = PACKAGE_DATA / "sources.toml"
 KINDS = ("cbs-odata3", "http-file", "manual-export")

@@ -16,7 +16,7 @@ from tenacity import (
 )
 from tqdm.auto import tqdm
 
-from .errors import NO_NETWORK_HINT, FetchError
+from analysis.errors import NO_NETWORK_HINT, FetchError
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
 DEFAULT_TIMEOUT = 60.0
