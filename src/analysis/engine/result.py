@@ -1,0 +1,173 @@
+"""What checking one claim for one region returns: the contract between the engine and the report.
+
+The engine (``analysis.engine``) fills a :class:`ClaimCheck`; the report, the command line
+(``python -m analysis check CLAIM_ID --json``) and the tests read it. Every text a reader sees is
+an :class:`analysis.i18n.Text` (a catalogue key with parameters), so the same result renders in
+Dutch and in English. Fields may be added; the names below stay.
+
+Vocabulary (Wu et al., "Toward computational fact-checking", VLDB 2014):
+
+- the **reading** (p0) is the claimant's most plausible reading of the words, evaluated on the data
+  public at the claim's date (real-time);
+- a **perturbation** is one alternative setting of the reading's parameters (base year, end year,
+  definition, vintage, comparator, concept) with a sensibility weight; perturbations that give the
+  same value are merged (``merged_parameters``) so nothing counts twice;
+- **robustness**: weighted share of perturbations under which the claim still holds;
+  **fairness**: weighted mean relative strength of the perturbations against p0 (negative: the
+  claimant picked a favourable setting); **uniqueness**: weighted share of perturbations that give a
+  weaker result than p0 (high: the reading looks cherry-picked);
+- **context**: series that measure something else (SBI sections for an HTSM claim, a third party's
+  figure for another period or concept): shown apart, never a vote; a **bound** is context that
+  limits the claimed quantity from one side.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from analysis.i18n import Text
+
+# Verdict codes (the words live in the message catalogue under "verdict.<code>").
+SUPPORTED = "supported"
+BORDERLINE = "borderline"
+NOT_SUPPORTED = "not_supported"
+UNDECIDABLE = "undecidable"
+NOT_VERIFIABLE = "not_verifiable"
+NOT_APPLICABLE = "not_applicable"
+VERDICT_CODES: tuple[str, ...] = (SUPPORTED, BORDERLINE, NOT_SUPPORTED, UNDECIDABLE,
+                                  NOT_VERIFIABLE, NOT_APPLICABLE)
+
+
+def _num(value: float | None) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A value with the interval its rounding (or bounded suppression) allows: low <= value <= high."""
+
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str  # "percent", "percentage points", "jobs", "persons", "percent per year", ...
+
+    def to_json(self) -> dict[str, Any]:
+        return {"value": _num(self.value), "low": _num(self.low), "high": _num(self.high),
+                "unit": self.unit}
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One evaluated setting of a claim's parameters (the reading or a perturbation).
+
+    ``holds``: True / False, or None where the interval straddles the claim (undecidable).
+    ``strength``: the claim's margin under this setting in the claim's own unit (how far the value
+    lies on the claim's side of its threshold; negative: against the claim), used by fairness.
+    """
+
+    parameters: dict[str, Any]
+    result: Interval
+    holds: bool | None
+    weight: float
+    real_time: bool
+    strength: float | None = None
+    label: Text | None = None  # the setting in words ("base year 2011, SBI B-E, nation minus Twente")
+    arithmetic: Text | None = None  # how the value was computed, with the input numbers
+    merged_parameters: list[dict[str, Any]] = field(default_factory=list)
+    inputs: dict[str, Any] = field(default_factory=dict)  # the input values used (for the tests)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "parameters": self.parameters, "value": _num(self.result.value),
+            "low": _num(self.result.low), "high": _num(self.result.high), "unit": self.result.unit,
+            "holds": self.holds, "weight": self.weight, "real_time": self.real_time,
+            "strength": _num(self.strength),
+            "label": self.label.to_json() if self.label else None,
+            "arithmetic": self.arithmetic.to_json() if self.arithmetic else None,
+            "merged_parameters": self.merged_parameters, "inputs": self.inputs,
+        }
+
+
+@dataclass(frozen=True)
+class Unevaluable:
+    """A combination of parameters the data cannot evaluate, and why."""
+
+    parameters: dict[str, Any]
+    reason: Text
+
+    def to_json(self) -> dict[str, Any]:
+        return {"parameters": self.parameters, "reason": self.reason.to_json()}
+
+
+@dataclass(frozen=True)
+class ContextItem:
+    """A figure shown beside the claim that is not a reading of it (proxy, other period or concept)."""
+
+    label: Text
+    result: Interval
+    role: str  # "context" | "upper_bound" | "lower_bound"
+    parameters: dict[str, Any] = field(default_factory=dict)
+    note: Text | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.label.to_json(), **self.result.to_json(), "role": self.role,
+                "parameters": self.parameters, "note": self.note.to_json() if self.note else None}
+
+
+@dataclass
+class ClaimCheck:
+    """The evaluation of one claim for one region (see the module docstring)."""
+
+    claim_id: str
+    region: str  # COROP code, e.g. CR12
+    region_name: str
+    kind: str  # the claim kind (change, change_vs_comparator, relative_gain, share, trend, ...)
+    verdict: str  # one of VERDICT_CODES
+    verdict_reason: Text
+    claimed: Interval | None  # the claim's own number as an interval ("3%" = [2.5, 3.5))
+    reading: Evaluation | None  # p0, real-time
+    reading_text: Text | None  # the reading in words (how the claim is made measurable)
+    robustness: float | None
+    robustness_band: tuple[float, float] | None  # how far robustness can move given few perturbations
+    fairness: float | None
+    uniqueness: float | None
+    counter_argument: Text | None  # the most sensible perturbation under which the claim fails
+    fairer_statement: Text | None  # a statement of the same form that the data support
+    ex_post: Evaluation | None  # the same reading on data published after the claim's date
+    ex_post_text: Text | None
+    perturbations: list[Evaluation] = field(default_factory=list)  # merged, p0 excluded
+    unevaluable: list[Unevaluable] = field(default_factory=list)
+    context: list[ContextItem] = field(default_factory=list)
+    headline_series: Any = None  # pandas DataFrame: year, series label, value (for the card chart)
+    extras: dict[str, Any] = field(default_factory=dict)  # trend models, tables for the page
+    registry_hash: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        def js(value: Any) -> Any:
+            return value.to_json() if value is not None else None
+
+        reading = js(self.reading)
+        if reading is not None:
+            reading = {**reading, "text": js(self.reading_text)}
+        ex_post = js(self.ex_post)
+        if ex_post is not None:
+            ex_post = {**ex_post, "text": js(self.ex_post_text)}
+        return {
+            "claim_id": self.claim_id, "region": self.region, "region_name": self.region_name,
+            "kind": self.kind, "verdict": self.verdict, "verdict_reason": js(self.verdict_reason),
+            "claimed": js(self.claimed), "reading": reading,
+            "robustness": _num(self.robustness),
+            "robustness_band": list(self.robustness_band) if self.robustness_band else None,
+            "fairness": _num(self.fairness), "uniqueness": _num(self.uniqueness),
+            "counter_argument": js(self.counter_argument),
+            "fairer_statement": js(self.fairer_statement), "ex_post": ex_post,
+            "perturbations": [p.to_json() for p in self.perturbations],
+            "unevaluable": [u.to_json() for u in self.unevaluable],
+            "context": [c.to_json() for c in self.context],
+            "registry_hash": self.registry_hash,
+        }
