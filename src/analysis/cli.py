@@ -13,8 +13,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    fetch = sub.add_parser("fetch", help="download raw snapshots (live, or from an offline mirror)")
-    fetch.add_argument("datasets", nargs="*", help="dataset or CBS table ids (default: all registered)")
+    fetch = sub.add_parser("fetch", help="download raw snapshots (live, or from an offline mirror); "
+                           "exits 1 if a dataset that should have been fetched failed")
+    fetch.add_argument("datasets", nargs="*", help="dataset or CBS table ids (default: all registered; "
+                       "a live refresh of all keeps the snapshots of hand-exported ones)")
     fetch.add_argument("--mirror", type=Path, help="read an offline mirror laid out like the upstream "
                        "(default: $TWENTE_CLAIMS_MIRROR; e.g. ../shared/data)")
     fetch.add_argument("--catalog-url", help="CBS catalog host for cbsodata (default opendata.cbs.nl); "
@@ -37,12 +39,20 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "fetch":
-            from analysis.sources.fetch import fetch
+            from analysis.sources.fetch import refresh
 
-            for manifest in fetch(args.datasets or None, mirror=args.mirror, catalog_url=args.catalog_url,
-                                  base_url=args.base_url, timeout=args.timeout, progress=not args.quiet):
-                files = ", ".join(f["name"] for f in manifest["files"])
-                print(f"{manifest['dataset_id']}: {manifest['mode']} from {manifest['origin']} -> {files}")
+            outcomes = refresh(args.datasets or None, mirror=args.mirror, catalog_url=args.catalog_url,
+                               base_url=args.base_url, timeout=args.timeout, progress=not args.quiet)
+            for outcome in outcomes:
+                print(f"{outcome.dataset_id}: {outcome.status}: {outcome.message}")
+            failed = [o.dataset_id for o in outcomes if o.failed]
+            counts = {s: sum(o.status == s for o in outcomes) for s in ("fetched", "kept", "failed")}
+            print("fetch: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+            if failed:
+                print(f"error: could not fetch {', '.join(failed)} (see above); their previous snapshots are "
+                      "untouched. Fix the cause and run the fetch again (with those names only, if you like)",
+                      file=sys.stderr)
+                return 1
         elif args.command == "build":
             from analysis.processing.build import build
 

@@ -6,6 +6,7 @@ Both paths end in the same validation, manifest and atomic swap (see :mod:`analy
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,13 @@ from analysis.errors import FetchError
 from analysis.sources import cbs
 from analysis.sources.download import DEFAULT_TIMEOUT, download_file
 from analysis.sources.registry import Source, get_source, load_registry
-from analysis.sources.snapshot import data_lock, utc_now, write_snapshot
+from analysis.sources.snapshot import (
+    SnapshotError,
+    data_lock,
+    utc_now,
+    verify_snapshot,
+    write_snapshot,
+)
 
 
 def _fill_http_live(source: Source, dest: Path, base_url: str | None, timeout: float, progress: bool) -> dict[str, Any]:
@@ -97,6 +104,95 @@ def fetch_source(
     return write_snapshot(source.id, fill_with_source, validate, raw_root)
 
 
+def has_live_source(source: Source) -> bool:
+    """False for datasets upstream offers only as an interactive export (no download to repeat)."""
+    return source.kind != "manual-export"
+
+
+@dataclass(frozen=True)
+class FetchOutcome:
+    """What a fetch did with one dataset.
+
+    ``status``: ``fetched`` (new snapshot written), ``kept`` (no live source: the last good snapshot
+    was verified and kept) or ``failed`` (``error`` says why; the previous snapshot is untouched).
+    """
+
+    dataset_id: str
+    status: str
+    message: str
+    manifest: dict[str, Any] | None = None
+    error: Exception | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+
+def _fetched(manifest: dict[str, Any]) -> FetchOutcome:
+    files = ", ".join(f["name"] for f in manifest["files"])
+    return FetchOutcome(manifest["dataset_id"], "fetched",
+                        f"{manifest['mode']} from {manifest['origin']} -> {files}", manifest)
+
+
+def _keep(source: Source, raw_root: Path | None) -> FetchOutcome:
+    """A dataset without live source in a live refresh: keep its snapshot if it is intact."""
+    update = (f"export it from {source.page_url or source.url}, save it as DIR/{source.mirror_path} and run "
+              f"`python -m analysis fetch --mirror DIR {source.id}`")
+    try:
+        manifest = verify_snapshot(source.id, raw_root)
+    except SnapshotError as exc:
+        error = FetchError(f"{source.id} has no live source (hand export only) and no usable snapshot: {exc}. "
+                           f"To import it, {update}")
+        return FetchOutcome(source.id, "failed", str(error), error=error)
+    return FetchOutcome(
+        source.id, "kept",
+        f"no live source (hand export only): kept the snapshot of {manifest.get('retrieved_at', '?')} "
+        f"({manifest.get('mode', '?')} from {manifest.get('origin', '?')}); to update it, {update}", manifest)
+
+
+def refresh(
+    names: list[str] | None = None,
+    *,
+    mirror: Path | None = None,
+    catalog_url: str | None = None,
+    base_url: str | None = None,
+    raw_root: Path | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: bool = True,
+    stop_on_error: bool = False,
+) -> list[FetchOutcome]:
+    """Fetch the named datasets (all registered ones by default) under the data lock, one outcome each.
+
+    A failure of one dataset does not stop the others (unless ``stop_on_error``: then it is raised).
+    In a live refresh of all datasets (no names, no mirror) a dataset without live source is not
+    fetched: its last good snapshot is verified and kept. Named explicitly, it is fetched (and fails
+    live with the export instructions). ``mirror`` (or TWENTE_CLAIMS_MIRROR) reads an offline mirror
+    instead of the services; ``catalog_url`` and ``base_url`` point the live path at another CBS
+    catalog host or DUO file server (a proxy, or the test server).
+    """
+    mirror = mirror or paths.default_mirror()
+    if mirror is not None and not Path(mirror).is_dir():
+        raise FetchError(f"mirror folder {mirror} does not exist")
+    sources = [get_source(n) for n in names] if names else list(load_registry().values())
+    sources = list({s.id: s for s in sources}.values())  # a dataset named twice is fetched once
+    outcomes = []
+    with data_lock(raw_root):
+        for source in sources:
+            if mirror is None and not names and not has_live_source(source):
+                outcome = _keep(source, raw_root)
+            else:
+                try:
+                    outcome = _fetched(fetch_source(
+                        source, mirror=Path(mirror) if mirror else None, catalog_url=catalog_url,
+                        base_url=base_url, raw_root=raw_root, timeout=timeout, progress=progress))
+                except (FetchError, SnapshotError) as exc:
+                    outcome = FetchOutcome(source.id, "failed", str(exc), error=exc)
+            if stop_on_error and outcome.error is not None:
+                raise outcome.error
+            outcomes.append(outcome)
+    return outcomes
+
+
 def fetch(
     names: list[str] | None = None,
     *,
@@ -107,19 +203,7 @@ def fetch(
     timeout: float = DEFAULT_TIMEOUT,
     progress: bool = True,
 ) -> list[dict[str, Any]]:
-    """Fetch the named datasets (all registered ones by default) under the data lock.
-
-    ``mirror`` (or TWENTE_CLAIMS_MIRROR) reads an offline mirror instead of the services;
-    ``catalog_url`` and ``base_url`` point the live path at another CBS catalog host or DUO
-    file server (a proxy, or the test server).
-    """
-    mirror = mirror or paths.default_mirror()
-    if mirror is not None and not Path(mirror).is_dir():
-        raise FetchError(f"mirror folder {mirror} does not exist")
-    sources = [get_source(n) for n in names] if names else list(load_registry().values())
-    with data_lock(raw_root):
-        return [
-            fetch_source(s, mirror=Path(mirror) if mirror else None, catalog_url=catalog_url, base_url=base_url,
-                         raw_root=raw_root, timeout=timeout, progress=progress)
-            for s in sources
-        ]
+    """:func:`refresh` that stops at the first failure (raised); returns the manifests written."""
+    outcomes = refresh(names, mirror=mirror, catalog_url=catalog_url, base_url=base_url, raw_root=raw_root,
+                       timeout=timeout, progress=progress, stop_on_error=True)
+    return [o.manifest for o in outcomes if o.status == "fetched"]
