@@ -1,0 +1,178 @@
+"""The one place where the trend engine calls the pure statistics (:mod:`analysis.stats`).
+
+Every statistical routine the engine's trend models and placebos need goes through a function
+here, so that a new or corrected routine in ``stats/`` is switched in at one spot:
+
+- slopes and slope differences: :mod:`analysis.stats.inference` (fixed-b t with size controlled
+  over AR(1) persistence; ``inference_valid`` False with the reason where n is too small);
+- the segmented line at a given date: :func:`analysis.stats.trends.segmented_trend` (only its
+  growth rates and its classical F test of "not one straight line" are used; its CUSUM is not);
+- the predictive-failure test and the extrapolation bands: :func:`predictive_failure` below (the
+  textbook Chow (1960) second test, computed here until ``stats`` provides one);
+- an estimated break date (sup-F with Andrews' critical values): :func:`estimated_break` returns
+  None until ``stats`` provides the test, and the engine then says no date was estimated.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from analysis.stats import inference, trends
+
+CONFIDENCE = 0.95
+MIN_FIT_POINTS = 4  # a line and two residual degrees of freedom
+
+
+@dataclass(frozen=True)
+class Slope:
+    """An average annual growth rate (or difference) with its inference, or the reason for none."""
+
+    growth_pct: float
+    ci_low: float  # NaN without valid inference
+    ci_high: float
+    p_value: float
+    inference_valid: bool
+    reason: str
+    n: int
+    years: tuple[int, ...]
+    method: str
+    rho_max: float
+    region_growth_pct: float = math.nan  # for differences: both sides' own growth
+    comparator_growth_pct: float = math.nan
+
+
+def _slope(result: inference.TrendInference) -> Slope:
+    return Slope(growth_pct=result.growth_pct, ci_low=result.ci_low, ci_high=result.ci_high,
+                 p_value=result.p_value, inference_valid=bool(result.inference_valid),
+                 reason=result.reason, n=result.n, years=result.years, method=result.method,
+                 rho_max=result.rho_max, region_growth_pct=result.region_growth_pct,
+                 comparator_growth_pct=result.comparator_growth_pct)
+
+
+def trend(series: pd.Series) -> Slope:
+    """Average annual growth with fixed-b inference (:func:`stats.inference.trend_inference`)."""
+    return _slope(inference.trend_inference(series))
+
+
+def difference(region: pd.Series, comparator: pd.Series) -> Slope:
+    """Growth of region / comparator (:func:`stats.inference.trend_difference_inference`)."""
+    return _slope(inference.trend_difference_inference(region, comparator))
+
+
+@dataclass(frozen=True)
+class Segmented:
+    """A line with a level and slope shift from ``first_post_year``, and the F test of one line."""
+
+    first_post_year: int
+    pre_growth_pct: float
+    post_growth_pct: float
+    level_shift_pct: float
+    f_statistic: float
+    f_df_num: int
+    f_df_denom: int
+    f_p_value: float  # classical F: valid for independent deviations only
+    n_pre: int
+    n_post: int
+
+
+def segmented(series: pd.Series, first_post_year: int) -> Segmented:
+    result = trends.segmented_trend(series, first_post_year, conservative=False)
+    f_value, f_p_value = _classical_f(series, first_post_year)
+    return Segmented(first_post_year=int(first_post_year), pre_growth_pct=result.pre_growth_pct,
+                     post_growth_pct=result.post_growth_pct,
+                     level_shift_pct=result.level_shift_pct, f_statistic=f_value, f_df_num=2,
+                     f_df_denom=result.n - 4, f_p_value=f_p_value, n_pre=result.n_pre,
+                     n_post=result.n_post)
+
+
+def _classical_f(series: pd.Series, first_post_year: int) -> tuple[float, float]:
+    """Classical F of the level and slope shift (restricted: one line over every year)."""
+    values = series.dropna().sort_index()
+    years = values.index.to_numpy(dtype=float)
+    y = np.log(values.to_numpy(dtype=float))
+    after = (years >= first_post_year).astype(float)
+    since = years - first_post_year
+    full = np.column_stack([np.ones_like(years), since, after, after * since])
+    restricted = full[:, :2]
+    rss_full = _rss(full, y)
+    rss_restricted = _rss(restricted, y)
+    df_denom = len(y) - 4
+    if df_denom <= 0 or rss_full <= 0:
+        return math.nan, math.nan
+    f_value = ((rss_restricted - rss_full) / 2.0) / (rss_full / df_denom)
+    return float(f_value), float(sps.f.sf(f_value, 2, df_denom))
+
+
+def _rss(design: np.ndarray, y: np.ndarray) -> float:
+    coefficients, *_ = np.linalg.lstsq(design, y, rcond=None)
+    residuals = y - design @ coefficients
+    return float(residuals @ residuals)
+
+
+@dataclass(frozen=True, eq=False)
+class Prediction:
+    """The pre-period line extrapolated, and Chow's joint predictive-failure test.
+
+    ``table``: ``year, actual, predicted, lower, upper`` for every year after the pre-period with
+    a value (bands: the 95% prediction interval of a single year, back-transformed). The test
+    asks whether the later years *together* are compatible with the pre-period line:
+    ``F = ((RSS_all - RSS_pre) / m) / (RSS_pre / (n - 2))`` on ``(m, n - 2)`` df (Chow 1960),
+    exact for independent normal deviations; persistent deviations make it reject too often.
+    """
+
+    table: pd.DataFrame
+    f_statistic: float
+    df_num: int
+    df_denom: int
+    p_value: float
+    n_fit: int
+    fit_years: tuple[int, ...]
+
+
+def predictive_failure(series: pd.Series, last_fit_year: int) -> Prediction:
+    """Fit a log-linear line to the years up to ``last_fit_year``; test the later years jointly."""
+    values = series.dropna().sort_index()
+    if (values <= 0).any():
+        raise ValueError("a log-linear line needs positive values")
+    years = values.index.to_numpy(dtype=int)
+    fit, later = years <= last_fit_year, years > last_fit_year
+    if fit.sum() < MIN_FIT_POINTS:
+        raise ValueError(f"only {int(fit.sum())} values up to {last_fit_year}; the line needs at "
+                         f"least {MIN_FIT_POINTS}")
+    if not later.any():
+        raise ValueError(f"no values after {last_fit_year} to compare with the extrapolation")
+    y = np.log(values.to_numpy(dtype=float))
+    centre = years[fit].mean()
+    design = np.column_stack([np.ones(len(years)), years - centre])
+    coefficients, *_ = np.linalg.lstsq(design[fit], y[fit], rcond=None)
+    residuals = y[fit] - design[fit] @ coefficients
+    n_fit, m = int(fit.sum()), int(later.sum())
+    df = n_fit - 2
+    rss_pre = float(residuals @ residuals)
+    rss_all = _rss(design, y)
+    sigma2 = rss_pre / df
+    xtx_inv = np.linalg.inv(design[fit].T @ design[fit])
+    x_new = design[later]
+    predicted = x_new @ coefficients
+    se = np.sqrt(sigma2 * (1.0 + np.einsum("ij,jk,ik->i", x_new, xtx_inv, x_new)))
+    half = float(sps.t.ppf(0.5 + CONFIDENCE / 2.0, df)) * se
+    table = pd.DataFrame({"year": years[later], "actual": np.exp(y[later]),
+                          "predicted": np.exp(predicted), "lower": np.exp(predicted - half),
+                          "upper": np.exp(predicted + half)})
+    if rss_pre > 0:
+        f_value = ((rss_all - rss_pre) / m) / sigma2
+        p_value = float(sps.f.sf(f_value, m, df))
+    else:
+        f_value, p_value = math.inf, 0.0
+    return Prediction(table=table, f_statistic=float(f_value), df_num=m, df_denom=df,
+                      p_value=p_value, n_fit=n_fit, fit_years=tuple(int(v) for v in years[fit]))
+
+
+def estimated_break(series: pd.Series) -> None:
+    """An estimated break date with its test (sup-F / Andrews); None until ``stats`` has one."""
+    return None
