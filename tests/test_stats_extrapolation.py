@@ -1,0 +1,61 @@
+"""The extrapolation and its joint predictive-failure test: hand-worked F, equality with the
+year-dummy F test, size by simulation, and a real departure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from analysis.stats.extrapolation import extrapolation_test
+
+
+def test_one_later_year_hand_worked() -> None:
+    # pre-period log values 0, 2, 1, 3 in 2010-2013 (x = -1.5..1.5, sum x^2 = 5):
+    # slope 0.8, residuals -0.3, 0.9, -0.9, 0.3, SSR_pre = 1.8, s^2 = 1.8 / 2 = 0.9
+    # 2014 (x = 2.5): extrapolated log 1.5 + 0.8 * 2.5 = 3.5; actual log 6.5 -> error 3
+    # leverage 1/4 + 2.5^2/5 = 1.5; F = t^2 = 3^2 / (0.9 * (1 + 1.5)) = 9 / 2.25 = 4
+    series = pd.Series(np.exp([0.0, 2.0, 1.0, 3.0, 6.5]), index=range(2010, 2015))
+    result = extrapolation_test(series, 2014)
+    assert result.f_statistic == pytest.approx(4.0)
+    assert (result.df_num, result.df_denom) == (1, 2)
+    assert result.table["extrapolated"].iloc[0] == pytest.approx(np.exp(3.5))
+    assert result.pre_growth_pct == pytest.approx(100 * np.expm1(0.8))
+
+
+def test_equals_the_f_test_of_year_dummies() -> None:
+    rng = np.random.default_rng(1)
+    years = np.arange(2010, 2024)
+    log_values = 10 + 0.01 * (years - 2010) + 0.01 * rng.standard_normal(14)
+    result = extrapolation_test(pd.Series(np.exp(log_values), index=years), 2017)
+    later = years >= 2017
+    dummies = np.column_stack([(years == y).astype(float) for y in years[later]])
+    exog = np.column_stack([np.ones(14), years - 2010, dummies])
+    fit = sm.OLS(log_values, exog).fit()
+    f_test = fit.f_test(np.eye(exog.shape[1])[2:])
+    assert result.f_statistic == pytest.approx(float(f_test.fvalue), rel=1e-8)
+    assert result.p_value == pytest.approx(float(f_test.pvalue), rel=1e-6)
+    assert (result.df_num, result.df_denom, result.n_pre) == (7, 5, 7)
+
+
+def test_size_on_a_continued_line_and_a_real_departure() -> None:
+    rng = np.random.default_rng(2)
+    years = np.arange(2010, 2024)
+    p_values = [extrapolation_test(pd.Series(np.exp(0.02 * (years - 2010) + 0.01
+                                                     * rng.standard_normal(14)), index=years),
+                                   2017).p_value for _ in range(1000)]
+    assert 0.03 <= np.mean(np.asarray(p_values) < 0.05) <= 0.07
+    drop = np.exp(0.02 * (years - 2010) - 0.10 * (years >= 2017)
+                  + 0.005 * rng.standard_normal(14))
+    result = extrapolation_test(pd.Series(3.7e4 * drop, index=years).rename("jobs"), 2017)
+    assert result.p_value < 0.01 and (result.table["gap"] < 0).all()
+    text = result.summary_text(step=100)
+    assert text.startswith("Extrapolating the 2010\u20132016 trend of jobs")
+    assert "do not fit the extrapolated line" in text and "joint predictive-failure" in text
+    last = result.table.iloc[-1]
+    assert f"{round(last['extrapolated'] / 100) * 100:,.0f}" in text  # rounded to hundreds
+    with pytest.raises(ValueError, match="only 2 values before 2012"):
+        extrapolation_test(pd.Series(drop, index=years), 2012)
+    with pytest.raises(ValueError, match="no values from 2024 on"):
+        extrapolation_test(pd.Series(drop, index=years), 2024)
