@@ -55,7 +55,9 @@ class SeriesPair:
     """A region's series and its comparator, one row per year in ``frame``.
 
     ``frame`` columns: ``year, region, comparator, comparator_low, comparator_high`` (the bounds
-    equal the value where nothing was suppressed). ``dropped``: year -> why the year has no pair.
+    equal the value where nothing was suppressed; the comparator is NaN in a year where only it is
+    unusable, so the region's own trend keeps that year). ``dropped``: year -> why the year has no
+    region value or no comparator value.
     ``notes``: year -> how a value was made (bounded cells). ``comparator_text`` names the
     comparator in words (rest of the nation or the nation, and how it was built).
     """
@@ -279,9 +281,9 @@ def employee_jobs_pair(
         how = "corop"
     rows = []
     for year in years:
-        if year in dropped or year not in rest:
+        if pd.isna(own.get(year)):
             continue
-        value, low, high = rest[year]
+        value, low, high = rest.get(year, (math.nan,) * 3)
         mine = float(own[year])
         if comparator == "nation":
             value, low, high = value + mine, low + mine, high + mine
@@ -361,6 +363,7 @@ def labour_volume_pair(
         if pd.isna(mine) or pd.isna(total):
             dropped[year] = Text("trends.dropped.accounts_missing", {
                 "year": Num(year, "year"), "table": source_table})
+        if pd.isna(mine):
             continue
         value = float(total) if comparator == "nation" else float(total) - float(mine)
         records.append({"year": year, "region": float(mine), "comparator": value,

@@ -5,12 +5,12 @@ here, so that a new or corrected routine in ``stats/`` is switched in at one spo
 
 - slopes and slope differences: :mod:`analysis.stats.inference` (fixed-b t with size controlled
   over AR(1) persistence; ``inference_valid`` False with the reason where n is too small);
-- the segmented line at a given date: :func:`analysis.stats.trends.segmented_trend` (only its
-  growth rates and its classical F test of "not one straight line" are used; its CUSUM is not);
+- the segmented line at a given date: :func:`analysis.stats.breaks.chow_break_test` (exact F of
+  "not one straight line" against a shift at that date);
 - the predictive-failure test and the extrapolation bands: :func:`predictive_failure` below (the
   textbook Chow (1960) second test, computed here until ``stats`` provides one);
-- an estimated break date (sup-F with Andrews' critical values): :func:`estimated_break` returns
-  None until ``stats`` provides the test, and the engine then says no date was estimated.
+- a shift at an unknown date: :func:`analysis.stats.breaks.sup_f_test` (Andrews' sup-F with its
+  exact simulated critical value; the best-fitting year is reported, not claimed as a break date).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from analysis.stats import inference, trends
+from analysis.stats import breaks, inference
 
 CONFIDENCE = 0.95
 MIN_FIT_POINTS = 4  # a line and two residual degrees of freedom
@@ -66,46 +66,26 @@ def difference(region: pd.Series, comparator: pd.Series) -> Slope:
 
 @dataclass(frozen=True)
 class Segmented:
-    """A line with a level and slope shift from ``first_post_year``, and the F test of one line."""
+    """Separate lines before and from ``first_post_year``, and the exact F test of one line."""
 
     first_post_year: int
     pre_growth_pct: float
     post_growth_pct: float
-    level_shift_pct: float
     f_statistic: float
     f_df_num: int
     f_df_denom: int
-    f_p_value: float  # classical F: valid for independent deviations only
+    f_p_value: float  # exact for independent normal deviations
     n_pre: int
     n_post: int
 
 
 def segmented(series: pd.Series, first_post_year: int) -> Segmented:
-    result = trends.segmented_trend(series, first_post_year, conservative=False)
-    f_value, f_p_value = _classical_f(series, first_post_year)
+    """Chow test of a level and slope shift at a given year (:func:`stats.breaks.chow_break_test`)."""
+    result = breaks.chow_break_test(series, first_post_year, shift="level_and_slope")
     return Segmented(first_post_year=int(first_post_year), pre_growth_pct=result.pre_growth_pct,
-                     post_growth_pct=result.post_growth_pct,
-                     level_shift_pct=result.level_shift_pct, f_statistic=f_value, f_df_num=2,
-                     f_df_denom=result.n - 4, f_p_value=f_p_value, n_pre=result.n_pre,
-                     n_post=result.n_post)
-
-
-def _classical_f(series: pd.Series, first_post_year: int) -> tuple[float, float]:
-    """Classical F of the level and slope shift (restricted: one line over every year)."""
-    values = series.dropna().sort_index()
-    years = values.index.to_numpy(dtype=float)
-    y = np.log(values.to_numpy(dtype=float))
-    after = (years >= first_post_year).astype(float)
-    since = years - first_post_year
-    full = np.column_stack([np.ones_like(years), since, after, after * since])
-    restricted = full[:, :2]
-    rss_full = _rss(full, y)
-    rss_restricted = _rss(restricted, y)
-    df_denom = len(y) - 4
-    if df_denom <= 0 or rss_full <= 0:
-        return math.nan, math.nan
-    f_value = ((rss_restricted - rss_full) / 2.0) / (rss_full / df_denom)
-    return float(f_value), float(sps.f.sf(f_value, 2, df_denom))
+                     post_growth_pct=result.post_growth_pct, f_statistic=result.f_statistic,
+                     f_df_num=result.df_num, f_df_denom=result.df_denom,
+                     f_p_value=result.p_value, n_pre=result.n_pre, n_post=result.n_post)
 
 
 def _rss(design: np.ndarray, y: np.ndarray) -> float:
@@ -173,6 +153,27 @@ def predictive_failure(series: pd.Series, last_fit_year: int) -> Prediction:
                       p_value=p_value, n_fit=n_fit, fit_years=tuple(int(v) for v in years[fit]))
 
 
-def estimated_break(series: pd.Series) -> None:
-    """An estimated break date with its test (sup-F / Andrews); None until ``stats`` has one."""
-    return None
+@dataclass(frozen=True)
+class UnknownDate:
+    """Andrews' sup-F test of one line against a shift at an unknown year (exact null)."""
+
+    statistic: float
+    critical_value: float
+    p_value: float
+    best_year: int  # best-fitting year, not a dated break
+    n_candidates: int
+    n_significant_alone: int  # candidate years that would each be 'significant' on their own
+    first_candidate: int
+    last_candidate: int
+
+
+def estimated_break(series: pd.Series) -> UnknownDate:
+    """sup-F over candidate years (:func:`stats.breaks.sup_f_test`); ValueError if too short."""
+    result = breaks.sup_f_test(series)
+    return UnknownDate(statistic=result.statistic, critical_value=result.critical_value,
+                       p_value=result.p_value, best_year=result.best_year,
+                       n_candidates=len(result.candidate_years),
+                       n_significant_alone=sum(p < result.alpha
+                                               for p in result.chow_p_by_year.values()),
+                       first_candidate=result.candidate_years[0],
+                       last_candidate=result.candidate_years[-1])

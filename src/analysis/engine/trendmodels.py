@@ -83,7 +83,7 @@ class TrendModels:
     difference: trend_stats.Slope | None
     segmented: trend_stats.Segmented | None
     prediction: trend_stats.Prediction | None
-    estimated_break: Any
+    estimated_break: trend_stats.UnknownDate | None
     explanation: tuple[Text, ...]
     unavailable: dict[str, Text] = field(default_factory=dict)
 
@@ -218,6 +218,16 @@ def _segmented_text(segmented: trend_stats.Segmented, last: int) -> Text:
         "df2": segmented.f_df_denom, "p": _p(segmented.f_p_value)})
 
 
+def _sup_f_text(result: trend_stats.UnknownDate) -> Text:
+    return Text("trends.sup_f", {
+        "first_candidate": _year(result.first_candidate),
+        "last_candidate": _year(result.last_candidate),
+        "critical": Num(result.critical_value, decimals=2),
+        "statistic": Num(result.statistic, decimals=2), "p": _p(result.p_value),
+        "best": _year(result.best_year), "n_alone": result.n_significant_alone,
+        "n_candidates": result.n_candidates})
+
+
 def _prediction_text(prediction: trend_stats.Prediction, pair: ts.SeriesPair, first: int,
                      cutoff: int) -> list[Text]:
     last = prediction.table.iloc[-1]
@@ -271,9 +281,14 @@ def trend_models(pair: ts.SeriesPair, first_year: int, cutoff_year: int,
     texts = _trend_texts(models, window, first_year, cutoff_year)
     if models["segmented"] is not None:
         texts.append(_segmented_text(models["segmented"], last))
-    break_result = trend_stats.estimated_break(region)
-    if break_result is None:
-        texts.append(Text("trends.no_break_date", {"post": _year(cutoff_year + 1)}))
+    texts.append(Text("trends.no_break_date", {"post": _year(cutoff_year + 1)}))
+    try:
+        break_result = trend_stats.estimated_break(region.dropna())
+        texts.append(_sup_f_text(break_result))
+    except ValueError as exc:
+        break_result = None
+        unavailable["estimated_break"] = Text("trends.unavailable", {
+            "part": Text("trends.part.estimated_break"), "reason": str(exc)})
     if models["prediction"] is not None:
         texts.extend(_prediction_text(models["prediction"], window, first_year, cutoff_year))
     texts.extend(window.dropped.values())
