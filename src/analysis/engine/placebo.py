@@ -124,7 +124,7 @@ class PlaceboRanks:
 
 
 def _round(value: float | None, decimals: int = 1) -> float:
-    return round(float(value), decimals) if value is not None and value == value else math.nan
+    return round(float(value), decimals) if value is not None and not math.isnan(float(value)) else math.nan
 
 
 # --- ranks (pure arithmetic on the metric values) ---------------------------------------------------

@@ -114,7 +114,7 @@ def hierarchy_bounds(cells: dict[str, float], unit: float = PUBLISHED_UNIT,
     bounds: dict[str, list[float]] = {}
     for code in codes:
         value = cells.get(code, math.nan)
-        bounds[code] = ([max(0.0, value - half), value + half] if value == value
+        bounds[code] = ([max(0.0, value - half), value + half] if not math.isnan(value)
                         else [0.0, math.inf])
     for _ in range(passes):
         changed = False

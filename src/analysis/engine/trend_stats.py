@@ -7,8 +7,9 @@ here, so that a new or corrected routine in ``stats/`` is switched in at one spo
   over AR(1) persistence; ``inference_valid`` False with the reason where n is too small);
 - the segmented line at a given date: :func:`analysis.stats.breaks.chow_break_test` (exact F of
   "not one straight line" against a shift at that date);
-- the predictive-failure test and the extrapolation bands: :func:`predictive_failure` below (the
-  textbook Chow (1960) second test, computed here until ``stats`` provides one);
+- the joint predictive-failure (Chow) test: :func:`analysis.stats.extrapolation.extrapolation_test`;
+  the single-year bands drawn around the extrapolation in the figure are computed here (shown as
+  context, never counted);
 - a shift at an unknown date: :func:`analysis.stats.breaks.sup_f_test` (Andrews' sup-F with its
   exact simulated critical value; the best-fitting year is reported, not claimed as a break date).
 """
@@ -22,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from analysis.stats import breaks, inference
+from analysis.stats import breaks, extrapolation, inference
 
 CONFIDENCE = 0.95
 MIN_FIT_POINTS = 4  # a line and two residual degrees of freedom
@@ -88,21 +89,16 @@ def segmented(series: pd.Series, first_post_year: int) -> Segmented:
                      f_p_value=result.p_value, n_pre=result.n_pre, n_post=result.n_post)
 
 
-def _rss(design: np.ndarray, y: np.ndarray) -> float:
-    coefficients, *_ = np.linalg.lstsq(design, y, rcond=None)
-    residuals = y - design @ coefficients
-    return float(residuals @ residuals)
-
-
 @dataclass(frozen=True, eq=False)
 class Prediction:
     """The pre-period line extrapolated, and Chow's joint predictive-failure test.
 
     ``table``: ``year, actual, predicted, lower, upper`` for every year after the pre-period with
-    a value (bands: the 95% prediction interval of a single year, back-transformed). The test
-    asks whether the later years *together* are compatible with the pre-period line:
-    ``F = ((RSS_all - RSS_pre) / m) / (RSS_pre / (n - 2))`` on ``(m, n - 2)`` df (Chow 1960),
-    exact for independent normal deviations; persistent deviations make it reject too often.
+    a value (bands: the 95% prediction interval of a single year, back-transformed, for the
+    figure only). The test asks whether the later years *together* are compatible with the
+    pre-period line: ``F = ((RSS_all - RSS_pre) / m) / (RSS_pre / (n - 2))`` on ``(m, n - 2)`` df
+    (Chow 1960), exact for independent normal deviations; persistent deviations make it reject
+    too often.
     """
 
     table: pd.DataFrame
@@ -131,11 +127,9 @@ def predictive_failure(series: pd.Series, last_fit_year: int) -> Prediction:
     design = np.column_stack([np.ones(len(years)), years - centre])
     coefficients, *_ = np.linalg.lstsq(design[fit], y[fit], rcond=None)
     residuals = y[fit] - design[fit] @ coefficients
-    n_fit, m = int(fit.sum()), int(later.sum())
+    n_fit = int(fit.sum())
     df = n_fit - 2
-    rss_pre = float(residuals @ residuals)
-    rss_all = _rss(design, y)
-    sigma2 = rss_pre / df
+    sigma2 = float(residuals @ residuals) / df
     xtx_inv = np.linalg.inv(design[fit].T @ design[fit])
     x_new = design[later]
     predicted = x_new @ coefficients
@@ -144,13 +138,10 @@ def predictive_failure(series: pd.Series, last_fit_year: int) -> Prediction:
     table = pd.DataFrame({"year": years[later], "actual": np.exp(y[later]),
                           "predicted": np.exp(predicted), "lower": np.exp(predicted - half),
                           "upper": np.exp(predicted + half)})
-    if rss_pre > 0:
-        f_value = ((rss_all - rss_pre) / m) / sigma2
-        p_value = float(sps.f.sf(f_value, m, df))
-    else:
-        f_value, p_value = math.inf, 0.0
-    return Prediction(table=table, f_statistic=float(f_value), df_num=m, df_denom=df,
-                      p_value=p_value, n_fit=n_fit, fit_years=tuple(int(v) for v in years[fit]))
+    test = extrapolation.extrapolation_test(values, last_fit_year + 1)
+    return Prediction(table=table, f_statistic=test.f_statistic, df_num=test.df_num,
+                      df_denom=test.df_denom, p_value=test.p_value, n_fit=n_fit,
+                      fit_years=tuple(int(v) for v in years[fit]))
 
 
 @dataclass(frozen=True)

@@ -30,19 +30,19 @@ import pandas as pd
 from analysis.engine import trend_series as ts
 from analysis.engine import trend_stats
 from analysis.i18n import Num, Text
-from analysis.stats import inference
+from analysis.stats import inference, rounding
 
 RATE_DECIMALS = 1
 
 
 def round_rate(value: float) -> float:
-    """A growth rate at the precision its inputs allow (one decimal)."""
-    return round(float(value), RATE_DECIMALS) if value == value else math.nan
+    """A growth rate at the precision its inputs allow (one decimal, half away from zero)."""
+    return rounding.round_rate(float(value))
 
 
 def round_level(value: float, precision: float = ts.PUBLISHED_UNIT) -> float:
     """A level (jobs, labour years) rounded to a multiple of ``precision`` (100 for CBS thousands)."""
-    return float(round(float(value) / precision) * precision) if value == value else math.nan
+    return rounding.round_to_precision(float(value), precision)
 
 
 def _pct(value: float, signed: bool = False) -> Num:
