@@ -307,11 +307,13 @@ def placebo_ranks(
     accounts: pd.DataFrame | None = None,
     source_table: str | None = None,
     volatility_years: tuple[int, int] | None = None,
+    vintage: str | None = None,
 ) -> PlaceboRanks:
     """Rank ``region`` among the COROP regions on a metric of ``sbi`` (module docstring).
 
     ``volatility_years``: the pre-period whose year-to-year volatility standardises the scores
     (default ``base_year``..``end_year``; pass the claim's pre-period, e.g. (2010, 2016)).
+    ``vintage``: the release of the jobs table (default: the one covering the latest year).
     """
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}: use one of {', '.join(METRICS)}")
@@ -325,7 +327,8 @@ def placebo_ranks(
     if concept == "employee_jobs":
         if jobs is None:
             raise ValueError("employee jobs need the jobs table (data/processed/jobs.csv)")
-        panel = _jobs_panel(jobs, sbi, years, source_table or ser.MAIN_TABLE)
+        table = source_table or ser.MAIN_TABLE
+        panel = _jobs_panel(ts.one_vintage(jobs, table, vintage), sbi, years, table)
     elif concept in ("labour_volume", "labour_volume_employees"):
         if accounts is None or source_table is None:
             raise ValueError("labour volume needs the regional accounts table and source_table "

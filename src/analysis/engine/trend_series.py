@@ -159,6 +159,36 @@ def _check_choice(value: str, allowed: tuple[str, ...], what: str) -> None:
         raise ValueError(f"unknown {what} {value!r}: use one of {', '.join(allowed)}")
 
 
+_VINTAGE_CACHE: dict[tuple[int, int, str, str | None], pd.DataFrame] = {}
+
+
+def one_vintage(jobs: pd.DataFrame, source_table: str, vintage: str | None = None) -> pd.DataFrame:
+    """``jobs`` with one release of ``source_table`` (rows of other tables kept).
+
+    jobs.csv may hold several releases of one table side by side (column ``vintage``). Default:
+    the release that covers the latest year (ties: the last label in sort order). Cached per
+    table object, so the series index built on the result is reused.
+    """
+    if "vintage" not in jobs.columns:
+        return jobs
+    key = (id(jobs), len(jobs), source_table, vintage)
+    if key in _VINTAGE_CACHE:
+        return _VINTAGE_CACHE[key]
+    rows = jobs[jobs["source_table"] == source_table]
+    labels = rows.groupby(rows["vintage"].astype(str))["year"].max()
+    if len(labels) <= 1 and vintage is None:
+        return jobs
+    if vintage is None:
+        vintage = max(labels.index, key=lambda v: (labels[v], v))
+    elif vintage not in labels.index:
+        raise ValueError(f"{source_table} has no release {vintage!r}; releases: "
+                         f"{', '.join(sorted(labels.index))}")
+    keep = (jobs["source_table"] != source_table) | (jobs["vintage"].astype(str) == vintage)
+    _VINTAGE_CACHE.clear()  # one table at a time is enough; keeps memory bounded
+    _VINTAGE_CACHE[key] = jobs[keep]
+    return _VINTAGE_CACHE[key]
+
+
 def _published_national(jobs: pd.DataFrame, sbi: str, vintage: str | None,
                         national_table: str | None, source_table: str) -> pd.Series:
     """CBS's published national rows (NL01, not derived here); NaN-free, indexed by year.
@@ -237,6 +267,7 @@ def employee_jobs_pair(
     national: str = "auto",
     vintage: str | None = None,
     national_table: str | None = None,
+    national_vintage: str | None = None,
     source_table: str = ser.MAIN_TABLE,
     first_year: int | None = None,
     last_year: int | None = None,
@@ -246,9 +277,13 @@ def employee_jobs_pair(
 
     ``national``: how the nation is known (module docstring). With ``comparator="nation"`` the
     comparator is the published national row, or the region plus the other COROP regions.
+    ``vintage``: the release of ``source_table`` (default: :func:`one_vintage`);
+    ``national_table`` / ``national_vintage`` pick the published national rows.
     """
     _check_choice(comparator, COMPARATORS, "comparator")
     _check_choice(national, NATIONAL_SOURCES, "national source")
+    national_rows = jobs
+    jobs = one_vintage(jobs, source_table, vintage)
     own = ser.jobs_series(jobs, region, sbi, source_table)
     years = [int(y) for y in own.index
              if (first_year is None or y >= first_year) and (last_year is None or y <= last_year)]
@@ -260,7 +295,7 @@ def employee_jobs_pair(
         if pd.isna(own.get(year)):
             dropped[year] = Text("trends.dropped.region_suppressed", {
                 "year": Num(year, "year"), "region": ser.short_name(own.attrs["region_name"])})
-    published = _published_national(jobs, sbi, vintage, national_table,
+    published = _published_national(national_rows, sbi, national_vintage, national_table,
                                    source_table) if national != "corop" else pd.Series(
         dtype=float)
     use_published = national == "published" or (
