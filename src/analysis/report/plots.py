@@ -331,3 +331,99 @@ def _require_columns(frame: pd.DataFrame, columns: Iterable[str]) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise KeyError(f"columns {missing} not in the table; it has {list(frame.columns)}")
+
+
+# --- figures per language (the bilingual pages draw each figure once per edition) -------------------
+
+
+def babel_ticks(lang: str, decimals: int = 0, style: str = "number") -> FuncFormatter:
+    """Tick labels formatted by Babel for ``lang`` (``1.800`` / ``1,800``; ``-5,7%`` / ``-5.7%``)."""
+    from analysis.i18n import Num, format_num
+
+    return FuncFormatter(lambda v, _p: format_num(Num(float(v), style=style, decimals=decimals), lang))
+
+
+def spec_curve_figure(frame: pd.DataFrame, lang: str, *, choices: Mapping[str, str],
+                      unit_format: Any, title: str, source: str, claimed: float | None = None) -> Figure:
+    """The specification curve of a claim check, labelled in ``lang`` (pages.toml texts).
+
+    ``frame`` is :func:`analysis.report.claimpage.curve_data`: ``rank``, ``value``, ``low``,
+    ``high``, ``reading`` (the claimant's reading, marked with a large star), ``holds``
+    ("yes" / "no" / "undecidable": circle / cross / triangle, so greyscale keeps them apart)
+    and one column per varying choice (the bottom panel). ``unit_format(v)`` writes a value in its
+    unit for legends; ``claimed`` draws the claim's own number as a dashed line.
+    """
+    from analysis.i18n import Text as Message
+
+    _require_columns(frame, ["rank", "value", "low", "high", "reading", "holds", *choices])
+    if frame.empty:
+        raise ValueError("the specification table is empty")
+    rank = frame["rank"].to_numpy()
+    values = frame["value"].astype(float).to_numpy()
+    rows = [(c, o) for c in choices for o in sorted(frame[c].astype(str).unique())]
+    fig, axes = plt.subplots(2 if rows else 1, 1, sharex=True, layout="constrained",
+                             figsize=(8.0, 3.8 + 0.22 * len(rows)), squeeze=False,
+                             gridspec_kw={"height_ratios": [3.0, max(1.0, 0.28 * len(rows))] if rows else [1]})
+    top = axes[0][0]
+    low, high = frame["low"].astype(float).to_numpy(), frame["high"].astype(float).to_numpy()
+    has_interval = ~(np.isnan(low) | np.isnan(high))
+    top.vlines(rank[has_interval], low[has_interval], high[has_interval], color="#999999", linewidth=1, zorder=1)
+    total = len(frame)
+    kinds = (("yes", "o", HOUSE_PALETTE[0], "page.spec.holds"), ("no", "X", HIGHLIGHT, "page.spec.fails"),
+             ("undecidable", "^", "#777777", "page.spec.undecided"))
+    holds = frame["holds"].astype(str).to_numpy()
+    for code, marker, colour, key in kinds:
+        chosen = holds == code
+        if chosen.any():
+            top.scatter(rank[chosen], values[chosen], marker=marker, color=colour, s=30, zorder=3,
+                        label=Message(key, {"n": int(chosen.sum()), "total": total}).render(lang))
+    reading = frame["reading"].astype(bool).to_numpy()
+    if reading.any():
+        top.scatter(rank[reading], values[reading], marker="*", s=260, facecolor="none", edgecolor="#000000",
+                    linewidth=1.6, zorder=4,
+                    label=Message("page.spec.reading", {"value": unit_format(values[reading][0])}).render(lang))
+    if claimed is not None:
+        top.axhline(claimed, color="#555555", linestyle="--", linewidth=1.2,
+                    label=Message("page.spec.claimed", {"value": unit_format(claimed)}).render(lang))
+    top.set_title(title)
+    top.set_ylabel(Message("page.col.value").render(lang))
+    top.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: unit_format(v)))
+    top.legend(loc="best", fontsize=8.5)
+    bottom = axes[-1][0]
+    if rows:
+        for row, (choice, option) in enumerate(rows):
+            used = (frame[choice].astype(str) == option).to_numpy()
+            for code, marker, colour, _key in kinds:
+                chosen = used & (holds == code)
+                bottom.scatter(rank[chosen], np.full(chosen.sum(), row), marker=marker, color=colour, s=14)
+        bottom.set_yticks(range(len(rows)), [f"{choices[c]}: {o}" for c, o in rows], fontsize=8.5)
+        bottom.set_ylim(len(rows) - 0.5, -0.5)
+        bottom.set_ylabel(Message("page.spec.choices").render(lang))
+        bottom.grid(axis="x", visible=False)
+    bottom.set_xlabel(Message("page.spec.xlabel").render(lang))
+    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
+    bottom.xaxis.set_major_formatter(babel_ticks(lang))
+    source_note(fig, source)
+    return fig
+
+
+def lines_figure(frame: pd.DataFrame, lang: str, *, x: str, y: str, series: str, title: str, xlabel: str,
+                 ylabel: str, source: str, value_format: Any, mark_x: float | None = None) -> Figure:
+    """One line per ``series`` value (already the label in ``lang``), ticks formatted for ``lang``."""
+    _require_columns(frame, [x, y, series])
+    fig, ax = plt.subplots(layout="constrained")
+    names = list(dict.fromkeys(frame[series].astype(str)))
+    for i, name in enumerate(names):
+        group = frame[frame[series].astype(str) == name].sort_values(x)
+        ax.plot(group[x], group[y].astype(float), label=name, **series_style(i))
+    if mark_x is not None:
+        ax.axvline(mark_x, color="#777777", linewidth=1, linestyle=":")
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: value_format(v)))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}"))  # years: never grouped
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+    source_note(fig, source)
+    return fig

@@ -1,0 +1,286 @@
+"""Show a page's outputs in both editions at once (report contract, points 1 and 3).
+
+A notebook is executed once; every output a reader sees is emitted as sibling elements, one per
+language, which the renderer later keeps or drops per edition::
+
+    <div class="l10n" lang="nl">...</div><div class="l10n" lang="en">...</div>
+
+Content is given as something that renders per language (:data:`Content`): an
+:class:`analysis.i18n.Text` (catalogue key + parameters), a ``{"nl": ..., "en": ...}`` dict (texts
+that are data, such as a claim's quote), a function ``lang -> str``, or a plain ``str`` for what
+is the same in both languages (a proper name, a code). Plain text is HTML-escaped; functions whose
+name ends in ``_html`` take ready HTML per language.
+
+Figures: :func:`show_figure` draws the figure once per language from one DataFrame, embeds each as
+a base64 PNG with alt text in that language, writes exactly that DataFrame to
+``{site_dir}/data/{page_stem}/{name}.csv`` and links it under the figure as
+``data/{page_stem}/{name}.csv`` together with the source line.
+
+Stage-free apart from IPython/matplotlib/pandas: the claim page helpers (report.claimpage) and the
+notebooks build on this module.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from collections.abc import Callable, Iterable, Mapping
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.i18n import LANGUAGES, Num, Text, format_num
+
+Content = Text | Mapping[str, str] | Callable[[str], str] | str | Num
+DATA_FOLDER = "data"  # figure CSVs: {site_dir}/data/{page_stem}/{name}.csv, linked relative to the page
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def localise(content: Content, lang: str) -> str:
+    """``content`` as plain text in ``lang`` (see the module docstring for what content can be)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    if isinstance(content, Text):
+        return content.render(lang)
+    if isinstance(content, Num):
+        return content.format(lang)
+    if isinstance(content, Mapping):
+        missing = [code for code in LANGUAGES if code not in content]
+        if missing:
+            raise ValueError(f"text {dict(content)!r} has no {', '.join(missing)} version: give one per "
+                             f"language ({', '.join(LANGUAGES)})")
+        return str(content[lang])
+    if isinstance(content, str):
+        return content
+    if callable(content):
+        return str(content(lang))
+    raise TypeError(f"cannot show {type(content).__name__} in a language: give a Text, a "
+                    "{'nl': ..., 'en': ...} dict, a function of the language or a str")
+
+
+def both(content: Content) -> dict[str, str]:
+    """``{"nl": ..., "en": ...}``: the content rendered in every language (for JSON records)."""
+    return {lang: localise(content, lang) for lang in LANGUAGES}
+
+
+def join(*parts: Content | None, sep: str = " ") -> Callable[[str], str]:
+    """Several pieces as one text per language (None and empty pieces are left out)."""
+    kept = [p for p in parts if p is not None]
+
+    def render(lang: str) -> str:
+        return sep.join(text for text in (localise(p, lang) for p in kept) if text)
+
+    return render
+
+
+def siblings_html(html_by_lang: Callable[[str], str] | Mapping[str, str], *, tag: str = "div",
+                  cls: str = "") -> str:
+    """One ``<tag class="l10n ..." lang=..>`` element per language, with ready HTML inside."""
+    classes = " ".join(["l10n", *cls.split()])
+    parts = []
+    for lang in LANGUAGES:
+        inner = html_by_lang[lang] if isinstance(html_by_lang, Mapping) else html_by_lang(lang)
+        parts.append(f'<{tag} class="{classes}" lang="{lang}">{inner}</{tag}>')
+    return "".join(parts)
+
+
+def text_html(content: Content, *, tag: str = "p", cls: str = "") -> str:
+    """Plain text (escaped) in both languages as sibling ``tag`` elements."""
+    return siblings_html(lambda lang: escape(localise(content, lang)), tag=tag, cls=cls)
+
+
+def span_html(content: Content, cls: str = "") -> str:
+    """Inline: ``<span class="l10n" lang=..>`` per language."""
+    return text_html(content, tag="span", cls=cls)
+
+
+def _display(html: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(html))
+
+
+def show_html(html_by_lang: Callable[[str], str] | Mapping[str, str], *, cls: str = "") -> None:
+    """Display ready HTML per language (a ``div`` each)."""
+    _display(siblings_html(html_by_lang, cls=cls))
+
+
+def page_title(content: Content) -> None:
+    """The page title: the first output of every page (``h1.page-title`` per language)."""
+    _display(text_html(content, tag="h1", cls="page-title"))
+
+
+def heading(content: Content, level: int = 2) -> None:
+    """A section heading (``h2`` by default) in both languages."""
+    if not 2 <= level <= 4:
+        raise ValueError(f"heading level {level}: use 2, 3 or 4 (h1 is the page title)")
+    _display(text_html(content, tag=f"h{level}"))
+
+
+def paragraph(*parts: Content | None, cls: str = "") -> None:
+    """One paragraph per language, its parts joined by spaces."""
+    _display(text_html(join(*parts), tag="p", cls=cls))
+
+
+def bullets_html(items: Iterable[Content], lang: str) -> str:
+    """A ``<ul>`` of the items in ``lang`` (escaped)."""
+    rows = "".join(f"<li>{escape(localise(item, lang))}</li>" for item in items)
+    return f"<ul>{rows}</ul>"
+
+
+def bullets(items: Iterable[Content]) -> None:
+    """A bulleted list in both languages."""
+    items = list(items)
+    if items:
+        show_html(lambda lang: bullets_html(items, lang))
+
+
+def details_html(summary: Content, body_by_lang: Callable[[str], str], *, cls: str = "analyst") -> str:
+    """A collapsed ``<details>`` per language (for analysts): summary text, ready HTML inside."""
+    return siblings_html(lambda lang: (f"<details><summary>{escape(localise(summary, lang))}</summary>"
+                                       f"{body_by_lang(lang)}</details>"), cls=cls)
+
+
+# --- tables -----------------------------------------------------------------------------------------
+
+Formatter = Callable[[Any, str], str]
+
+
+def number(style: str = "number", decimals: int = 0, signed: bool = False,
+           round_to: float | None = None) -> Formatter:
+    """A cell formatter: the value as a :class:`Num` formatted by Babel for the language."""
+
+    def fmt(value: Any, lang: str) -> str:
+        if value is None or (isinstance(value, float) and value != value):
+            return "–"
+        return format_num(Num(float(value), style=style, decimals=decimals, signed=signed,
+                              round_to=round_to), lang)
+
+    return fmt
+
+
+def yes_no(value: Any, lang: str) -> str:
+    """True / False / None as words of the catalogue."""
+    key = {True: "page.word.yes", False: "page.word.no"}.get(None if value is None else bool(value),
+                                                              "page.word.undecided")
+    return Text(key).render(lang)
+
+
+def localised_frame(frame: pd.DataFrame, columns: Mapping[str, Content], lang: str,
+                    formats: Mapping[str, Formatter] | None = None) -> pd.DataFrame:
+    """``frame``'s ``columns`` (in that order), headers and cells rendered for ``lang``.
+
+    A cell whose column has a formatter is formatted by it; a cell that is itself content (Text,
+    dict, Num) is localised; anything else is shown as ``str``. Unknown columns are an error.
+    """
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise KeyError(f"columns {missing} not in the table; it has {list(frame.columns)}")
+    formats = formats or {}
+    out = {}
+    for column, header in columns.items():
+        fmt = formats.get(column)
+        cells = []
+        for value in frame[column]:
+            if fmt is not None:
+                cells.append(fmt(value, lang))
+            elif isinstance(value, (Text, Num, Mapping)):
+                cells.append(localise(value, lang))
+            elif value is None or (isinstance(value, float) and value != value):
+                cells.append("–")
+            else:
+                cells.append(str(value))
+        out[localise(header, lang)] = cells
+    return pd.DataFrame(out)
+
+
+def table_html(frame: pd.DataFrame, columns: Mapping[str, Content], lang: str,
+               formats: Mapping[str, Formatter] | None = None) -> str:
+    """The table as HTML for ``lang`` (escaped cells, no index)."""
+    shown = localised_frame(frame, columns, lang, formats)
+    return shown.to_html(index=False, escape=True, border=0, classes="data-table")
+
+
+def table(frame: pd.DataFrame, columns: Mapping[str, Content],
+          formats: Mapping[str, Formatter] | None = None, *, caption: Content | None = None) -> None:
+    """Display a table in both languages (headers from the catalogue, numbers by Babel)."""
+    def render(lang: str) -> str:
+        head = f"<p class=\"table-caption\">{escape(localise(caption, lang))}</p>" if caption else ""
+        return head + table_html(frame, columns, lang, formats)
+
+    show_html(render)
+
+
+# --- figures ----------------------------------------------------------------------------------------
+
+
+def _png_base64(figure: Any) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def write_figure_data(data: pd.DataFrame, name: str, site_dir: str | Path, page_stem: str) -> str | None:
+    """Write the plotted numbers to ``{site_dir}/data/{page_stem}/{name}.csv``; returns the page link.
+
+    Without ``site_dir`` (a page run by hand) nothing is written and None is returned.
+    """
+    if not _NAME.match(name):
+        raise ValueError(f"figure name {name!r}: use lower-case letters, digits, '_' and '-'")
+    if not str(site_dir):
+        return None
+    if not page_stem or not _NAME.match(page_stem):
+        raise ValueError(f"page_stem {page_stem!r}: the report passes the page's file name without .html "
+                         "(for example 'claim-industry-decline'); set it with site_dir")
+    if data.empty:
+        raise ValueError(f"figure {name!r}: the table of plotted numbers is empty")
+    folder = Path(site_dir) / DATA_FOLDER / page_stem
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.csv"
+    temporary = target.with_suffix(".csv.tmp")
+    data.to_csv(temporary, index=False, encoding="utf-8", lineterminator="\n")
+    temporary.replace(target)
+    return f"{DATA_FOLDER}/{page_stem}/{name}.csv"
+
+
+def figure_html(png_base64: str, alt: str, caption: str, source: str, link: str | None, lang: str) -> str:
+    """One ``<figure class="l10n" lang=..>``: image with alt text, caption, source line, CSV link."""
+    link_html = ""
+    if link:
+        label = Text("page.figure.data_link").render(lang)
+        link_html = f' <a class="figure-data" href="{escape(link)}">{escape(label)}</a>'
+    caption_html = f"<span class=\"figure-caption\">{escape(caption)}</span> " if caption else ""
+    return (f'<figure class="l10n" lang="{lang}">'
+            f'<img src="data:image/png;base64,{png_base64}" alt="{escape(alt, quote=True)}">'
+            f'<figcaption>{caption_html}<span class="figure-source">{escape(source)}</span>{link_html}'
+            "</figcaption></figure>")
+
+
+def show_figure(draw: Callable[[pd.DataFrame, str], Any], data: pd.DataFrame, *, name: str, alt: Content,
+                source: Content, site_dir: str | Path = "", page_stem: str = "",
+                caption: Content | None = None) -> dict[str, str]:
+    """Draw ``draw(data, lang)`` once per language, embed it, write ``data`` as CSV, link it.
+
+    ``data`` must be exactly the numbers the figure plots (the CSV is written from it and the
+    figure drawn from it). ``alt``: what the figure shows and its main number. Returns the alt texts.
+    """
+    import matplotlib.pyplot as plt
+
+    alts = both(alt)
+    if not all(text.strip() for text in alts.values()):
+        raise ValueError(f"figure {name!r} needs alt text in every language")
+    link = write_figure_data(data, name, site_dir, page_stem)
+    parts = []
+    for lang in LANGUAGES:
+        figure = draw(data, lang)
+        try:
+            image = _png_base64(figure)
+        finally:
+            plt.close(figure)
+        parts.append(figure_html(image, alts[lang], localise(caption, lang) if caption else "",
+                                 localise(source, lang), link, lang))
+    _display("".join(parts))
+    return alts

@@ -1,0 +1,596 @@
+"""The sections of a claim page, built from a :class:`analysis.engine.result.ClaimCheck`.
+
+The generic notebook ``notebooks/claim.py`` calls one function per section; each displays its
+part in both languages through :mod:`analysis.report.bilingual` and computes nothing the engine
+did not: it puts the check's numbers into the catalogue's words (``pages.toml``). Order of a page
+(issue 11, point 4): verdict (once, at the top), the claim, how it is made measurable,
+reproduction with the arithmetic, the perturbations (specification curve, robustness,
+cherry-picking, counter-argument, fairer statement; the full table collapsed), context, trend
+models, ex post, sources.
+
+Claim texts come from the registry (``data/claims.toml``: quote, translation, title) and, where
+present, from a short text file per claim and language (``data/claims/<claim_id>.<lang>.md``: an
+optional ``# title`` line, then paragraphs of explanation).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from functools import cache
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis import paths
+from analysis.engine.result import ClaimCheck, Evaluation, Interval
+from analysis.i18n import LANGUAGES, Num, Text, catalogue
+from analysis.report import bilingual as bi
+
+CLAIM_TEXTS_DIR = paths.PACKAGE_DATA / "claims"
+REGISTRY_FILE = paths.PACKAGE_DATA / "claims.toml"
+PARAM = "param_"  # prefix of the parameter columns of evaluations_frame / curve_data
+SYMBOLS = {"supported": "✔", "borderline": "◐", "not_supported": "✘", "undecidable": "?",
+           "not_verifiable": "∅", "not_applicable": "–"}  # a second cue besides colour
+UNSIGNED_KINDS = ("share", "value_within", "not_verifiable", "none")  # levels and shares: no "+" sign
+_UNIT_KEYS = {"percent": "page.unit.percent", "percentage points": "page.unit.percentage_points",
+              "percent per year": "page.unit.percent_per_year", "jobs": "page.unit.jobs",
+              "persons": "page.unit.persons"}
+
+
+# --- the registry -----------------------------------------------------------------------------------
+
+
+@cache
+def _registry(path: Path) -> dict[str, Any]:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def registry(path: Path | None = None) -> dict[str, Any]:
+    """The claim registry as data (``[meta]`` and ``[[claim]]``)."""
+    return _registry(Path(path or REGISTRY_FILE))
+
+
+def claim_ids(path: Path | None = None) -> list[str]:
+    """Every claim id in the registry, in the registry's order (``order``, then file order)."""
+    claims = registry(path).get("claim", [])
+    ranked = sorted(enumerate(claims), key=lambda item: (item[1].get("order", item[0] + 1), item[0]))
+    return [claim["id"] for _, claim in ranked]
+
+
+def claim_entry(claim_id: str, path: Path | None = None) -> dict[str, Any]:
+    """The registry entry of ``claim_id`` (KeyError listing the ids there are)."""
+    for claim in registry(path).get("claim", []):
+        if claim["id"] == claim_id:
+            return claim
+    raise KeyError(f"no claim {claim_id!r} in the registry: use one of {', '.join(claim_ids(path))}")
+
+
+def claim_order(claim_id: str, path: Path | None = None) -> int:
+    return claim_ids(path).index(claim_id) + 1
+
+
+def claim_text_file(claim_id: str, lang: str, folder: Path | None = None) -> tuple[str, list[str]]:
+    """(title, paragraphs) of ``data/claims/<claim_id>.<lang>.md``; ("", []) when there is none."""
+    file = (folder or CLAIM_TEXTS_DIR) / f"{claim_id}.{lang}.md"
+    if not file.exists():
+        return "", []
+    title, paragraphs, current = "", [], []
+    for line in file.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# ") and not title and not paragraphs and not current:
+            title = line[2:].strip()
+        elif line.strip():
+            current.append(line.strip())
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return title, paragraphs
+
+
+def claim_title(claim_id: str, path: Path | None = None, folder: Path | None = None) -> dict[str, str]:
+    """The page title per language: the text file's title, else the registry's ``title_<lang>``
+    (``title`` counts as English), else the quote in that language."""
+    entry = claim_entry(claim_id, path)
+    titles = {}
+    for lang in LANGUAGES:
+        from_file, _ = claim_text_file(claim_id, lang, folder)
+        registered = entry.get(f"title_{lang}") or (entry.get("title") if lang == "en" else "")
+        titles[lang] = from_file or registered or entry.get(f"text_{lang}", claim_id)
+    return titles
+
+
+def claim_quote(claim_id: str, path: Path | None = None) -> dict[str, str]:
+    """The claim as published (``nl``) and its English translation (``en``)."""
+    entry = claim_entry(claim_id, path)
+    return {"nl": entry.get("text_nl", ""), "en": entry.get("text_en", "")}
+
+
+# --- numbers with their unit --------------------------------------------------------------------------
+
+
+def value_num(value: float | None, unit: str, signed: bool = True) -> Num:
+    """A value in its unit, at the precision of the data: rates one decimal, jobs to 50."""
+    if unit in ("jobs", "persons"):
+        return Num(value, style="number", signed=signed, round_to=50)
+    if unit in ("percent", "percent per year"):
+        return Num(value, style="percent", decimals=1, signed=signed)
+    return Num(value, style="number", decimals=1, signed=signed)
+
+
+def with_unit(value: float | None, unit: str, signed: bool = True) -> Text:
+    """``value`` in ``unit`` as a message ("−5,7%", "1.700 banen", "0,5% per jaar")."""
+    key = _UNIT_KEYS.get(unit, "page.unit.other")
+    return Text(key, {"value": value_num(value, unit, signed), "unit": unit})
+
+
+def signed_values(check: ClaimCheck) -> bool:
+    """Whether the check's values are changes (shown with a sign) rather than levels or shares."""
+    return check.kind not in UNSIGNED_KINDS
+
+
+def interval_texts(interval: Interval, signed: bool = True) -> dict[str, Text]:
+    return {"value": with_unit(interval.value, interval.unit, signed),
+            "low": with_unit(interval.low, interval.unit, signed),
+            "high": with_unit(interval.high, interval.unit, signed)}
+
+
+def verdict_word(code: str) -> Text:
+    """The verdict's word: the engine's ``verdict.<code>`` where it has one, else this catalogue's."""
+    key = f"verdict.{code}"
+    return Text(key if key in catalogue() else f"page.verdict.{code}")
+
+
+def _holds_text(holds: bool | None) -> Text:
+    return Text({True: "page.reproduction.holds.true", False: "page.reproduction.holds.false"}.get(
+        holds, "page.reproduction.holds.none"))
+
+
+def parameter_name(name: str) -> Text | str:
+    """A parameter's name in words where a catalogue has it (``param.<name>``), else the name."""
+    for key in (f"param.{name}", f"page.param.{name}"):
+        if key in catalogue():
+            return Text(key)
+    return name.replace("_", " ")
+
+
+def parameter_value(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return " + ".join(str(v) for v in value)
+    return value if isinstance(value, (Text, Mapping)) else str(value)
+
+
+# --- sections -----------------------------------------------------------------------------------------
+
+
+def show_title(check: ClaimCheck, path: Path | None = None) -> None:
+    bi.page_title(claim_title(check.claim_id, path))
+
+
+def show_verdict(check: ClaimCheck, comparator_name: Any | None = None) -> None:
+    """The verdict, once: symbol and word (colour from the stylesheet), the reason, the region."""
+    word, symbol = verdict_word(check.verdict), SYMBOLS.get(check.verdict, "")
+    region = (Text("page.region_line", {"region_name": check.region_name, "region": check.region,
+                                         "comparator": comparator_name})
+              if comparator_name else
+              Text("page.region_line_plain", {"region_name": check.region_name, "region": check.region}))
+    focal = registry().get("meta", {}).get("focal_region", "CR12")
+
+    def render(lang: str) -> str:
+        head = (f'<p class="verdict verdict-{escape(check.verdict)}"><span class="verdict-symbol" '
+                f'aria-hidden="true">{symbol}</span> <strong>{escape(Text("page.verdict.label").render(lang))}: '
+                f"{escape(word.render(lang))}</strong></p>")
+        reason = f"<p>{escape(check.verdict_reason.render(lang))}</p>" if check.verdict_reason else ""
+        other = (f"<p><em>{escape(Text('page.other_region', {'region_name': check.region_name}).render(lang))}"
+                 "</em></p>" if check.region != focal else "")
+        return f'{head}{reason}<p class="region-line">{escape(region.render(lang))}</p>{other}'
+
+    bi.show_html(render, cls=f"verdict-box verdict-{check.verdict}")
+
+
+def show_claim(check: ClaimCheck, path: Path | None = None, folder: Path | None = None) -> None:
+    """The quote as published, its translation in the English edition, the source, the explanation."""
+    bi.heading(Text("page.claim.heading"))
+    quote = claim_quote(check.claim_id, path)
+    meta = registry(path).get("meta", {})
+    source = claim_entry(check.claim_id, path).get("source", {})
+    title = source.get("title") or meta.get("article_title", "")
+    date = source.get("date") or meta.get("article_date", "")
+    publisher = f", {meta['publisher']}" if meta.get("publisher") else ""
+
+    def render(lang: str) -> str:
+        parts = [f'<blockquote lang="nl">“{escape(quote["nl"])}”</blockquote>']
+        if lang != "nl":
+            parts.append(f"<p><em>{escape(Text('page.claim.translation').render(lang))}:</em> "
+                         f"“{escape(quote[lang])}”</p>")
+        parts.append("<p>" + escape(Text("page.claim.source", {"title": title, "date": date,
+                                                               "publisher": publisher}).render(lang)) + "</p>")
+        _, paragraphs = claim_text_file(check.claim_id, lang, folder)
+        parts += [f"<p>{escape(p)}</p>" for p in paragraphs]
+        return "".join(parts)
+
+    bi.show_html(render)
+
+
+def show_measurable(check: ClaimCheck, claim_date: str | None = None) -> None:
+    """The claimant's reading in words, the claimed interval, real-time, the reading's settings."""
+    bi.heading(Text("page.measurable.heading"))
+    if check.reading_text is not None:
+        bi.paragraph(check.reading_text)
+    if check.claimed is not None:
+        bi.paragraph(Text("page.claim.claimed", interval_texts(check.claimed, signed_values(check))))
+    date = claim_date or registry().get("meta", {}).get("article_date", "")
+    if check.reading is None:
+        bi.paragraph(Text("page.measurable.no_reading"))
+        return
+    bi.paragraph(Text("page.measurable.real_time", {"date": date}))
+    settings = parameters_frame(check.reading.parameters)
+    if len(settings):
+        bi.table(settings, {"parameter": Text("page.col.parameter"), "value": Text("page.col.value")},
+                 caption=Text("page.measurable.parameters"))
+
+
+def parameters_frame(parameters: Mapping[str, Any]) -> pd.DataFrame:
+    rows = [{"parameter": parameter_name(k), "value": parameter_value(v)} for k, v in parameters.items()]
+    return pd.DataFrame(rows, columns=["parameter", "value"])
+
+
+def show_reproduction(check: ClaimCheck) -> None:
+    """The reading's value with its interval, whether it holds, and the arithmetic."""
+    bi.heading(Text("page.reproduction.heading"))
+    reading = check.reading
+    if reading is None:
+        bi.paragraph(Text("page.measurable.no_reading"))
+        return
+    bi.paragraph(Text("page.reproduction.value", {**interval_texts(reading.result, signed_values(check)),
+                                                   "holds": _holds_text(reading.holds)}))
+    if reading.arithmetic is not None:
+        bi.paragraph(Text("page.reproduction.arithmetic", {"text": reading.arithmetic}), cls="arithmetic")
+
+
+def evaluations_frame(check: ClaimCheck) -> pd.DataFrame:
+    """The reading and every perturbation, one row each: what the curve and the table show.
+
+    Columns: ``reading`` (True for p0), ``value``, ``low``, ``high``, ``holds``, ``weight``,
+    ``real_time``, ``merged`` (how many settings gave this value), ``label`` (Text or None) and one
+    column ``param_<name>`` per parameter (its value as text).
+    """
+    rows = []
+    items: list[tuple[bool, Evaluation]] = ([(True, check.reading)] if check.reading else [])
+    items += [(False, p) for p in check.perturbations]
+    names: list[str] = []
+    for _, evaluation in items:
+        names += [PARAM + k for k in evaluation.parameters if PARAM + k not in names]
+    for is_reading, evaluation in items:
+        row = {"reading": is_reading, "value": evaluation.result.value, "low": evaluation.result.low,
+               "high": evaluation.result.high, "holds": evaluation.holds, "weight": evaluation.weight,
+               "real_time": evaluation.real_time, "merged": 1 + len(evaluation.merged_parameters),
+               "label": evaluation.label}
+        for name in names:
+            value = evaluation.parameters.get(name.removeprefix(PARAM))
+            row[name] = "–" if value is None else str(parameter_value(value))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["reading", "value", "low", "high", "holds", "weight", "real_time",
+                                       "merged", "label", *names])
+
+
+def varying_parameters(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c.startswith(PARAM) and frame[c].astype(str).nunique() > 1]
+
+
+def curve_data(check: ClaimCheck) -> pd.DataFrame:
+    """Exactly the numbers the specification curve plots: rank, value, interval, holds, choices."""
+    frame = evaluations_frame(check).dropna(subset=["value"])
+    choices = varying_parameters(frame)
+    frame = frame.sort_values(["value", "reading", *choices], kind="mergesort").reset_index(drop=True)
+    frame.insert(0, "rank", range(1, len(frame) + 1))
+    holds = frame["holds"].map({True: "yes", False: "no"}).fillna("undecidable")
+    return frame[["rank", "value", "low", "high", "reading", "weight"]].assign(
+        holds=holds, unit=_unit(check), **{c: frame[c] for c in choices})
+
+
+def _unit(check: ClaimCheck) -> str:
+    if check.reading is not None:
+        return check.reading.result.unit
+    return check.perturbations[0].result.unit if check.perturbations else ""
+
+
+def show_perturbations(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem: str = "") -> None:
+    """Counts, the specification curve (reading marked), measures in words, counter-argument,
+    fairer statement, and the full table in a collapsed part."""
+    from analysis.report import plots
+
+    bi.heading(Text("page.perturb.heading"))
+    bi.paragraph(Text("page.perturb.intro"))
+    n = len(check.perturbations)
+    if not n:
+        bi.paragraph(Text("page.perturb.none"))
+    else:
+        n_holds = sum(1 for p in check.perturbations if p.holds is True)
+        bi.paragraph(Text("page.perturb.counts", {"n": n, "n_holds": n_holds,
+                                                  "n_unevaluable": len(check.unevaluable)}))
+    data = curve_data(check)
+    if len(data) >= 2:
+        unit, sign = _unit(check), signed_values(check)
+        claimed = check.claimed.value if check.claimed is not None else None
+        reading_value = check.reading.result.value if check.reading is not None else None
+        values = data["value"].astype(float)
+        alt = Text("page.spec.alt", {"total": len(data), "min": with_unit(values.min(), unit, sign),
+                                     "max": with_unit(values.max(), unit, sign),
+                                     "n_holds": int((data["holds"] == "yes").sum()),
+                                     "value": with_unit(reading_value, unit, signed_values(check))})
+
+        def draw(frame: pd.DataFrame, lang: str) -> Any:
+            choices = [c for c in frame.columns if c.startswith(PARAM)]
+            return plots.spec_curve_figure(
+                frame, lang, choices={c: bi.localise(parameter_name(c.removeprefix(PARAM)), lang)
+                                      for c in choices},
+                unit_format=lambda v, lang=lang: bi.localise(with_unit(v, unit, sign), lang),
+                title=Text("page.spec.title").render(lang),
+                source=bi.localise(source, lang), claimed=claimed)
+
+        bi.show_figure(draw, data, name="specification-curve", alt=alt, source=source,
+                       site_dir=site_dir, page_stem=page_stem)
+    measures = []
+    if check.robustness is not None:
+        measures.append(Text("page.perturb.robustness", {"share": Num(check.robustness * 100, "percent")}))
+        if check.robustness_band is not None:
+            low, high = check.robustness_band
+            measures.append(Text("page.perturb.robustness_band", {"low": Num(low * 100, "percent"),
+                                                                  "high": Num(high * 100, "percent")}))
+    if check.fairness is not None:
+        direction = ("page.perturb.fairness.weaker" if check.fairness < 0 else
+                     "page.perturb.fairness.stronger" if check.fairness > 0 else "page.perturb.fairness.equal")
+        measures.append(Text("page.perturb.fairness", {"direction": Text(direction),
+                                                       "value": Num(check.fairness, decimals=2, signed=True)}))
+    if check.uniqueness is not None:
+        measures.append(Text("page.perturb.uniqueness", {"share": Num(check.uniqueness * 100, "percent")}))
+    bi.bullets(measures)
+    for key, text in (("page.perturb.counter", check.counter_argument),
+                      ("page.perturb.fairer", check.fairer_statement)):
+        if text is not None:
+            bi.show_html(lambda lang, key=key, text=text: (
+                f"<p><strong>{escape(Text(key).render(lang))}.</strong> {escape(text.render(lang))}</p>"))
+    if n:
+        bi.show_html(lambda lang: _details_for(check, lang), cls="analyst")
+    if check.unevaluable:
+        frame = pd.DataFrame([{"settings": _settings_text(u.parameters), "reason": u.reason}
+                              for u in check.unevaluable])
+        bi.show_html(lambda lang: (
+            f"<details><summary>{escape(Text('page.perturb.unevaluable_summary').render(lang))}</summary>"
+            + bi.table_html(frame, {"settings": Text("page.col.settings"), "reason": Text("page.col.reason")},
+                            lang) + "</details>"), cls="analyst")
+
+
+def _details_for(check: ClaimCheck, lang: str) -> str:
+    return (f"<details><summary>{escape(Text('page.perturb.table_summary').render(lang))}</summary>"
+            f"{perturbation_table_html(check, lang)}</details>")
+
+
+def _settings_text(parameters: Mapping[str, Any]) -> Any:
+    def render(lang: str) -> str:
+        return "; ".join(f"{bi.localise(parameter_name(k), lang)}: {bi.localise(parameter_value(v), lang)}"
+                         for k, v in parameters.items())
+    return render
+
+
+def perturbation_table_html(check: ClaimCheck, lang: str) -> str:
+    """The full perturbation table (reading first) for ``lang``."""
+    frame = evaluations_frame(check)
+    unit = _unit(check)
+    params = [c for c in frame.columns if c.startswith(PARAM)]
+    frame = frame.assign(what=[Text("page.reading.p0") if r else (lbl if lbl is not None else "")
+                               for r, lbl in zip(frame["reading"], frame["label"], strict=True)])
+    columns: dict[str, Any] = {"what": Text("page.col.reading"),
+                               **{p: parameter_name(p.removeprefix(PARAM)) for p in params},
+                               "value": Text("page.col.value"), "low": Text("page.col.low"),
+                               "high": Text("page.col.high"), "holds": Text("page.col.holds"),
+                               "weight": Text("page.col.weight"), "real_time": Text("page.col.real_time"),
+                               "merged": Text("page.col.merged")}
+
+    def in_unit(value: Any, lang: str) -> str:
+        return bi.localise(with_unit(value, unit, signed_values(check)), lang)
+
+    formats = {"value": in_unit, "low": in_unit, "high": in_unit, "holds": bi.yes_no,
+               "real_time": bi.yes_no, "weight": bi.number(decimals=2), "merged": bi.number()}
+    return bi.table_html(frame, columns, lang, formats)
+
+
+def show_context(check: ClaimCheck) -> None:
+    """Proxies and other periods or concepts, apart from the readings."""
+    bi.heading(Text("page.context.heading"))
+    if not check.context:
+        bi.paragraph(Text("page.context.none"))
+        return
+    bi.paragraph(Text("page.context.intro"))
+    frame = pd.DataFrame([{"what": c.label, "value": with_unit(c.result.value, c.result.unit),
+                           "role": Text(f"page.role.{c.role}") if f"page.role.{c.role}" in catalogue()
+                           else c.role, "note": c.note if c.note is not None else ""}
+                          for c in check.context])
+    bi.table(frame, {"what": Text("page.col.what"), "value": Text("page.col.value"),
+                     "role": Text("page.col.role"), "note": Text("page.col.note")})
+
+
+def show_ex_post(check: ClaimCheck) -> None:
+    """The same reading on later data, beside the verdict."""
+    bi.heading(Text("page.expost.heading"))
+    bi.paragraph(Text("page.expost.intro"))
+    if check.ex_post is None:
+        bi.paragraph(check.ex_post_text or Text("page.expost.none"))
+        return
+    bi.paragraph(Text("page.expost.value", {**interval_texts(check.ex_post.result, signed_values(check)),
+                                            "holds": _holds_text(check.ex_post.holds)}))
+    if check.ex_post_text is not None:
+        bi.paragraph(check.ex_post_text)
+
+
+# --- sources ---------------------------------------------------------------------------------------------
+
+
+def datasets_used(check: ClaimCheck, manifest: Mapping[str, Any]) -> list[str]:
+    """Manifest dataset ids the check names anywhere in its parameters or inputs (in manifest order).
+
+    Where it names none (published figures only), none are listed: never a made-up source.
+    """
+    import json
+
+    blob = json.dumps(check.to_json(), ensure_ascii=False, default=str)
+    found = []
+    for record in manifest.get("inputs", []):
+        dataset_id = record["dataset_id"]
+        table = dataset_id.split("-", 1)[-1]
+        if dataset_id in blob or (record.get("publisher") == "CBS" and table in blob):
+            found.append(dataset_id)
+    return found
+
+
+def source_line(dataset_ids: Sequence[str], manifest: Mapping[str, Any]) -> Any:
+    """The figure source line: publisher, table and retrieval date of each dataset."""
+    records = {r["dataset_id"]: r for r in manifest.get("inputs", [])}
+    items = []
+    for dataset_id in dataset_ids:
+        record = records.get(dataset_id)
+        if record is None:
+            items.append(dataset_id)
+            continue
+        table = dataset_id.split("-", 1)[-1] if record.get("publisher") == "CBS" else record.get("title", "")
+        items.append(Text("page.figure.source_item", {"publisher": record.get("publisher", ""), "table": table,
+                                                      "date": str(record.get("retrieved_at", ""))[:10]}))
+    sources = bi.join(*items, sep="; ")
+    return lambda lang: Text("page.figure.source", {"sources": sources(lang)}).render(lang)
+
+
+def show_sources(check: ClaimCheck, manifest: Mapping[str, Any], dataset_ids: Sequence[str] | None = None) -> None:
+    """Dataset titles, vintages (retrieval dates), licences; the registry's hash; the processing date."""
+    bi.heading(Text("page.sources.heading"))
+    ids = list(dataset_ids) if dataset_ids is not None else datasets_used(check, manifest)
+    records = {r["dataset_id"]: r for r in manifest.get("inputs", [])}
+    items: list[Any] = []
+    for dataset_id in ids:
+        record = records.get(dataset_id, {"dataset_id": dataset_id})
+        mode = record.get("mode", "")
+        line = Text("page.sources.dataset", {
+            "publisher": record.get("publisher", ""), "title": record.get("title", dataset_id),
+            "dataset": dataset_id, "retrieved": str(record.get("retrieved_at", ""))[:10] or "–",
+            "mode": Text(f"page.mode.{mode}") if f"page.mode.{mode}" in catalogue() else mode,
+            "licence": record.get("licence", "–")})
+        if record.get("partial"):
+            line = bi.join(line, Text("page.sources.partial", {"text": record["partial"]}))
+        items.append(line)
+    bi.bullets(items)
+    extra = []
+    if check.registry_hash:
+        extra.append(Text("page.sources.registry", {"hash": check.registry_hash[:12]}))
+    if manifest.get("built_at"):
+        extra.append(Text("page.sources.processed", {"date": str(manifest["built_at"])[:10]}))
+    if extra:
+        bi.paragraph(*extra, cls="provenance")
+
+
+def headline_text(check: ClaimCheck) -> Text:
+    """One line with the reading's value, for the index card."""
+    if check.reading is None or check.reading.result.value is None:
+        return Text("page.headline.no_reading", {"region_name": check.region_name})
+    result = check.reading.result
+    claimed: Any = Text("page.headline.no_claimed")
+    if check.claimed is not None and check.claimed.value is not None:
+        claimed = with_unit(check.claimed.value, check.claimed.unit, signed_values(check))
+    return Text("page.headline", {"region_name": check.region_name,
+                                  "value": with_unit(result.value, result.unit, signed_values(check)),
+                                  "claimed": claimed})
+
+
+# --- figures of series ---------------------------------------------------------------------------------
+
+
+def show_headline_series(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem: str = "") -> None:
+    """The series behind the reading (the check's headline series), one line each."""
+    frame = check.headline_series
+    if frame is None or len(frame) == 0:
+        return
+    unit = _unit(check)
+    data = pd.DataFrame({"year": frame["year"].astype(int).to_numpy(), "value": frame["value"].astype(float).to_numpy()})
+    for lang in LANGUAGES:  # the series' name in each language, so the CSV serves both editions
+        data[f"series_{lang}"] = [bi.localise(s, lang) if isinstance(s, (Text, Mapping, str)) else str(s)
+                                  for s in frame["series"]]
+    reading_value = check.reading.result.value if check.reading is not None else None
+    alt = Text("page.headline_series.alt", {"n": data["series_en"].nunique(),
+                                            "first": Num(data["year"].min(), "year"),
+                                            "last": Num(data["year"].max(), "year"),
+                                            "value": with_unit(reading_value, unit, signed_values(check))})
+
+    def draw(plotted: pd.DataFrame, lang: str) -> Any:
+        from analysis.report import plots
+
+        large = plotted["value"].abs().max() >= 100
+        return plots.lines_figure(plotted, lang, x="year", y="value", series=f"series_{lang}",
+                                  title=Text("page.headline_series.title").render(lang),
+                                  xlabel=Text("page.axis.year").render(lang),
+                                  ylabel=Text("page.axis.value").render(lang), source=bi.localise(source, lang),
+                                  value_format=lambda v: bi.localise(Num(v, decimals=0 if large else 1), lang))
+
+    bi.show_figure(draw, data, name="headline-series", alt=alt, source=source, site_dir=site_dir,
+                   page_stem=page_stem)
+
+
+def trend_models_of(check: ClaimCheck, path: Path | None = None) -> Any:
+    """The check's trend models: the engine's (``extras["trends"]``) or, where the registry gives
+    the claim a ``[claim.trends]`` series, built with :mod:`analysis.engine.trendmodels`."""
+    if check.extras.get("trends") is not None:
+        return check.extras["trends"]
+    spec = claim_entry(check.claim_id, path).get("trends")
+    if not spec or check.verdict == "not_applicable":
+        return None
+    from analysis.engine import series, trendmodels
+
+    cutoff = int(registry(path).get("meta", {}).get("claim_year", 2017)) - 1  # data knowable at the claim's date
+    return trendmodels.trend_models_for("employee_jobs", check.region, spec["series"], int(spec["first_year"]),
+                                        cutoff, jobs=series.load_jobs())
+
+
+def show_trends(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem: str = "",
+                path: Path | None = None) -> None:
+    """Trend models (engine.trendmodels): what is estimated and found, and the figure."""
+    bi.heading(Text("page.trends.heading"))
+    models = trend_models_of(check, path)
+    if models is None:
+        bi.paragraph(Text("page.trends.none"))
+        return
+    bi.bullets(models.explanation)
+    data = models.plot_data().dropna(subset=["value"])
+    if data.empty:
+        return
+    first, cutoff = models.first_year, models.cutoff_year
+    names = {"region": check.region_name,
+             "comparator": Text(f"trends.comparator.{models.pair.comparator}", {"region": check.region_name})
+             if f"trends.comparator.{models.pair.comparator}" in catalogue() else models.pair.comparator,
+             "region_fit": Text("page.trends.series.fit", {"first": Num(first, "year"), "last": Num(cutoff, "year")}),
+             "region_extrapolation": Text("page.trends.series.extrapolation")}
+    last_region = data[data["series"] == "region"].sort_values("year").iloc[-1]
+    alt = Text("page.trends.alt", {"region_name": check.region_name, "first": Num(first, "year"),
+                                   "cutoff": Num(cutoff, "year"), "last": Num(int(last_region["year"]), "year"),
+                                   "value": Num(last_region["value"], round_to=100)})
+
+    def draw(plotted: pd.DataFrame, lang: str) -> Any:
+        from analysis.report import plots
+
+        lines = plotted.assign(series=plotted["series"].map(lambda s: bi.localise(names.get(s, s), lang)))
+        figure = plots.lines_figure(
+            lines, lang, x="year", y="value", series="series",
+            title=Text("page.trends.title", {"region_name": check.region_name}).render(lang),
+            xlabel=Text("page.axis.year").render(lang), ylabel=Text("page.trends.ylabel").render(lang),
+            source=bi.localise(source, lang), mark_x=cutoff + 0.5,
+            value_format=lambda v: bi.localise(Num(v), lang))
+        band = plotted[plotted["series"] == "region_extrapolation"].dropna(subset=["band_low", "band_high"])
+        if len(band):
+            figure.axes[0].fill_between(band["year"], band["band_low"], band["band_high"], color="#999999",
+                                        alpha=0.3, label=Text("page.trends.series.band").render(lang))
+            figure.axes[0].legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+        return figure
+
+    bi.show_figure(draw, data, name="trend-models", alt=alt, source=source, site_dir=site_dir,
+                   page_stem=page_stem)
