@@ -134,3 +134,24 @@ def test_formatting_helpers() -> None:
         "2010\u20132012, 2015, 2017\u20132018"
     )
     assert describe_years([]) == "none"
+
+
+def test_rest_of_the_nation_hand_worked() -> None:
+    from analysis.stats.growth import rest_of
+
+    nation = pd.Series({2010: 276_400.0, 2011: 270_000.0, 2012: 268_000.0}, name="NL")
+    twente = pd.Series({2010: 14_700.0, 2011: 14_500.0, 2013: 14_000.0}, name="Twente")
+    rest = rest_of(nation, twente)
+    # 276,400 - 14,700 = 261,700; 270,000 - 14,500 = 255,500; 2012 and 2013 lack one side
+    assert rest[2010] == 261_700.0 and rest[2011] == 255_500.0
+    assert math.isnan(rest[2012]) and math.isnan(rest[2013])
+    assert rest.name == "NL minus Twente"
+    frame = rest_of(pd.DataFrame({2010: [10.0, 20.0]}, index=["C", "G"]),
+                    pd.DataFrame({2010: [4.0, 5.0]}, index=["C", "G"]))
+    assert frame[2010].tolist() == [6.0, 15.0]
+    with pytest.raises(ValueError, match=r"the part exceeds the whole at \[2010\]"):
+        rest_of(pd.Series({2010: 100.0}), pd.Series({2010: 150.0}))
+    # rounded data: a part 50 above the whole is within a rounding step of 100
+    assert rest_of(pd.Series({2010: 100.0}), pd.Series({2010: 150.0}), tolerance=100)[2010] == -50
+    with pytest.raises(TypeError, match="both Series"):
+        rest_of(nation, frame)

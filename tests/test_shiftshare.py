@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.stats.shiftshare import COMPONENTS, classic, dynamic, wide_by_sector
+from analysis.stats.homothetic import esteban_marquillas
+from analysis.stats.shiftshare import COMPONENTS, classic, dynamic, single_sector, wide_by_sector
 
 
 @pytest.fixture
@@ -192,3 +193,124 @@ def test_components_always_add_up_to_the_actual_change(panel) -> None:
         assert sum(parts) == pytest.approx(actual, abs=1e-9 * scale)
         by_sector = result.by_sector[list(COMPONENTS[:3])].sum(axis=1)
         assert np.allclose(by_sector, result.by_sector["actual_change"], rtol=0, atol=1e-9 * scale)
+
+
+# --- single sector: the labels mean what they say --------------------------------------------------
+
+
+def test_single_sector_uses_all_industry_growth_for_the_national_effect() -> None:
+    """Region manufacturing 1,000 -> 950 (-5%); national manufacturing 10,000 -> 9,800 (-2%);
+    national all industries 100,000 -> 110,000 (+10%):
+      national growth effect = 1,000 * 0.10 = 100
+      industry mix           = 1,000 * (-0.02 - 0.10) = -120
+      regional               = 1,000 * (-0.05 - (-0.02)) = -30;   sum -50 = actual."""
+    region = pd.Series({2010: 1_000.0, 2016: 950.0})
+    sector = pd.Series({2010: 10_000.0, 2016: 9_800.0})
+    everything = pd.Series({2010: 100_000.0, 2016: 110_000.0})
+    result = single_sector(region, sector, everything, 2010, 2016)
+    assert result.components == pytest.approx(
+        {"national_growth_effect": 100.0, "industry_mix_effect": -120.0,
+         "regional_effect": -30.0, "actual_change": -50.0})
+    assert result.national_rate == "all industries"
+    assert result.to_dict()["national_rate"] == "all industries"
+    # without the total the national rate is the sector's own (and says so)
+    assert classic(region, sector, 2010, 2016).national_rate == "the sectors given"
+    dynamic_result = single_sector(region, sector, everything, 2010, 2016, method="dynamic")
+    assert dynamic_result.regional_effect == pytest.approx(-30.0)  # one step: same as classic
+    with pytest.raises(ValueError, match="method must be"):
+        single_sector(region, sector, everything, 2010, 2016, method="static")
+
+
+# --- Esteban-Marquillas ----------------------------------------------------------------------------
+
+
+def test_esteban_marquillas_hand_worked(two_sectors) -> None:
+    """Region total 300 in 2010; nation C 3,000 and G 1,000 of 4,000:
+      homothetic E_hat_C = 300 * 3000/4000 = 225, E_hat_G = 300 * 1000/4000 = 75
+      C: r = 20%, g_C = 0   -> r - g = 0.2;  homothetic 225 * 0.2 = 45, allocation
+         (100 - 225) * 0.2 = -25; regional 100 * 0.2 = 20
+      G: r = -10%, g_G = 10% -> r - g = -0.2; homothetic 75 * -0.2 = -15, allocation
+         (200 - 75) * -0.2 = -25; regional 200 * -0.2 = -40
+      totals: homothetic 30, allocation -50, regional -20 (the classic regional effect)."""
+    region, nation = two_sectors
+    result = esteban_marquillas(region, nation, 2010, 2012)
+    sectors = result.by_sector
+    assert sectors["homothetic_employment"].to_dict() == pytest.approx({"C": 225.0, "G": 75.0})
+    assert sectors.loc["C", ["homothetic_competitive_effect", "allocation_effect"]].tolist() == \
+        pytest.approx([45.0, -25.0])
+    assert sectors.loc["G", ["homothetic_competitive_effect", "allocation_effect"]].tolist() == \
+        pytest.approx([-15.0, -25.0])
+    assert result.components == pytest.approx({
+        "national_growth_effect": 7.5, "industry_mix_effect": 12.5,
+        "homothetic_competitive_effect": 30.0, "allocation_effect": -50.0,
+        "regional_effect": -20.0, "actual_change": 0.0})
+    assert result.to_dict()["allocation_effect"] == pytest.approx(-50.0)
+
+
+def test_esteban_marquillas_refuses_a_region_sector_starting_from_zero() -> None:
+    region = pd.DataFrame({2010: [0.0, 100.0], 2012: [30.0, 100.0]}, index=["new", "old"])
+    nation = pd.DataFrame({2010: [50.0, 950.0], 2012: [60.0, 990.0]}, index=["new", "old"])
+    with pytest.raises(ValueError, match=r"regional employment is 0 in 2010 for \['new'\]"):
+        esteban_marquillas(region, nation, 2010, 2012)
+
+
+# --- property: the components reproduce independently computed effects ---------------------------
+
+
+@st.composite
+def positive_panels(draw) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    n_sectors = draw(st.integers(1, 4))
+    n_years = draw(st.integers(2, 5))
+    years = list(range(2010, 2010 + n_years))
+    cells = n_sectors * n_years
+    region = np.array(draw(st.lists(positive, min_size=cells, max_size=cells)))
+    nation = np.array(draw(st.lists(positive, min_size=cells, max_size=cells)))
+    others = np.array(draw(st.lists(non_negative, min_size=n_years, max_size=n_years)))
+    sectors = [f"s{i}" for i in range(n_sectors)]
+    nation_frame = pd.DataFrame(nation.reshape(n_sectors, n_years), index=sectors, columns=years)
+    everything = nation_frame.sum() + pd.Series(others, index=years)  # all industries >= sectors
+    return (pd.DataFrame(region.reshape(n_sectors, n_years), index=sectors, columns=years),
+            nation_frame, everything)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(positive_panels())
+def test_components_reproduce_independently_computed_effects(panel) -> None:
+    """Computed here from the raw numbers, sector by sector, with growth rates (not remainders):
+    regional_i = E_i0 * (E_it / E_i0 - C_it / C_i0); national = E_0 * (T_t / T_0 - 1);
+    mix_i = E_i0 * (C_it / C_i0 - T_t / T_0); homothetic_i = E_0 * C_i0 / C_0 * (r_i - g_i);
+    dynamic: the same classic formulas for every year-on-year step, summed."""
+    region, nation, everything = panel
+    years = [int(y) for y in region.columns]
+    base, end = years[0], years[-1]
+
+    def effects(y0: int, y1: int) -> dict[str, float]:
+        national = mix = regional = homothetic = 0.0
+        g_all = everything[y1] / everything[y0] - 1
+        for sector in region.index:
+            e0, e1 = region.loc[sector, y0], region.loc[sector, y1]
+            c0, c1 = nation.loc[sector, y0], nation.loc[sector, y1]
+            r, g = e1 / e0 - 1, c1 / c0 - 1
+            national += e0 * g_all
+            mix += e0 * (g - g_all)
+            regional += e0 * (r - g)
+            homothetic += region[y0].sum() * c0 / nation[y0].sum() * (r - g)
+        return {"national": national, "mix": mix, "regional": regional, "homothetic": homothetic}
+
+    scale = float(region.to_numpy().sum() + nation.to_numpy().sum()) * 10
+    expected = effects(base, end)
+    result = classic(region, nation, base, end, comparator_total=everything)
+    assert result.national_growth_effect == pytest.approx(expected["national"], abs=1e-9 * scale)
+    assert result.industry_mix_effect == pytest.approx(expected["mix"], abs=1e-9 * scale)
+    assert result.regional_effect == pytest.approx(expected["regional"], abs=1e-9 * scale)
+    split = esteban_marquillas(region, nation, base, end, comparator_total=everything)
+    assert split.components["homothetic_competitive_effect"] == pytest.approx(
+        expected["homothetic"], abs=1e-9 * scale)
+    assert split.components["homothetic_competitive_effect"] + split.components[
+        "allocation_effect"] == pytest.approx(expected["regional"], abs=1e-9 * scale)
+    steps = [effects(years[i], years[i + 1]) for i in range(len(years) - 1)]
+    moving = dynamic(region, nation, base, end, comparator_total=everything)
+    assert moving.regional_effect == pytest.approx(sum(s["regional"] for s in steps),
+                                                   abs=1e-9 * scale * len(steps))
+    assert moving.national_growth_effect == pytest.approx(sum(s["national"] for s in steps),
+                                                          abs=1e-9 * scale * len(steps))

@@ -4,6 +4,8 @@ Every function takes a :class:`pandas.Series` indexed by integer year (e.g. ``20
 Missing years fail loudly with the years that *are* available, because a silently shifted base
 year is the most common way a reproduced claim goes wrong.
 
+:func:`rest_of` gives the nation minus the region (a comparator that does not contain the region).
+
 The ``format_*`` helpers give the house style for numbers in sentences: thousands separators,
 a typographic minus sign (−) and an explicit plus sign on changes.
 """
@@ -166,6 +168,33 @@ def share(part: pd.Series, whole: pd.Series) -> pd.Series:
     """
     whole = whole.astype(float).where(whole != 0)  # a zero total gives NaN, not inf
     return 100.0 * part.astype(float) / whole
+
+
+def rest_of(whole: pd.Series | pd.DataFrame, part: pd.Series | pd.DataFrame, *,
+            tolerance: float = 0.0) -> pd.Series | pd.DataFrame:
+    """``whole`` minus ``part`` (e.g. the nation minus the region: "the rest of the country").
+
+    Aligned on the index (and columns); a year or sector missing on either side gives NaN.
+    Raises ValueError where the part exceeds the whole by more than ``tolerance`` (give the
+    rounding step of the data when both are rounded), naming the first such labels.
+    """
+    if isinstance(whole, pd.Series) != isinstance(part, pd.Series):
+        raise TypeError("whole and part must both be Series or both DataFrames")
+    rest = whole.astype(float).sub(part.astype(float))
+    negative = rest < -abs(tolerance)
+    if isinstance(rest, pd.DataFrame):
+        labels = negative.stack(future_stack=True)
+        labels = labels[labels].index.tolist()
+    else:
+        labels = rest.index[negative].tolist()
+    if labels:
+        raise ValueError(f"the part exceeds the whole at {labels[:5]}: is the part really "
+                         "contained in the whole (same concept, same vintage)?")
+    name = getattr(whole, "name", None)
+    part_name = getattr(part, "name", None)
+    if isinstance(rest, pd.Series) and name is not None and part_name is not None:
+        rest.name = f"{name} minus {part_name}"
+    return rest
 
 
 def changes_table(

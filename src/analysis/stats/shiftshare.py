@@ -17,14 +17,24 @@ Data representation
 -------------------
 Employment by sector is a **wide DataFrame: one row per sector (index = sector code), one column
 per year (integer column labels)**, values = employment (e.g. jobs). A **Series indexed by year**
-is a single sector; then the industry mix effect is 0 and the regional effect is the region's
-change minus the change expected at the comparator's growth rate ("relatively almost 1,800
-jobs"). :func:`wide_by_sector` turns a long table such as ``data/processed/jobs.csv`` (one region)
+is a single sector. Then use :func:`single_sector`, which takes the comparator's all-industry
+total, so that the three labels mean what they say: national growth effect ``E0 * g_all``,
+industry mix ``E0 * (g_sector - g_all)``, regional ``E0 * (r - g_sector)`` (the region's change
+minus the change at the sector's national rate: "relatively almost 1,800 jobs"). Without a total
+(``classic`` on two Series) ``g`` is the sector's own national rate and the mix effect is 0;
+``national_rate`` on the result says which rate was used. :func:`wide_by_sector` turns a long table such as ``data/processed/jobs.csv`` (one region)
 into the wide form.
 
 Sectors must not overlap (do not pass both SBI ``C`` and its parent ``B-E``); the comparator must
 have the same sectors as the region. The comparator usually is the nation, which contains the
-region; a "rest of the country" comparator (nation minus region) avoids that overlap.
+region; a "rest of the country" comparator (:func:`analysis.stats.growth.rest_of`, nation minus
+region) avoids that overlap. The Esteban-Marquillas homothetic split of the regional effect is in
+:mod:`analysis.stats.homothetic`.
+
+Public API: ``classic``/``dynamic(region, comparator, base, end, *, comparator_total=None,
+region_name, comparator_name, unit) -> ShiftShare``; ``single_sector(region, comparator_sector,
+comparator_all_industries, base, end, *, method="classic", ...) -> ShiftShare``;
+``wide_by_sector(long, *, sector, year, value)``; ``ShiftShare.components`` keys: COMPONENTS.
 """
 
 from __future__ import annotations
@@ -61,6 +71,7 @@ class ShiftShare:
     region_name: str = "the region"
     comparator_name: str = "the comparator"
     unit: str = "jobs"
+    national_rate: str = "the sectors given"  # or "all industries": whose growth g is
 
     @property
     def actual_change(self) -> float:
@@ -99,6 +110,7 @@ class ShiftShare:
             **{name: float(value) for name, value in self.components.items()},
             "region_growth_pct": float(self.region_growth_pct),
             "comparator_growth_pct": float(self.comparator_growth_pct),
+            "national_rate": self.national_rate,
         }
 
     def summary_text(self) -> str:
@@ -313,7 +325,7 @@ def classic(
     effects = _step(region_wide, comparator_wide, total, base, end)
     return _result("classic", region_wide, comparator_wide, total, effects, [(base, end)],
                    [base, end], [_period_row(effects, base, end)], region_name, comparator_name,
-                   unit)
+                   unit, _rate(comparator_total))
 
 
 def dynamic(
@@ -349,7 +361,11 @@ def dynamic(
     effects = sum(step_effects[1:], start=step_effects[0])
     periods = [_period_row(e, y0, y1) for e, (y0, y1) in zip(step_effects, steps, strict=True)]
     return _result("dynamic", region_wide, comparator_wide, total, effects, steps, years,
-                   periods, region_name, comparator_name, unit)
+                   periods, region_name, comparator_name, unit, _rate(comparator_total))
+
+
+def _rate(comparator_total: pd.Series | None) -> str:
+    return "the sectors given" if comparator_total is None else "all industries"
 
 
 def _result(
@@ -364,6 +380,7 @@ def _result(
     region_name: str,
     comparator_name: str,
     unit: str,
+    national_rate: str,
 ) -> ShiftShare:
     base, end = steps[0][0], steps[-1][1]
     components = {c: float(effects[c].sum()) for c in COMPONENTS}
@@ -379,5 +396,30 @@ def _result(
         region_name=region_name,
         comparator_name=comparator_name,
         unit=unit,
+        national_rate=national_rate,
     )
 
+
+def single_sector(
+    region: pd.Series,
+    comparator_sector: pd.Series,
+    comparator_all_industries: pd.Series,
+    base: int,
+    end: int,
+    *,
+    method: str = "classic",
+    region_name: str = "the region",
+    comparator_name: str = "the comparator",
+    unit: str = "jobs",
+) -> ShiftShare:
+    """One sector against the comparator's same sector, with ``g`` from all its industries.
+
+    national growth effect = ``E0 * g_all``; industry mix = ``E0 * (g_sector - g_all)``;
+    regional effect = ``E0 * (r - g_sector)``. ``method``: "classic" or "dynamic".
+    """
+    functions = {"classic": classic, "dynamic": dynamic}
+    if method not in functions:
+        raise ValueError(f"method must be 'classic' or 'dynamic', got {method!r}")
+    return functions[method](region, comparator_sector, base, end,
+                             comparator_total=comparator_all_industries, region_name=region_name,
+                             comparator_name=comparator_name, unit=unit)
