@@ -149,12 +149,22 @@ def details_html(summary: Content, body_by_lang: Callable[[str], str], *, cls: s
 Formatter = Callable[[Any, str], str]
 
 
+def is_missing(value: Any) -> bool:
+    """None, NaN or pandas' NA (a scalar the table shows as a dash)."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists and other non-scalars are not missing
+        return False
+
+
 def number(style: str = "number", decimals: int = 0, signed: bool = False,
            round_to: float | None = None) -> Formatter:
     """A cell formatter: the value as a :class:`Num` formatted by Babel for the language."""
 
     def fmt(value: Any, lang: str) -> str:
-        if value is None or (isinstance(value, float) and value != value):
+        if is_missing(value):
             return "–"
         return format_num(Num(float(value), style=style, decimals=decimals, signed=signed,
                               round_to=round_to), lang)
@@ -189,7 +199,7 @@ def localised_frame(frame: pd.DataFrame, columns: Mapping[str, Content], lang: s
                 cells.append(fmt(value, lang))
             elif isinstance(value, (Text, Num, Mapping)):
                 cells.append(localise(value, lang))
-            elif value is None or (isinstance(value, float) and value != value):
+            elif is_missing(value):
                 cells.append("–")
             else:
                 cells.append(str(value))

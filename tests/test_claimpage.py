@@ -1,0 +1,232 @@
+"""analysis.report.claimpage and report.record on hand-built ClaimCheck objects (no engine needed)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from analysis import paths
+from analysis.engine.result import ClaimCheck, ContextItem, Evaluation, Interval, Unevaluable
+from analysis.i18n import Text
+from analysis.report import bilingual as bi
+from analysis.report import claimpage, record
+
+
+def words(nl: str, en: str) -> Text:
+    return Text("page.text", {"text": {"nl": nl, "en": en}})
+
+
+def evaluation(value: float, holds: bool | None, base: int, definition: str, *, low: float | None = None,
+               high: float | None = None, weight: float = 1.0, real_time: bool = True,
+               merged: int = 0) -> Evaluation:
+    return Evaluation(parameters={"base_year": base, "definition": definition},
+                      result=Interval(value, value if low is None else low, value if high is None else high,
+                                      "percent"),
+                      holds=holds, weight=weight, real_time=real_time,
+                      label=words(f"basisjaar {base}, {definition}", f"base year {base}, {definition}"),
+                      arithmetic=words("44.000 → 41.500", "44,000 → 41,500"),
+                      merged_parameters=[{"base_year": base, "definition": "x"}] * merged)
+
+
+@pytest.fixture
+def check() -> ClaimCheck:
+    # A decline claim: "fell by at least 5%"; the reading (2010, B-E) gives -5.68%.
+    reading = evaluation(-5.68, True, 2010, "B-E", low=-5.80, high=-5.56)
+    perturbations = [evaluation(-4.12, False, 2011, "B-E", weight=0.5),
+                     evaluation(-6.30, True, 2009, "B-E", weight=0.5, merged=1),
+                     evaluation(-3.00, False, 2010, "C", real_time=False),
+                     evaluation(-5.20, None, 2011, "C", low=-5.4, high=-4.9)]
+    headline = pd.DataFrame({"year": [2010, 2011, 2010, 2011], "value": [44000.0, 43100.0, 837500.0, 830000.0],
+                             "series": ["Twente", "Twente", words("Nederland", "the Netherlands"),
+                                        words("Nederland", "the Netherlands")]})
+    return ClaimCheck(
+        claim_id="industry-decline", region="CR12", region_name="Twente", kind="change",
+        verdict="borderline", verdict_reason=words("Klopt nipt.", "Just holds."),
+        claimed=Interval(-5.0, -5.5, -4.5, "percent"), reading=reading,
+        reading_text=words("Daling van banen 2010-2015.", "Fall in jobs 2010-2015."),
+        robustness=0.5, robustness_band=(0.25, 0.75), fairness=-0.12, uniqueness=0.6,
+        counter_argument=words("Vanaf 2011 daalde het 4,1%.", "From 2011 it fell 4.1%."),
+        fairer_statement=words("Van 2010 tot 2015 -5,7%.", "From 2010 to 2015 -5.7%."),
+        ex_post=evaluation(-2.0, False, 2010, "B-E", real_time=False),
+        ex_post_text=words("Later herstel.", "Later recovery."),
+        perturbations=perturbations,
+        unevaluable=[Unevaluable({"base_year": 2008, "definition": "C"}, words("geheim", "suppressed"))],
+        context=[ContextItem(words("Twente Index", "Twente Index"), Interval(4.0, 3.5, 4.5, "percent"),
+                             "upper_bound")],
+        headline_series=headline, registry_hash="abc123def4567890")
+
+
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    outputs: list[str] = []
+    monkeypatch.setattr(bi, "_display", outputs.append)
+    return outputs
+
+
+def _texts(html: str, lang: str) -> str:
+    soup = BeautifulSoup(html, "html.parser")
+    return " ".join(e.get_text(" ", strip=True) for e in soup.select(f'.l10n[lang="{lang}"]'))
+
+
+def test_claim_ids_follow_the_registry_order_read_independently() -> None:
+    with (paths.PACKAGE_DATA / "claims.toml").open("rb") as handle:
+        entries = tomllib.load(handle)["claim"]
+    expected = [e["id"] for e in sorted(entries, key=lambda e: e["order"])]
+    assert claimpage.claim_ids() == expected
+    assert claimpage.claim_order(expected[-1]) == len(expected)
+    with pytest.raises(KeyError, match="no claim 'nope'"):
+        claimpage.claim_entry("nope")
+
+
+def test_claim_text_file_and_title_fallbacks(tmp_path) -> None:
+    (tmp_path / "industry-decline.nl.md").write_text("# Eigen titel\n\nEerste alinea\nloopt door.\n\nTweede.\n",
+                                                     encoding="utf-8")
+    assert claimpage.claim_text_file("industry-decline", "nl", tmp_path) == (
+        "Eigen titel", ["Eerste alinea loopt door.", "Tweede."])
+    assert claimpage.claim_text_file("industry-decline", "en", tmp_path) == ("", [])
+    titles = claimpage.claim_title("industry-decline", folder=tmp_path)
+    entry = claimpage.claim_entry("industry-decline")
+    assert titles["nl"] == "Eigen titel"
+    assert titles["en"] == entry["title"]  # the registry's title is English
+
+
+def test_values_keep_the_precision_of_their_inputs() -> None:
+    assert bi.localise(claimpage.with_unit(1679.7, "jobs", signed=False), "nl") == "1.700 banen"  # 33.6 x 50
+    assert bi.localise(claimpage.with_unit(1620.0, "jobs", signed=False), "en") == "1,600 jobs"  # 32.4 x 50
+    assert bi.localise(claimpage.with_unit(-5.6818, "percent"), "nl") == "-5,7%"
+    assert bi.localise(claimpage.with_unit(0.49, "percent per year"), "en") == "+0.5% a year"
+    assert bi.localise(claimpage.with_unit(1.26, "percentage points"), "nl") == "+1,3 procentpunt"
+
+
+def test_curve_data_ranks_by_value_marks_the_reading_and_keeps_varying_choices(check) -> None:
+    data = claimpage.curve_data(check)
+    assert list(data["value"]) == [-6.30, -5.68, -5.20, -4.12, -3.00]
+    assert list(data["rank"]) == [1, 2, 3, 4, 5]
+    assert list(data["reading"]) == [False, True, False, False, False]
+    assert list(data["holds"]) == ["yes", "yes", "undecidable", "no", "no"]
+    assert list(data["param_base_year"]) == ["2009", "2010", "2011", "2011", "2010"]
+    assert list(data["param_definition"]) == ["B-E", "B-E", "C", "B-E", "C"]
+    assert data.loc[1, "low"] == -5.80 and data.loc[1, "high"] == -5.56
+
+
+def test_verdict_is_stated_once_with_symbol_word_and_reason(check, shown) -> None:
+    claimpage.show_verdict(check)
+    assert len(shown) == 1
+    nl, en = _texts(shown[0], "nl"), _texts(shown[0], "en")
+    assert "Oordeel: grensgeval" in nl and "Klopt nipt." in nl and "Regio: Twente (CR12)." in nl
+    assert "Verdict: borderline" in en and "Just holds." in en
+    assert shown[0].count("◐") == 2  # once per edition
+    assert "verdict-borderline" in shown[0]
+
+
+def test_reproduction_and_measurable_sections(check, shown) -> None:
+    claimpage.show_measurable(check)
+    claimpage.show_reproduction(check)
+    nl = " ".join(_texts(h, "nl") for h in shown)
+    en = " ".join(_texts(h, "en") for h in shown)
+    assert "Daling van banen 2010-2015." in nl
+    assert "-5,0% (van -5,5% tot -4,5%)" in nl  # the claim's number as an interval
+    assert "Result of the reading: -5.7% (interval -5.8% to -5.6%). The claim holds under this reading." in en
+    assert "Arithmetic: 44,000 → 41,500" in en and "Berekening: 44.000 → 41.500" in nl
+    assert "2018" not in en  # real-time: the date of the claim, not later years
+    assert "Settings of the reading" in en
+
+
+def test_perturbations_section_curve_measures_counter_and_full_table(check, shown, tmp_path) -> None:
+    claimpage.show_perturbations(check, source={"nl": "Bron: CBS", "en": "Source: CBS"}, site_dir=str(tmp_path),
+                                 page_stem="claim-industry-decline")
+    html = "".join(shown)
+    en, nl = _texts(html, "en"), _texts(html, "nl")
+    assert "4 other readings (after merging identical results); the claim holds in 1 of them. 1 combinations" in en
+    assert "Robustness: the claim still holds under 50% of the readings" in en
+    assert "between 25% and 75%" in en
+    assert "weaker for the claim" in en and "-0.12" in en and "-0,12" in nl
+    assert "Uniqueness: 60% of the other readings" in en
+    assert "Strongest counter-argument. From 2011 it fell 4.1%." in en
+    assert "Een eerlijkere uitspraak die de gegevens wel dragen. Van 2010 tot 2015 -5,7%." in nl
+    written = pd.read_csv(tmp_path / "data" / "claim-industry-decline" / "specification-curve.csv")
+    expected = claimpage.curve_data(check)
+    assert list(written["value"]) == list(expected["value"]) and list(written["holds"]) == list(expected["holds"])
+    soup = BeautifulSoup(html, "html.parser")
+    images = soup.find_all("img")
+    assert len(images) == 2 and all(img["alt"] for img in images)
+    assert "Specification curve of 5 readings, from -6.3% to -3.0%; the claim holds in 2 of them; " \
+           "the claim's reading gives -5.7%." == images[1]["alt"]
+    tables = [d for d in soup.find_all("details") if d.find("table")]
+    assert len(tables) == 4  # the perturbation table and the unevaluable list, in each language
+    full = tables[1].find("table")  # English perturbation table: reading + 4 perturbations
+    assert len(full.find("tbody").find_all("tr")) == 5
+    assert "the claim's reading" in full.get_text()
+    assert "suppressed" in tables[3].get_text()
+
+
+def test_context_ex_post_and_sources(check, shown) -> None:
+    claimpage.show_context(check)
+    claimpage.show_ex_post(check)
+    manifest = {"built_at": "2026-11-28T03:26:20Z", "inputs": [
+        {"dataset_id": "cbs-83582NED", "publisher": "CBS", "title": "Banen van werknemers", "licence": "CC BY 4.0",
+         "mode": "mirror", "retrieved_at": "2026-11-28T03:26:18Z"}]}
+    claimpage.show_sources(check, manifest, ["cbs-83582NED"])
+    en = " ".join(_texts(h, "en") for h in shown)
+    nl = " ".join(_texts(h, "nl") for h in shown)
+    assert "upper bound" in en and "+4.0%" in en and "bovengrens" in nl
+    assert "With later data: -2.0% (interval -2.0% to -2.0%); the claim does not hold under this reading." in en
+    assert "Later herstel." in nl
+    assert ("CBS: Banen van werknemers (cbs-83582NED), retrieved 2026-11-28 (offline mirror); licence CC BY 4.0."
+            in en)
+    assert "opgehaald 2026-11-28 (offline kopie); licentie CC BY 4.0" in nl
+    assert "abc123def456" in en and "Data processed on 2026-11-28." in en
+
+
+def test_datasets_used_names_only_what_the_check_mentions(check) -> None:
+    manifest = {"inputs": [{"dataset_id": "cbs-83582NED", "publisher": "CBS"},
+                           {"dataset_id": "duo-hbo-2019", "publisher": "DUO"}]}
+    assert claimpage.datasets_used(check, manifest) == []  # the hand-built check names no dataset
+    check.perturbations[0].parameters["table"] = "83582NED"
+    assert claimpage.datasets_used(check, manifest) == ["cbs-83582NED"]
+
+
+def test_record_check_writes_the_contract_json(check, tmp_path) -> None:
+    written = record.record_check(check, tmp_path, order=1, title={"nl": "Titel", "en": "Title"},
+                                  quote=claimpage.claim_quote("industry-decline"),
+                                  headline=claimpage.headline_text(check))
+    on_disk = json.loads((tmp_path / "claim-industry-decline.json").read_text(encoding="utf-8"))
+    assert on_disk == written
+    assert set(on_disk) == {"claim_id", "page", "order", "verdict", "title", "quote", "reason", "counter_argument",
+                            "fairer_statement", "headline", "headline_series", "check"}
+    assert on_disk["page"] == "claim-industry-decline.html" and on_disk["verdict"] == "borderline"
+    assert on_disk["reason"] == {"nl": "Klopt nipt.", "en": "Just holds."}
+    assert on_disk["headline"] == {"nl": "Twente: -5,7% (bewering: -5,0%)", "en": "Twente: -5.7% (claimed: -5.0%)"}
+    assert on_disk["headline_series"][2] == {"year": 2010, "series": {"nl": "Nederland", "en": "the Netherlands"},
+                                             "value": 837500.0}
+    assert on_disk["check"]["robustness"] == 0.5 and len(on_disk["check"]["perturbations"]) == 4
+    assert on_disk["quote"]["nl"].startswith("In de industrie")
+
+
+def test_record_check_refuses_bad_records_and_writes_nothing_by_hand(check, tmp_path) -> None:
+    record.record_check(check, "", order=1, title="T", quote="Q", headline="H")
+    assert not list(tmp_path.iterdir())
+    check.verdict = "partly supported"
+    with pytest.raises(ValueError, match="verdict 'partly supported' is not one of"):
+        record.record_check(check, tmp_path, order=1, title="T", quote="Q", headline="H")
+    check.verdict = "supported"
+    with pytest.raises(ValueError, match="title is empty in nl"):
+        record.record_check(check, tmp_path, order=1, title={"nl": " ", "en": "T"}, quote="Q", headline="H")
+
+
+def test_headline_series_figure_has_both_names_in_its_csv(check, shown, tmp_path) -> None:
+    claimpage.show_headline_series(check, source="Bron/Source: CBS", site_dir=str(tmp_path), page_stem="p")
+    written = pd.read_csv(tmp_path / "data" / "p" / "headline-series.csv")
+    assert list(written.columns) == ["year", "value", "series_nl", "series_en"]
+    assert list(written["series_en"]) == ["Twente", "Twente", "the Netherlands", "the Netherlands"]
+    alts = [img["alt"] for img in BeautifulSoup(shown[0], "html.parser").find_all("img")]
+    assert alts == ["Lijndiagram van 2 reeks(en) van 2010 tot 2011; de lezing geeft -5,7%.",
+                    "Line chart of 2 series from 2010 to 2011; the reading gives -5.7%."]
