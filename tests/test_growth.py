@@ -153,5 +153,5 @@ def test_rest_of_the_nation_hand_worked() -> None:
         rest_of(pd.Series({2010: 100.0}), pd.Series({2010: 150.0}))
     # rounded data: a part 50 above the whole is within a rounding step of 100
     assert rest_of(pd.Series({2010: 100.0}), pd.Series({2010: 150.0}), tolerance=100)[2010] == -50
-    with pytest.raises(TypeError, match="both Series"):
+    with pytest.raises(TypeError, match="must both be Series"):
         rest_of(nation, frame)
