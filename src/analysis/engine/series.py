@@ -29,6 +29,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.processing.schema import ENROLMENT_COLUMNS, JOBS_COLUMNS
+from analysis.processing.validate import load_table
 
 PUBLISHED_FIGURES_FILE = paths.PACKAGE_DATA / "published_figures.csv"
 NATIONAL = "NL01"
@@ -41,15 +42,13 @@ OLDER_TABLE = "81402ned"
 
 
 def load_jobs(path: Path | None = None) -> pd.DataFrame:
-    """``data/processed/jobs.csv`` with proper types (Int64 jobs, bool flags, '' for no text)."""
-    path = path or paths.processed_dir() / "jobs.csv"
-    if not path.exists():
-        raise FileNotFoundError(
-            f"{path} does not exist: run `python -m analysis fetch` and `python -m analysis build`"
-        )
-    frame = pd.read_csv(path, dtype={"missing_parts": "string", "derivation": "string",
-                                     "period_status": "string", "region_code": "string"})
-    return _typed_jobs(frame)
+    """``data/processed/jobs.csv`` with proper types (Float64 jobs, bool flags, '' for no text).
+
+    Checked on read (sha256 against the manifest, the contract of :mod:`analysis.processing.tables`):
+    a damaged or edited file raises :class:`analysis.processing.validate.ProcessedDataError`, a
+    missing one its subclass that is also a FileNotFoundError.
+    """
+    return load_table("jobs", path)
 
 
 def _typed_jobs(frame: pd.DataFrame) -> pd.DataFrame:
@@ -57,7 +56,7 @@ def _typed_jobs(frame: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"jobs table lacks the columns {missing} (see analysis.processing.schema)")
     frame = frame[list(JOBS_COLUMNS)].copy()
-    for column in ("source_table", "region_code", "region_name", "region_level", "sbi_code",
+    for column in ("source_table", "vintage", "region_code", "region_name", "region_level", "sbi_code",
                    "sbi_label", "derivation", "missing_parts", "period_status"):
         frame[column] = frame[column].astype("string").fillna("").astype(str)
     frame["year"] = frame["year"].astype(int)
@@ -68,13 +67,8 @@ def _typed_jobs(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_enrolment(path: Path | None = None) -> pd.DataFrame:
-    """``data/processed/enrolment.csv`` with proper types (Int64 counts)."""
-    path = path or paths.processed_dir() / "enrolment.csv"
-    if not path.exists():
-        raise FileNotFoundError(
-            f"{path} does not exist: run `python -m analysis fetch` and `python -m analysis build`"
-        )
-    return _typed_enrolment(pd.read_csv(path, dtype={"institution_code": "string"}))
+    """``data/processed/enrolment.csv`` with proper types (Int64 counts), checked as :func:`load_jobs`."""
+    return load_table("enrolment", path)
 
 
 def _typed_enrolment(frame: pd.DataFrame) -> pd.DataFrame:

@@ -17,8 +17,10 @@ import pandas as pd
 
 from analysis import __version__, paths
 from analysis.processing import jobs as jobs_step
+from analysis.processing.datapackage import write_datapackage
 from analysis.processing.enrolment import EditionInput, build_enrolment, masked_summary
 from analysis.processing.publish import publish, recover
+from analysis.processing.validate import validate_folder
 from analysis.sources.registry import Source, load_registry
 from analysis.sources.snapshot import data_lock, sha256_of, snapshot_dir, utc_now, verify_snapshot
 
@@ -107,6 +109,8 @@ def build(raw_root: Path | None = None, out_dir: Path | None = None) -> dict[str
                 "inputs": [_input_record(s, m) for s, m in [*jobs_inputs, *duo_inputs]],
             }
             (tmp / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+            validate_folder(tmp)  # read back as every reader will: contract and sha256, before publishing
+            write_datapackage(tmp, manifest)
             # Tables and manifest are replaced as one unit; other files (the README) are kept.
             publish({p.name: p for p in tmp.iterdir()}, out_dir)
         finally:

@@ -8,14 +8,13 @@ DataFrame with reader-facing column names, ready to show. Nothing here changes t
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from analysis import paths
+from analysis.processing import validate
 from analysis.processing.sbi import SBI_ORDER
 
 MAIN_TABLE = "83582NED"
@@ -26,11 +25,9 @@ ORIGINS = {"mirror": "offline mirror", "live": "live service"}
 
 
 def read_manifest(path: Path | None = None) -> dict[str, Any]:
-    """``data/processed/manifest.json`` (FileNotFoundError with the command that writes it)."""
-    path = path or paths.processed_dir() / "manifest.json"
-    if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist: run `python -m analysis fetch` and `python -m analysis build`")
-    return json.loads(path.read_text(encoding="utf-8"))
+    """``data/processed/manifest.json`` (a FileNotFoundError with the command that writes it if missing;
+    :class:`analysis.processing.validate.ProcessedDataError` if it is not a processed manifest)."""
+    return validate.read_manifest(path)
 
 
 def _sbi_sorted(codes: Iterable[str]) -> list[str]:
