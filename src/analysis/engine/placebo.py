@@ -32,11 +32,11 @@ import pandas as pd
 from analysis.engine import series as ser
 from analysis.engine import trend_series as ts
 from analysis.i18n import Num, Text
+from analysis.stats import placebo as stats_placebo
 
 METRICS: tuple[str, ...] = ("change", "trend")
 ALTERNATIVES: tuple[str, ...] = ("less", "greater", "two-sided")
 MIN_TREND_POINTS = 4
-EPS = 1e-9
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,9 +44,9 @@ class PlaceboRanks:
     """The region's percentile ranks among the COROP regions (module docstring).
 
     ``values``: region code -> raw metric (percent, or percent a year) of every region compared;
-    ``scores``: region code -> standardised score. ``rank`` 1 = most extreme in the direction of
-    ``alternative``; ``percentile`` = 100 x (regions at least as extreme, the region included) /
-    regions compared. ``dropped``: region -> why it has no metric; ``bounds``: region -> (low,
+    ``scores``: region code -> standardised score. ``rank`` = regions at least as extreme in the
+    direction of ``alternative``, the region included (1 = most extreme; ties count against the
+    region); ``percentile`` = 100 x rank / regions compared (:func:`stats.placebo.percentile_rank`). ``dropped``: region -> why it has no metric; ``bounds``: region -> (low,
     high) of its metric from the SBI hierarchy where one exists. ``rank_best``/``rank_worst`` (and
     the percentiles) count the dropped regions too, among ``n_total`` regions.
     """
@@ -127,56 +127,12 @@ def _round(value: float | None, decimals: int = 1) -> float:
     return round(float(value), decimals) if value is not None and not math.isnan(float(value)) else math.nan
 
 
-# --- ranks (pure arithmetic on the metric values) ---------------------------------------------------
-
-
-def _extremeness(values: pd.Series, alternative: str, centre: float | None = None) -> pd.Series:
+def _extremeness(values: pd.Series, alternative: str) -> pd.Series:
     if alternative == "greater":
         return values
     if alternative == "less":
         return -values
-    middle = float(np.nanmedian(values)) if centre is None else centre
-    return (values - middle).abs()
-
-
-def rank_among(values: pd.Series, focal: str, alternative: str) -> tuple[int, float, float]:
-    """(rank, percentile, focal extremeness): rank 1 = most extreme; percentile = 100 x regions
-    at least as extreme (focal included) / regions; ties count as at least as extreme."""
-    extreme = _extremeness(values.astype(float), alternative)
-    own = float(extreme[focal])
-    rank = int((extreme > own + EPS).sum()) + 1
-    at_least = int((extreme >= own - EPS).sum())
-    return rank, 100.0 * at_least / len(values), own
-
-
-def bounded_rank(values: pd.Series, focal: str, alternative: str,
-                 bounds: dict[str, tuple[float, float]], unbounded: list[str]
-                 ) -> tuple[int, int, float, float]:
-    """Best and worst rank and percentile of ``focal`` once dropped regions are counted.
-
-    A dropped region with metric bounds ``(low, high)`` is certainly more extreme than the focal
-    region if its whole interval is; possibly if any part is. A region without bounds
-    (``unbounded``) counts as possibly more extreme. Two-sided ranks use the median of the
-    regions compared as the centre.
-    """
-    rank, _, own = rank_among(values, focal, alternative)
-    at_least = int((_extremeness(values.astype(float), alternative) >= own - EPS).sum())
-    centre = float(np.median(values)) if alternative == "two-sided" else None
-    certain = possible = certain_ge = possible_ge = 0
-    for low, high in bounds.values():
-        ends = _extremeness(pd.Series([low, high]), alternative, centre)
-        least, most = float(ends.min()), float(ends.max())
-        if alternative == "two-sided" and low <= centre <= high:
-            least = 0.0
-        certain += least > own + EPS
-        possible += most > own + EPS
-        certain_ge += least >= own - EPS
-        possible_ge += most >= own - EPS
-    possible += len(unbounded)
-    possible_ge += len(unbounded)
-    total = len(values) + len(bounds) + len(unbounded)
-    return (rank + certain, rank + possible, 100.0 * (at_least + certain_ge) / total,
-            100.0 * (at_least + possible_ge) / total)
+    return (values - float(np.nanmedian(values))).abs()
 
 
 # --- the COROP panel ---------------------------------------------------------------------------------
@@ -367,15 +323,27 @@ def placebo_ranks(
                          f"{dropped[region].render('en')}")
     value_series = pd.Series(values, dtype=float)
     score_series = pd.Series(scores, dtype=float).dropna()
-    rank, percentile, _ = rank_among(value_series, region, alternative)
-    rank_best, rank_worst, pct_best, pct_worst = bounded_rank(value_series, region, alternative,
-                                                              bounds, unbounded)
+    reasons = {code: text.render("en") for code, text in dropped.items()}
+    one_sided = alternative != "two-sided"
+    raw = stats_placebo.percentile_rank(value_series.to_dict() | dict.fromkeys(dropped, math.nan),
+                                        region, alternative=alternative, dropped=reasons,
+                                        bounds=bounds if one_sided else None)
     if region in score_series.index:
-        s_rank, s_pct, _ = rank_among(score_series, region, alternative)
-        n_missing_scores = len(panel.names) - len(score_series)
-        s_best, s_worst = s_rank, s_rank + n_missing_scores
+        no_score = {code: "no standardised score" for code in panel.names
+                    if code not in score_series.index}
+        standard = stats_placebo.percentile_rank(
+            score_series.to_dict() | dict.fromkeys(no_score, math.nan), region,
+            alternative=alternative, dropped=no_score)
+        s_rank, s_pct = standard.rank, 100.0 * standard.percentile_rank
+        s_best, s_worst = standard.best_rank, standard.worst_rank
     else:
         s_rank = s_pct = s_best = s_worst = None
+    rank, percentile = raw.rank, 100.0 * raw.percentile_rank
+    rank_best, rank_worst = raw.best_rank, raw.worst_rank
+    pct_best = 100.0 * raw.best_percentile_rank
+    pct_worst = 100.0 * raw.worst_percentile_rank
+    if not one_sided:
+        bounds = {}  # a two-sided centre moves with the unknown values: no bounds, see stats
     result = PlaceboRanks(
         region=region, region_name=panel.names[region], concept=concept, sbi=sbi, metric=metric,
         base_year=int(base_year), end_year=int(end_year), volatility_years=(vol[0], vol[1]),
@@ -418,3 +386,96 @@ def _texts(result: PlaceboRanks) -> tuple[Text, ...]:
             "worst": result.rank_worst, "total": result.n_total}))
         texts.extend(result.dropped.values())
     return tuple(texts)
+
+
+# --- ex post: departure from the region's own pre-period line -----------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class DepartureRanks:
+    """After the claim: did the region leave its own pre-period line more than the others did?
+
+    For every COROP region the gap ``ln(y / R)`` against the rest of the nation (``R`` = the other
+    regions) is fitted by a line over ``first_year``..``cutoff_year``; the pre-period deviations
+    and the later deviations from the extended line give the RMSPE ratio (``ratio``: post / pre,
+    direction-free) and the mean later deviation over the pre-period RMSPE (``signed``, in the
+    direction of ``alternative``), both ranked by :func:`stats.placebo.standardised_rank`.
+    ``gaps``: region x year deviations (pre and post), for the figure.
+    """
+
+    region: str
+    region_name: str
+    first_year: int
+    cutoff_year: int
+    last_year: int
+    ratio: stats_placebo.PercentileRank
+    signed: stats_placebo.PercentileRank
+    gaps: pd.DataFrame
+    explanation: tuple[Text, ...]
+
+    def plot_data(self) -> pd.DataFrame:
+        """``region_code, year, series (gap), value, band_low, band_high, focal``; value = the
+        deviation in percent (100 x log points), rounded to one decimal."""
+        long = self.gaps.stack().rename("value").reset_index()
+        long.columns = ["region_code", "year", "value"]
+        return long.assign(series="gap", value=(100.0 * long["value"]).round(1),
+                           band_low=math.nan, band_high=math.nan,
+                           focal=long["region_code"] == self.region)[
+            ["region_code", "year", "series", "value", "band_low", "band_high", "focal"]]
+
+
+def departure_ranks(
+    region: str,
+    sbi: str,
+    first_year: int,
+    cutoff_year: int,
+    last_year: int,
+    *,
+    alternative: str = "less",
+    jobs: pd.DataFrame,
+    source_table: str | None = None,
+    vintage: str | None = None,
+) -> DepartureRanks:
+    """RMSPE-ratio ranks of every COROP region's departure after ``cutoff_year`` (class doc)."""
+    if not first_year < cutoff_year < last_year:
+        raise ValueError(f"need first year < cutoff year < last year, got {first_year}, "
+                         f"{cutoff_year}, {last_year}")
+    table = source_table or ser.MAIN_TABLE
+    years = list(range(first_year, last_year + 1))
+    panel = _jobs_panel(ts.one_vintage(jobs, table, vintage), sbi, years, table)
+    totals = _rest_totals(panel)
+    gaps: dict[str, pd.Series] = {}
+    dropped: dict[str, str] = {}
+    for code in panel.names:
+        gap = (np.log(panel.values[code]) - np.log(totals - panel.values[code])).dropna()
+        pre = gap.loc[:cutoff_year]
+        if len(pre) < MIN_TREND_POINTS or gap.loc[cutoff_year + 1:].empty:
+            dropped[code] = "too few years with a value"
+            continue
+        x = pre.index.to_numpy(dtype=float)
+        slope, intercept = np.polyfit(x - x.mean(), pre.to_numpy(dtype=float), 1)
+        line = intercept + slope * (gap.index.to_numpy(dtype=float) - x.mean())
+        gaps[code] = (gap - line).reindex(years)
+    if region not in gaps:
+        raise ValueError(f"{region} has too few years with a value for a pre-period line")
+    frame = pd.DataFrame(gaps).T
+    pre_gaps, post_gaps = frame.loc[:, :cutoff_year], frame.loc[:, cutoff_year + 1:]
+    nan_rows = dict.fromkeys(dropped, math.nan)
+    pre_all = pd.concat([pre_gaps, pd.DataFrame(nan_rows, index=pre_gaps.columns).T])
+    post_all = pd.concat([post_gaps, pd.DataFrame(nan_rows, index=post_gaps.columns).T])
+    ratio = stats_placebo.standardised_rank(pre_all, post_all, region, statistic="rmspe_ratio",
+                                            dropped=dropped)
+    signed = stats_placebo.standardised_rank(pre_all, post_all, region,
+                                             statistic="mean_over_rmspe", alternative=alternative,
+                                             dropped=dropped)
+    texts = (Text("placebo.departure", {
+        "region": panel.names[region], "first": Num(first_year, "year"),
+        "cutoff": Num(cutoff_year, "year"), "post": Num(cutoff_year + 1, "year"),
+        "last": Num(last_year, "year"), "ratio": Num(ratio.value, decimals=1),
+        "rank": ratio.rank, "n": ratio.n_units,
+        "signed": Num(signed.value, decimals=1, signed=True), "signed_rank": signed.rank,
+        "side": Text(f"placebo.side.{alternative}")}), Text("placebo.what"))
+    return DepartureRanks(region=region, region_name=panel.names[region],
+                          first_year=int(first_year), cutoff_year=int(cutoff_year),
+                          last_year=int(last_year), ratio=ratio, signed=signed, gaps=frame,
+                          explanation=texts)
