@@ -11,6 +11,7 @@ import pytest
 import statsmodels.api as sm
 from statsmodels.stats.diagnostic import breaks_cusumolsresid
 
+from analysis.stats.breaks import cusum_test
 from analysis.stats.trends import (
     BreakResult,
     CounterfactualResult,
@@ -203,13 +204,16 @@ def test_break_f_test_size_and_power() -> None:
     assert rejection_rate(effect_p) >= 0.9  # a 6% drop in 2017, noise 1%
 
 
-def test_break_cusum_is_the_statsmodels_test_on_the_plain_trend() -> None:
+def test_break_cusum_is_the_exact_test_not_the_statsmodels_table() -> None:
+    """The CUSUM statistic is the statsmodels one; its p-value comes from the exact null with a
+    trend regressor (stats.breaks), smaller than statsmodels' Brownian-bridge p-value here."""
     series = with_break(np.random.default_rng(10), 0.0, 0.03)
     result = segmented_trend(series, 2017)
     plain = sm.OLS(np.log(series.to_numpy()), sm.add_constant(YEARS - YEARS.mean())).fit()
-    statistic, p_value, _ = breaks_cusumolsresid(plain.resid, ddof=2)
+    statistic, old_p_value, _ = breaks_cusumolsresid(plain.resid, ddof=2)
     assert result.cusum_statistic == pytest.approx(statistic)
-    assert result.cusum_p_value == pytest.approx(p_value)
+    assert result.cusum_p_value == pytest.approx(cusum_test(series).p_value)
+    assert result.cusum_p_value < old_p_value
 
 
 def test_break_needs_three_points_a_side_and_reads_well() -> None:

@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.stats.trends import _growth_pct, _plain, _prepare
+from analysis.stats.sample import _growth_pct, _plain, _prepare
 
 SEED = 19930701
 SIMULATION_REPLICATIONS = 20_000

@@ -35,7 +35,7 @@ from scipy import stats
 
 from analysis.stats.growth import describe_years, format_number, format_percent
 from analysis.stats.rounding import round_rate, round_to_precision
-from analysis.stats.trends import _growth_pct, _plain, _prepare
+from analysis.stats.sample import _growth_pct, _plain, _prepare
 
 CAVEAT = ("The test assumes independent deviations around the pre-period line; persistent "
           "deviations make it reject too often. The uncertainty is that of a model of deviations "

@@ -65,7 +65,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.stats.growth import describe_years, format_percent
-from analysis.stats.trends import _growth_pct, _name_or, _plain, _prepare
+from analysis.stats.sample import _growth_pct, _name_or, _plain, _prepare
 
 SEED = 20171018
 SIMULATION_REPLICATIONS = 20_000

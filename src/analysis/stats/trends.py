@@ -17,8 +17,14 @@ independent errors) a nominal 5% HAC t test on the slope rejected 13% of the tim
 Wald F test of a break (4 parameters, n = 14) 32%. Hence ``conservative=True`` (the default):
 every standard error is the larger of the HAC and the classical OLS one, and a joint test reports
 the less significant of the HAC and the classical F. That restores roughly 5% under independent
-errors and keeps the HAC correction where it widens the interval. With persistent (autocorrelated)
-deviations no estimate from ~12 points is reliable; every result says so in its ``caveat``.
+errors only: with persistent (AR(1)) deviations the rule rejects a true null far too often (about
+18-20% at rho = 0.5 and 35-45% at rho = 0.8 with 8-15 points; tests/test_stats_inference.py).
+New code should use :mod:`analysis.stats.inference` (fixed-b inference with size controlled up
+to rho = 0.8), :mod:`analysis.stats.breaks` (Chow, sup-F, CUSUM with exact null distributions)
+and :mod:`analysis.stats.extrapolation` (one joint predictive-failure test); this module is kept
+for the current engine. The CUSUM p-value of :func:`segmented_trend` comes from
+:func:`analysis.stats.breaks.cusum_test` (exact null with a trend regressor, MacNeill's limit),
+no longer from statsmodels' Brownian-bridge table, which is wrong with a trend regressor.
 
 Inputs are :class:`pandas.Series` indexed by integer year. NaN values are dropped and the dropped
 years are recorded in the result (the HAC kernel then treats the remaining years as adjacent).
@@ -35,11 +41,11 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
-from statsmodels.stats.diagnostic import breaks_cusumolsresid
 
+from analysis.stats.breaks import cusum_test
 from analysis.stats.growth import describe_years, format_number, format_percent
+from analysis.stats.sample import MIN_POINTS, _growth_pct, _name_or, _plain, _prepare
 
-MIN_POINTS = 4  # with 2 parameters this leaves 2 residual degrees of freedom
 MIN_SEGMENT_POINTS = 3  # per side of a break: a slope from 2 points has no residual
 CONFIDENCE = 0.95
 
@@ -126,7 +132,8 @@ class BreakResult:
     rate. ``f_statistic``/``f_p_value`` jointly test "no level and no slope shift": a Wald F test
     with the HAC covariance (``f_p_value_hac``) and, if ``conservative``, the less significant of
     that and the classical F test (``f_p_value_classical``). ``cusum_statistic`` and
-    ``cusum_p_value`` are the OLS-residual CUSUM stability test (Ploberger & Krämer) of the plain
+    ``cusum_p_value`` are the OLS-residual CUSUM stability test (Ploberger & Krämer; exact p-value
+    from :func:`analysis.stats.breaks.cusum_test`) of the plain
     trend without a break: it needs no break year but has little power in short series.
     """
 
@@ -256,65 +263,6 @@ def small_sample_caveat(n: int) -> str:
     )
 
 
-def _plain(record: dict[str, object]) -> dict[str, object]:
-    """numpy scalars -> float/int, year tuples -> compact text (``"2010–2016, 2018"``)."""
-    out: dict[str, object] = {}
-    for key, value in record.items():
-        if isinstance(value, tuple):
-            out[key] = describe_years(value) if value else ""
-        elif isinstance(value, (bool, np.bool_)):
-            out[key] = bool(value)
-        elif isinstance(value, (int, np.integer)):
-            out[key] = int(value)
-        elif isinstance(value, (float, np.floating)):
-            out[key] = float(value)
-        else:
-            out[key] = value
-    return out
-
-
-def _growth_pct(log_slope: float) -> float:
-    return 100.0 * math.expm1(log_slope)
-
-
-# --- sample preparation ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Sample:
-    years: np.ndarray  # int, sorted
-    log_values: np.ndarray
-    dropped: tuple[int, ...]
-    label: str
-
-
-def _prepare(series: pd.Series, what: str = "the series", min_points: int = MIN_POINTS) -> _Sample:
-    """Sorted years and log values; NaN dropped and recorded; friendly errors otherwise."""
-    try:
-        raw_years = np.asarray(series.index, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{what} must be indexed by year (integers)") from exc
-    if not np.all(np.isfinite(raw_years)) or np.any(raw_years != np.round(raw_years)):
-        raise ValueError(f"{what} must be indexed by whole years, got {list(series.index)[:5]}")
-    values = pd.Series(np.asarray(series, dtype=float), index=raw_years.astype(int)).sort_index()
-    if values.index.has_duplicates:
-        duplicates = sorted(set(values.index[values.index.duplicated()]))
-        raise ValueError(f"{what} has duplicate years {duplicates}")
-    dropped = tuple(int(y) for y in values.index[values.isna()])
-    values = values.dropna()
-    non_positive = [int(y) for y in values.index[values <= 0]]
-    if non_positive:
-        raise ValueError(f"{what} must be positive for a log-linear trend; not in {non_positive}")
-    if len(values) < min_points:
-        dropped_note = f" ({describe_years(dropped)} dropped as NaN)" if dropped else ""
-        raise ValueError(
-            f"{what} has {len(values)} usable annual values{dropped_note}; a trend with honest "
-            f"uncertainty needs at least {min_points}"
-        )
-    return _Sample(values.index.to_numpy(dtype=int), np.log(values.to_numpy()), dropped,
-                   _name_or(series, what))
-
-
 def default_maxlags(n: int) -> int:
     """Newey–West lag rule ``floor(4 * (n / 100) ** (2 / 9))``, at least 1."""
     return max(1, math.floor(4.0 * (n / 100.0) ** (2.0 / 9.0)))
@@ -411,10 +359,6 @@ def _se_method(lags: int, conservative: bool, hac_name: str = "Newey-West HAC",
                classical_name: str = "classical OLS") -> str:
     hac = f"{hac_name} with {lags} lag(s) (Bartlett kernel, factor n/(n-k))"
     return f"the larger of {hac} and {classical_name}" if conservative else hac
-
-
-def _name_or(series: pd.Series, default: str) -> str:
-    return str(series.name) if series.name not in (None, "") else default
 
 
 # --- models ---------------------------------------------------------------------------------------
@@ -591,8 +535,7 @@ def segmented_trend(
     use_classical = conservative and p_classical > p_hac
     f_value, f_p = (f_classical, p_classical) if use_classical else (f_hac, p_hac)
 
-    plain = sm.OLS(sample.log_values, _trend_exog(years, years.mean())).fit()
-    cusum_statistic, cusum_p_value, _ = breaks_cusumolsresid(plain.resid, ddof=2)
+    cusum = cusum_test(series)
     f_test_text = "the less significant of the HAC Wald F and the classical F" if conservative \
         else "HAC Wald F"
     return BreakResult(
@@ -614,8 +557,8 @@ def segmented_trend(
         f_df_denom=fit.df,
         f_p_value_hac=p_hac,
         f_p_value_classical=p_classical,
-        cusum_statistic=float(cusum_statistic),
-        cusum_p_value=float(cusum_p_value),
+        cusum_statistic=cusum.statistic,
+        cusum_p_value=cusum.p_value,
         n=n,
         n_pre=n_pre,
         n_post=n_post,
