@@ -67,7 +67,8 @@ def _inputs_of(table: Table, path: Path, inputs: list[dict[str, Any]]) -> list[d
 
 
 def _source(record: dict[str, Any]) -> dict[str, str]:
-    source = {"title": f"{record['publisher']} {record['dataset_id']}: {record['title']}"}
+    release = f" (release {record['vintage']})" if record.get("vintage") else ""
+    source = {"title": f"{record['publisher']} {record['dataset_id']}: {record['title']}{release}"}
     if record.get("upstream"):
         source["path"] = record["upstream"]
     return source
