@@ -198,3 +198,26 @@ def test_real_twente_percentile_rank_b_e_2010_2015(real_jobs):
     assert result.rank == expected_rank
     assert result.values["CR12"] == pytest.approx(100 * (41_500 / 44_000 - 1))
     assert result.standardised_rank is not None and 1 <= result.standardised_rank <= 40
+
+
+def test_placebo_figure_in_each_language():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.report import plots, trendplots
+
+    plots.use_house_style()
+    result = placebo.placebo_ranks("CR03", "B-E", 2010, 2015, jobs=jobs_table({("CR05", 2015): "B-E"}))
+    titles = {}
+    for lang in ("nl", "en"):
+        figure = trendplots.placebo_figure(result, lang, "Bron: CBS 83582NED")
+        left = figure.axes[0]
+        heights = [bar.get_width() for bar in left.patches]
+        expected = result.table()["value"].fillna(0.0).tolist()
+        assert heights == pytest.approx(expected)
+        titles[lang] = left.get_title(loc="left")
+        assert plots.find_source_note(figure)
+        plt.close(figure)
+    assert titles == {"nl": "Plaats 2 van 4 COROP-gebieden", "en": "Rank 2 of 4 COROP regions"}

@@ -233,8 +233,13 @@ def test_extrapolation_and_levels_rounded_to_the_data_precision():
         assert numbers[key] == round(numbers[key], 1)
     tidy = models.plot_data()
     assert list(tidy.columns) == ["year", "series", "value", "band_low", "band_high"]
-    assert set(tidy["series"]) == {"region", "comparator", "region_fit", "region_extrapolation"}
-    assert (tidy["value"].dropna() % 100 == 0).all()
+    assert set(tidy["series"]) == {"region", "comparator", "region_fit", "region_extrapolation",
+                                   "region_index", "comparator_index"}
+    levels = tidy[~tidy["series"].str.endswith("_index")]
+    assert (levels["value"].dropna() % 100 == 0).all()
+    index = tidy[tidy["series"] == "region_index"].set_index("year")["value"]
+    assert index[2010] == 100.0
+    assert index[2016] == round(100 * region[2016] / region[2010], 1)
     extrapolated = tidy[tidy["series"] == "region_extrapolation"]
     assert extrapolated["year"].tolist() == list(range(2017, 2025))
     assert (extrapolated["band_low"] <= extrapolated["value"]).all()
@@ -371,3 +376,35 @@ def test_real_pre_period_trend_difference_2010_2016(real_jobs):
     assert models.difference.inference_valid
     assert models.difference.ci_low <= models.difference.growth_pct <= models.difference.ci_high
     assert models.prediction is not None and models.prediction.fit_years[-1] == 2016
+
+
+# --- figures -------------------------------------------------------------------------------------------
+
+
+def test_trend_figures_draw_the_plot_data_in_each_language():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.report import plots, trendplots
+
+    plots.use_house_style()
+    models = trendmodels.trend_models(
+        synthetic_pair(noisy_line(11, -0.01), noisy_line(12, 0.0, level=8e5)), 2010, 2016)
+    tidy = models.plot_data()
+    titles = {}
+    for lang in ("nl", "en"):
+        figure = trendplots.trend_figure(models, lang, "Bron: CBS 83582NED")
+        left, right = figure.axes[:2]
+        region_line = left.get_lines()[0]
+        expected = tidy[tidy["series"] == "region"].sort_values("year")
+        assert list(region_line.get_ydata()) == list(expected["value"])
+        assert plots.find_source_note(figure) == "Bron: CBS 83582NED"
+        titles[lang] = (right.get_title(loc="left"), left.get_xlabel())
+        plt.close(figure)
+    assert titles["nl"] != titles["en"] and titles["nl"][1] == "jaar"
+    concepts = trendmodels.ConceptSet(models={"employee_jobs": models}, unavailable={})
+    figure = trendplots.concepts_figure(concepts, "nl", "Bron: CBS")
+    assert "banen van werknemers" in figure.axes[0].get_title(loc="left")
+    plt.close(figure)

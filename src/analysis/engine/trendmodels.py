@@ -115,7 +115,8 @@ class TrendModels:
 
         Series: ``region``, ``comparator`` (actual values; the comparator's bounds as its band
         where cells were suppressed), ``region_fit`` (the pre-period line), ``region_extrapolation``
-        (the line extended, with the single-year 95% band). Levels are rounded to the data's
+        (the line extended, with the single-year 95% band), and ``region_index`` /
+        ``comparator_index`` (``first_year`` = 100, one decimal). Levels are rounded to the data's
         precision. The report writes this frame as the figure's CSV.
         """
         precision = self.pair.precision
@@ -139,8 +140,24 @@ class TrendModels:
         tidy = pd.concat(parts, ignore_index=True)
         for column in ("value", "band_low", "band_high"):
             tidy[column] = tidy[column].map(lambda v: round_level(v, precision))
+        indexed = self._index_rows()
+        tidy = pd.concat([tidy, indexed], ignore_index=True) if len(indexed) else tidy
         tidy["year"] = tidy["year"].astype(int)
         return tidy
+
+    def _index_rows(self) -> pd.DataFrame:
+        """Region and comparator as an index, ``first_year`` = 100, one decimal."""
+        frame = self.pair.frame.set_index("year")
+        if self.first_year not in frame.index or pd.isna(frame.loc[self.first_year, "comparator"]):
+            return pd.DataFrame(columns=["year", "series", "value", "band_low", "band_high"])
+        rows = []
+        for column, name in (("region", "region_index"), ("comparator", "comparator_index")):
+            index = 100.0 * frame[column] / float(frame.loc[self.first_year, column])
+            rows.append(pd.DataFrame({"year": index.index, "series": name,
+                                      "value": [rounding.round_to_precision(v, 0.1)
+                                                if pd.notna(v) else math.nan for v in index],
+                                      "band_low": math.nan, "band_high": math.nan}))
+        return pd.concat(rows, ignore_index=True)
 
     def to_json(self) -> dict[str, Any]:
         return {"concept": self.pair.concept, "sbi": self.pair.sbi, "region": self.pair.region,
