@@ -1,7 +1,12 @@
-"""The claim notebooks execute for Twente (CR12) and another region (CR15) and record valid results.
+"""The pages execute for Twente (CR12) and another region (CR15): the generic claim notebook for every
+claim id of the registry, the data overview and "after 2017".
 
-Slow: each notebook runs in a kernel with papermill, through :func:`analysis.report.site.execute_notebook`
-(the machinery the report build uses), with ``notebooks/`` as working directory.
+Slow: each page runs in a kernel, the way the report and a reader by hand run it: jupytext turns the
+percent file into an ipynb, papermill injects the parameters and executes it in ``notebooks/``.
+Checked on the executed notebook: no error or traceback, no plain-text output (a reader would see it
+in both editions), every HTML output bilingual (as many ``lang="nl"`` as ``lang="en"`` elements,
+more than none), the page title first, alt text on every image, every figure's CSV written beside
+the page and not empty, and (claim pages) the results JSON of the report contract.
 """
 
 from __future__ import annotations
@@ -9,62 +14,115 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jupytext
 import nbformat
+import papermill
 import pytest
+from bs4 import BeautifulSoup
 
 from analysis import paths
-from analysis.report import site as report
+from analysis.engine.result import VERDICT_CODES
+from analysis.report import claimpage
 
-# notebook -> the claim ids it records
-NOTEBOOKS = {
-    "01_industry_decline": ["industry-decline"],
-    "02_htsm_growth": ["htsm-growth", "htsm-relative-jobs", "tech-sector-growth"],
-    "03_technical_students": ["technical-students"],
-    "04_participation": ["participation"],
-    "05_after_2017": [],
-}
-REGION_NAMES = {"CR12": "Twente", "CR15": "Arnhem/Nijmegen"}
+REGIONS = {"CR12": "Twente", "CR15": "Arnhem/Nijmegen"}
+OTHER_PAGES = {"00_data_overview": "overview", "05_after_2017": "after-2017"}
 
 
-def _output_text(notebook: nbformat.NotebookNode) -> str:
-    parts = []
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            parts.append(str(data.get("text/markdown", "")) + str(data.get("text/plain", "")))
-            parts.append(str(output.get("text", "")) if output.get("name") == "stdout" else "")
-    return "\n".join(parts)
+def execute(name: str, parameters: dict, tmp_path: Path) -> nbformat.NotebookNode:
+    notebook = jupytext.read(paths.notebooks_dir() / f"{name}.py", fmt="py:percent")
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    source = tmp_path / f"{name}.input.ipynb"
+    nbformat.write(notebook, source)
+    executed = tmp_path / f"{name}.ipynb"
+    papermill.execute_notebook(source, executed, parameters=parameters, kernel_name="python3",
+                               cwd=str(paths.notebooks_dir()), progress_bar=False)
+    return nbformat.read(executed, as_version=4)
+
+
+def visible_outputs(notebook: nbformat.NotebookNode) -> list[dict]:
+    return [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+
+
+def check_page(notebook: nbformat.NotebookNode, site_dir: Path) -> BeautifulSoup:
+    """The checks every page passes; returns the page's HTML (all outputs) for page-specific ones."""
+    outputs = visible_outputs(notebook)
+    assert outputs, "the page shows nothing"
+    errors = [o for o in outputs if o.get("output_type") == "error"]
+    assert not errors, f"{errors[0]['ename']}: {errors[0]['evalue']}" if errors else ""
+    plain = [o for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stdout"
+             or (o.get("output_type") in ("display_data", "execute_result") and "text/html" not in o["data"])]
+    assert not plain, f"output without both languages: {plain[0]}"
+    html = []
+    for output in outputs:
+        if output.get("output_type") == "stream":
+            continue  # stderr (warnings) never reaches the page
+        fragment = "".join(output["data"]["text/html"])
+        assert "Traceback" not in fragment
+        soup = BeautifulSoup(fragment, "html.parser")
+        top = soup.find_all(recursive=False)
+        langs = [element.get("lang") for element in top]
+        assert all("l10n" in element.get("class", []) for element in top), fragment[:300]
+        assert langs.count("nl") == langs.count("en") > 0, fragment[:300]
+        html.append(fragment)
+    page = BeautifulSoup("".join(html), "html.parser")
+    first = BeautifulSoup("".join(outputs[0]["data"]["text/html"]), "html.parser").find_all("h1")
+    assert [h["lang"] for h in first] == ["nl", "en"] and all("page-title" in h["class"] for h in first)
+    assert all(h.get_text(strip=True) for h in first)
+    images = page.find_all("img")
+    assert all(img.get("alt", "").strip() for img in images), "an image without alt text"
+    for link in page.select("a.figure-data"):
+        csv = site_dir / link["href"]
+        assert csv.is_file(), f"{link['href']} was not written"
+        lines = csv.read_text(encoding="utf-8").splitlines()
+        assert len(lines) >= 2 and lines[1].strip(), f"{link['href']} has no numbers"
+    for lang in ("nl", "en"):  # each edition has its figures and their data links
+        figures = page.select(f'figure.l10n[lang="{lang}"]')
+        assert len(figures) == len(images) // 2
+        assert all(figure.select("a.figure-data") for figure in figures)
+    return page
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("region", ["CR12", "CR15"])
-@pytest.mark.parametrize("name", list(NOTEBOOKS))
-def test_notebook_executes_and_records(name: str, region: str, tmp_path: Path) -> None:
-    source = paths.notebooks_dir() / f"{name}.py"
-    results = tmp_path / "results"
-    outcome = report.execute_notebook(source, tmp_path / f"{name}.ipynb",
-                                      {"region": region, "results_dir": str(results)}, paths.notebooks_dir())
-    assert outcome.error is None, f"{name} ({region}) failed: {outcome.error}"
-    executed = nbformat.read(outcome.executed, as_version=4)
-    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert not errors
-    text = _output_text(executed)
-    assert REGION_NAMES[region] in text
-    recorded = sorted(p.stem for p in results.glob("*.json")) if results.is_dir() else []
-    assert recorded == sorted(NOTEBOOKS[name])
-    for claim_id in recorded:
-        record = json.loads((results / f"{claim_id}.json").read_text(encoding="utf-8"))
-        assert record["verdict"] in report.VERDICTS
-        assert record["evidence_en"].strip() and record["evidence_nl"].strip()
-        if region == "CR15" and claim_id in ("technical-students", "participation"):
-            assert record["verdict"] == "not verifiable with open data"
-            assert "Arnhem/Nijmegen" in record["headline"]
+@pytest.mark.parametrize("region", list(REGIONS))
+@pytest.mark.parametrize("claim_id", claimpage.claim_ids())
+def test_claim_page_executes_bilingual_and_records(claim_id: str, region: str, tmp_path: Path) -> None:
+    results, site = tmp_path / "results", tmp_path / "site"
+    stem = f"claim-{claim_id}"
+    notebook = execute("claim", {"claim_id": claim_id, "region": region, "results_dir": str(results),
+                                 "site_dir": str(site), "page_stem": stem}, tmp_path)
+    page = check_page(notebook, site)
+    text = page.get_text(" ")
+    assert REGIONS[region] in text
+    headings = {lang: [h.get_text() for h in page.select(f'h2.l10n[lang="{lang}"]')] for lang in ("nl", "en")}
+    assert headings["nl"][:2] == ["De bewering", "Hoe de bewering meetbaar wordt"]
+    assert headings["en"][-1] == "Sources" and not set(headings["nl"]) & set(headings["en"])
+    verdicts = page.select(".verdict-box")
+    assert len(verdicts) == 2  # the verdict once, at the top, in each edition
+    record = json.loads((results / f"{stem}.json").read_text(encoding="utf-8"))
+    assert record["claim_id"] == claim_id and record["page"] == f"{stem}.html"
+    assert record["verdict"] in VERDICT_CODES
+    assert record["order"] == claimpage.claim_ids().index(claim_id) + 1
+    for key in ("title", "quote", "reason", "headline"):
+        assert record[key]["nl"].strip() and record[key]["en"].strip(), key
+    assert record["quote"] == claimpage.claim_quote(claim_id)
+    assert record["check"]["region"] == region
 
 
 @pytest.mark.slow
-def test_invalid_region_stops_at_the_top(tmp_path: Path) -> None:
-    source = paths.notebooks_dir() / "01_industry_decline.py"
-    outcome = report.execute_notebook(source, tmp_path / "bad.ipynb", {"region": "CR77", "results_dir": ""},
-                                      paths.notebooks_dir())
-    assert outcome.error is not None
-    assert "unknown COROP region 'CR77'" in str(outcome.error)
+@pytest.mark.parametrize("region", list(REGIONS))
+@pytest.mark.parametrize("name", list(OTHER_PAGES))
+def test_other_pages_execute_bilingual(name: str, region: str, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    notebook = execute(name, {"region": region, "results_dir": "", "site_dir": str(site),
+                              "page_stem": OTHER_PAGES[name]}, tmp_path)
+    page = check_page(notebook, site)
+    assert REGIONS[region] in page.get_text(" ")
+    assert page.find_all("img"), "the page has no figure"
+
+
+@pytest.mark.slow
+def test_unknown_claim_or_region_stops_at_the_top(tmp_path: Path) -> None:
+    with pytest.raises(papermill.PapermillExecutionError, match="claim_id is empty"):
+        execute("claim", {"claim_id": ""}, tmp_path)
+    with pytest.raises(papermill.PapermillExecutionError, match="CR77"):
+        execute("claim", {"claim_id": claimpage.claim_ids()[0], "region": "CR77"}, tmp_path)
