@@ -80,6 +80,10 @@ class Evaluation:
     arithmetic: Text | None = None  # how the value was computed, with the input numbers
     merged_parameters: list[dict[str, Any]] = field(default_factory=list)
     inputs: dict[str, Any] = field(default_factory=dict)  # the input values used (for the tests)
+    statement: Text | None = None  # this setting's finding in words, with its numbers
+    parts: dict[str, Interval] = field(default_factory=dict)  # e.g. region and comparator changes
+    notes: list[Text] = field(default_factory=list)  # e.g. why one half could not be measured
+    public: str | None = None  # ISO date by which every input of this setting was public
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +94,9 @@ class Evaluation:
             "label": self.label.to_json() if self.label else None,
             "arithmetic": self.arithmetic.to_json() if self.arithmetic else None,
             "merged_parameters": self.merged_parameters, "inputs": self.inputs,
+            "statement": self.statement.to_json() if self.statement else None,
+            "parts": {k: v.to_json() for k, v in self.parts.items()},
+            "notes": [n.to_json() for n in self.notes], "public": self.public,
         }
 
 
@@ -140,12 +147,16 @@ class ClaimCheck:
     fairer_statement: Text | None  # a statement of the same form that the data support
     ex_post: Evaluation | None  # the same reading on data published after the claim's date
     ex_post_text: Text | None
-    perturbations: list[Evaluation] = field(default_factory=list)  # merged, p0 excluded
+    perturbations: list[Evaluation] = field(default_factory=list)  # merged, p0 excluded; real-time
+    # ones count for the measures, the others (real_time False) are shown apart as ex post
     unevaluable: list[Unevaluable] = field(default_factory=list)
     context: list[ContextItem] = field(default_factory=list)
     headline_series: Any = None  # pandas DataFrame: year, series label, value (for the card chart)
     extras: dict[str, Any] = field(default_factory=dict)  # trend models, tables for the page
     registry_hash: str = ""
+    claim_date: str = ""  # ISO date of the claim (real-time cut-off)
+    fairness_unit: str = ""  # fairness is a mean difference in the claim's own unit (see measures)
+    verdict_rule: Text | None = None  # the one rule, in words
 
     def to_json(self) -> dict[str, Any]:
         def js(value: Any) -> Any:
@@ -169,5 +180,7 @@ class ClaimCheck:
             "perturbations": [p.to_json() for p in self.perturbations],
             "unevaluable": [u.to_json() for u in self.unevaluable],
             "context": [c.to_json() for c in self.context],
-            "registry_hash": self.registry_hash,
+            "registry_hash": self.registry_hash, "claim_date": self.claim_date,
+            "fairness_unit": self.fairness_unit,
+            "verdict_rule": js(self.verdict_rule),
         }

@@ -1,0 +1,337 @@
+"""What every claim kind shares: the evaluation context, the outcome, and measuring a series.
+
+A kind (one module in this package) is a documented query template: ``PARAMS`` declares its
+parameters (name -> {"doc", "default"}), ``evaluate(ctx, setting)`` computes one setting and
+returns an :class:`Outcome` or raises :class:`~analysis.engine.tables.NoData` with the reason,
+``validate(claim)`` checks a registry entry without data and ``validate_data(claim, registry,
+tables)`` against the data. Nothing here knows a claim id.
+
+Series parameters shared by the job-based kinds (``SERIES_PARAMS``):
+
+- ``source``: ``"cbs"`` (the processed CBS tables) or the name of a published source in the claim's
+  ``[claim.check.sources]`` (a third party's figures with their own period and concept);
+- ``sector``: an SBI code of the table (``"C"``, ``"Q"``) or a code list named in
+  ``[meta.sector_lists]`` (e.g. the HTSM divisions, narrow or broad);
+- ``concept``: ``"employee_jobs"`` (jobs.csv) or a labour-accounts concept (national only);
+- ``table``: the CBS table of the region's series; ``nation``: how the nation is formed,
+  ``"corop_sum"`` (sum of the COROP regions of ``table``, suppressed cells bounded) or a CBS table
+  id whose published national row (NL01) is used; ``vintage``: ``newest``/``oldest``/an id;
+- ``base_year`` / ``end_year``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from analysis.engine.intervals import Bound, change_pct
+from analysis.engine.tables import NATION, NoData, Tables, short_name
+from analysis.i18n import Num, Text
+from analysis.paths import PACKAGE_DATA
+
+if TYPE_CHECKING:
+    from analysis.engine.registry import Claim, Registry
+
+SERIES_PARAMS: dict[str, dict[str, Any]] = {
+    "source": {"doc": "'cbs' or a published source of [claim.check.sources]", "default": "cbs"},
+    "sector": {"doc": "SBI code or a code list of [meta.sector_lists]", "default": None},
+    "concept": {"doc": "'employee_jobs' or a labour-accounts concept", "default": "employee_jobs"},
+    "table": {"doc": "CBS table of the region's series", "default": "83582NED"},
+    "nation": {"doc": "'corop_sum' or a CBS table id with a published national row",
+               "default": "corop_sum"},
+    "vintage": {"doc": "'newest', 'oldest' or a vintage id of the table", "default": "newest"},
+    "base_year": {"doc": "first year of the period", "default": None},
+    "end_year": {"doc": "last year of the period", "default": None},
+}
+COMPARATORS = ("nation", "nation_minus_region")
+
+
+@dataclass
+class Ctx:
+    """What a kind needs to evaluate one setting: the data, the registry, the claim, the region."""
+
+    tables: Tables
+    registry: Registry
+    claim: Claim
+    region: str
+
+    @property
+    def region_name(self) -> str:
+        names = self.tables._memo.setdefault(("short_names",), {})
+        if self.region not in names:
+            names[self.region] = short_name(self.tables._jobs["names"].get(self.region, self.region))
+        return names[self.region]
+
+
+@dataclass
+class Measured:
+    """A measured quantity with when its inputs became public and what it is."""
+
+    bound: Bound
+    public: dt.date
+    what: Text
+    period: tuple[int, int] | None = None
+    concept: str = ""
+    source: str = "cbs"
+    levels: tuple[Bound, Bound] | None = None  # base- and end-year levels of a change
+
+
+@dataclass
+class Outcome:
+    """One evaluated setting, as a kind returns it."""
+
+    result: Bound
+    unit: str
+    holds: bool | None
+    strength: float | None
+    public: dt.date
+    # the setting's finding in words with its numbers, and the arithmetic: built only for the
+    # perturbations that are shown (callables returning Text)
+    statement: Any
+    arithmetic: Any = None
+    parts: dict[str, Measured] = field(default_factory=dict)
+    effective: dict[str, Any] = field(default_factory=dict)  # parameters the source fixed
+    notes: list[Text] = field(default_factory=list)
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+
+# --- sectors ------------------------------------------------------------------------------------
+
+
+def _division_span(code: str) -> set[int] | None:
+    """'24' -> {24}; '24-25' -> {24, 25}; section letters and others -> None."""
+    left, _, right = code.partition("-")
+    if not left.isdigit() or (right and not right.isdigit()):
+        return None
+    return set(range(int(left), int(right or left) + 1))
+
+
+def sector_list(registry: Registry, name: str) -> list[str] | None:
+    """The SBI division codes of a named list in ``[meta.sector_lists]`` (None: not a list)."""
+    lists = registry.meta.get("sector_lists", {})
+    if name not in lists:
+        return None
+    spec = lists[name]
+    with (PACKAGE_DATA / spec["file"]).open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    codes = [r[spec.get("code_column", "division")] for r in rows
+             if r.get(spec["column"], "").strip().lower() == "true"
+             and r.get(spec.get("code_column", "division"), "").strip()]
+    return sorted(set(codes), key=lambda c: (len(c), c))
+
+
+def resolve_codes(wanted: list[str], available: set[str]) -> list[str] | None:
+    """Cover the wanted SBI divisions with the codes a table has (single divisions or groups
+    such as '29-30' lying wholly inside the wanted set); None if some division cannot be covered."""
+    if all(code in available for code in wanted):
+        return list(wanted)
+    remaining = set().union(*(_division_span(c) or set() for c in wanted))
+    spans = [(code, _division_span(code)) for code in available]
+    spans = sorted([(c, s) for c, s in spans if s], key=lambda cs: -len(cs[1]))
+    chosen = []
+    for code, span in spans:
+        if span <= remaining:
+            chosen.append(code)
+            remaining -= span
+    return sorted(chosen) if not remaining else None
+
+
+def sector_label(ctx: Ctx, sector: str) -> Any:
+    lists = ctx.registry.meta.get("sector_lists", {})
+    if sector in lists and "label_nl" in lists[sector]:
+        return {"nl": lists[sector]["label_nl"], "en": lists[sector]["label_en"]}
+    from analysis.i18n import catalogue
+
+    if f"engine.sector.{sector}" in catalogue():
+        return Text(f"engine.sector.{sector}", {})
+    return f"SBI {sector}"
+
+
+def _codes(ctx: Ctx, setting: dict[str, Any], available: set[str], where: str) -> list[str]:
+    sector = str(setting["sector"])
+    wanted = sector_list(ctx.registry, sector)
+    if wanted is None:
+        if sector not in available:
+            raise NoData(Text("engine.nodata.sector", {"sector": sector, "where": where}))
+        return [sector]
+    codes = resolve_codes(wanted, available)
+    if codes is None:
+        raise NoData(Text("engine.nodata.divisions", {
+            "sector": sector_label(ctx, sector), "where": where,
+            "codes": ", ".join(wanted)}))
+    return codes
+
+
+# --- measuring a level or a change --------------------------------------------------------------
+
+
+def level(ctx: Ctx, setting: dict[str, Any], who: str, year: int) -> Measured:
+    """The level of the setting's series in ``year`` for ``who`` (region, nation,
+    nation_minus_region), from the processed CBS tables."""
+    tables, region, vintage = ctx.tables, ctx.region, str(setting["vintage"])
+    concept = str(setting["concept"])
+    what = Text(f"engine.who.{who}", {"region": ctx.region_name})
+    if concept == "employee_jobs":
+        public = ctx.registry.public_date("employee_jobs", year)
+        table, nation = str(setting["table"]), str(setting["nation"])
+        if who == "region":
+            codes = _codes(ctx, setting, tables.jobs_codes(table, region), f"{table}, {ctx.region_name}")
+            bound = tables.region_jobs(table, region, codes, year, vintage)
+        elif nation == "corop_sum":
+            codes = _codes(ctx, setting, tables.jobs_codes(table, region), f"{table}, COROP")
+            bound = tables.corop_sum(table, codes, year, vintage,
+                                     exclude=region if who == "nation_minus_region" else None)
+        else:
+            codes = _codes(ctx, setting, tables.jobs_codes(nation, NATION), f"{nation}, NL")
+            bound = tables.national_jobs(nation, codes, year, vintage)
+            if who == "nation_minus_region":
+                own = _codes(ctx, setting, tables.jobs_codes(table, region), f"{table}, {ctx.region_name}")
+                bound = (bound - tables.region_jobs(table, region, own, year, vintage)).clip_low(0.0)
+        return Measured(bound, public, what, concept=concept)
+    public = ctx.registry.public_date("labour_accounts", year)
+    if who != "nation":
+        raise NoData(Text("engine.nodata.national_only", {"concept": concept}))
+    available = _accounts_codes(tables)
+    codes = _codes(ctx, setting, available, "labour_accounts")
+    return Measured(tables.national_accounts(concept, codes, year, vintage), public, what,
+                    concept=concept)
+
+
+def _accounts_codes(tables: Tables) -> set[str]:
+    frame = tables._labour
+    if frame is None or "sbi_code" not in frame.columns:
+        raise NoData(Text("engine.nodata.table", {"table": "labour_accounts.csv"}))
+    return set(frame["sbi_code"])
+
+
+def published_change(ctx: Ctx, setting: dict[str, Any], who: str) -> Measured:
+    """A published percent change for the region or the nation from the setting's source."""
+    name = str(setting["source"])
+    source = ctx.claim.sources[name]
+    label = {"nl": source.get("label_nl", name), "en": source.get("label_en", name)}
+    if who == "region":
+        if ctx.region != source.get("region_level", ctx.registry.focal_region) or "region" not in source:
+            raise NoData(Text("engine.nodata.published_region", {"source": label,
+                                                                 "region": ctx.region_name}))
+        figure_id = source["region"]
+    elif who == "nation" and "nation" in source:
+        figure_id = source["nation"]
+    else:
+        raise NoData(Text("engine.nodata.published_nation", {"source": label}))
+    bound, row = ctx.tables.figure(figure_id)
+    base, _, end = str(row["period"]).partition("-")
+    period = (int(base), int(end)) if base.isdigit() and end.isdigit() else None
+    return Measured(bound, source["date"], Text(f"engine.who.{who}", {"region": ctx.region_name}),
+                    period=period, concept=str(row["concept"]), source=name)
+
+
+_SERIES_KEYS = ("source", "sector", "concept", "table", "nation", "vintage", "base_year", "end_year")
+
+
+def change(ctx: Ctx, setting: dict[str, Any], who: str) -> Measured:
+    """Percent change of the setting's series from base_year to end_year (or a published one);
+    memoised per data folder (perturbations share most of their measurements)."""
+    region = "" if who == "nation" else ctx.region  # the nation is the same for every region
+    key = ("change", ctx.claim.id, region, who, *(repr(setting.get(k)) for k in _SERIES_KEYS))
+    memo = ctx.tables._memo
+    if key not in memo:
+        try:
+            memo[key] = _change(ctx, setting, who)
+        except NoData as missing:
+            memo[key] = missing
+    found = memo[key]
+    if isinstance(found, NoData):
+        raise NoData(found.reason)
+    return found
+
+
+def _change(ctx: Ctx, setting: dict[str, Any], who: str) -> Measured:
+    if setting["source"] != "cbs":
+        return published_change(ctx, setting, who)
+    base, end = int(setting["base_year"]), int(setting["end_year"])
+    if end <= base:
+        raise NoData(Text("engine.nodata.period", {"base": Num(base, "year"), "end": Num(end, "year")}))
+    first, last = level(ctx, setting, who, base), level(ctx, setting, who, end)
+    if first.bound.lo <= 0:
+        raise NoData(Text("engine.nodata.zero_base", {"year": Num(base, "year")}))
+    result = change_pct(first.bound, last.bound)
+    return Measured(result, max(first.public, last.public), first.what, period=(base, end),
+                    concept=first.concept, levels=(first.bound, last.bound))
+
+
+def try_measure(func: Any, *args: Any) -> tuple[Measured | None, Text | None]:
+    """``func(*args)``, or (None, reason) where the data cannot give it."""
+    try:
+        return func(*args), None
+    except NoData as missing:
+        return None, missing.reason
+
+
+def effective_period(setting: dict[str, Any], *measured: Measured | None) -> dict[str, Any]:
+    """The base and end year a published source fixed (they override the setting's)."""
+    for item in measured:
+        if item is not None and item.source != "cbs" and item.period:
+            return {"base_year": item.period[0], "end_year": item.period[1]}
+    return {}
+
+
+def unlike(first: Measured, second: Measured) -> Text | None:
+    """Why two measured halves cannot be compared (other period, concept or source), or None."""
+    if first.source != second.source:
+        return Text("engine.unlike.source", {})
+    if first.period != second.period:
+        return Text("engine.unlike.period", {})
+    if first.concept != second.concept:
+        return Text("engine.unlike.concept", {"first": first.concept, "second": second.concept})
+    return None
+
+
+def pct(bound: Bound, decimals: int = 1, signed: bool = True) -> Num:
+    return Num(bound.mid, "percent", decimals, signed)
+
+
+def interval_text(bound: Bound, style: str = "percent", decimals: int = 1) -> Text:
+    """'5,7%' when the interval is narrow, '7,8% tot 100%' when a bound is all that is known."""
+    narrow = max(2 * 10 ** -decimals, 0.005 * abs(bound.value or 0.0))
+    if bound.value is not None and (bound.hi - bound.lo) <= narrow:
+        return Text("engine.num.value", {"value": Num(bound.value, style, decimals)})
+    return Text("engine.num.range", {"low": Num(bound.lo, style, decimals),
+                                     "high": Num(bound.hi, style, decimals),
+                                     "value": Num(bound.mid, style, decimals)})
+
+
+def validate_series_data(claim: Claim, registry: Registry, tables: Tables) -> None:
+    """Datasets, sectors and years named by a job-based claim exist in the data."""
+    from analysis.engine.registry import _fail, axis_values
+
+    known_tables = set(tables.jobs_tables())
+    for value in axis_values(claim, "table"):
+        if value not in known_tables:
+            raise _fail(claim.id, "check.reading.table / perturb", f"unknown dataset {value!r}",
+                        sorted(known_tables))
+    for value in axis_values(claim, "nation"):
+        if value != "corop_sum" and value not in known_tables:
+            raise _fail(claim.id, "check.reading.nation / perturb", f"unknown dataset {value!r}",
+                        ["corop_sum", *sorted(known_tables)])
+    sources = set(claim.sources) | {"cbs"}
+    for value in axis_values(claim, "source"):
+        if value not in sources:
+            raise _fail(claim.id, "check.reading.source / perturb", f"unknown source {value!r}",
+                        sorted(sources))
+    codes = set().union(*(tables.jobs_codes(t, r) for t in known_tables
+                          for r in (NATION, registry.focal_region)))
+    if tables._labour is not None and "sbi_code" in tables._labour.columns:
+        codes |= set(tables._labour["sbi_code"])
+    lists = set(registry.meta.get("sector_lists", {}))
+    for value in axis_values(claim, "sector"):
+        if value not in codes and value not in lists:
+            raise _fail(claim.id, "check.reading.sector / perturb", f"unknown SBI code {value!r}",
+                        sorted(codes | lists))
+    years = set().union(*(set(tables.jobs_years(t)) for t in known_tables))
+    for param in ("base_year", "end_year"):
+        for value in axis_values(claim, param):
+            if value != "latest" and int(value) not in years:
+                raise _fail(claim.id, f"check.reading.{param} / perturb", f"year {value!r} is in "
+                            "none of the tables", f"{min(years)}-{max(years)}")

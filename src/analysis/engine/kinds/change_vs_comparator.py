@@ -1,0 +1,149 @@
+"""Kind ``change_vs_comparator``: a region's change against a comparator's over the same period.
+
+Query template: g_r = change of the region's series from ``base_year`` to ``end_year``, g_c = the
+same for the ``comparator`` (``nation``, or ``nation_minus_region``: the rest of the country, the
+fair comparator unless the claim says "nationally" and means the nation). Relations:
+
+- ``both_fall``: both fell by at least ``threshold`` percent (a conjunction: one half that fails
+  decides it; one half the data cannot give leaves it undecided);
+- ``region_grows_comparator_falls``: the region grew (by the claimed number, if the claim gives one)
+  while the comparator fell (a conjunction of two findings, each measured on its own);
+- ``faster``: g_r - g_c > ``threshold`` points (a comparison: both halves must be alike in
+  period, concept and source, else the setting is not evaluated).
+
+Result: for the conjunctions the region's change (or, where the region cannot be measured, the
+comparator's); for ``faster`` the difference in percentage points. Strength: the margin of the
+weakest half in percentage points.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from analysis.engine.intervals import Bound, above, at_least, both, margin_inside, within
+from analysis.engine.kinds import base
+from analysis.engine.tables import NoData
+from analysis.i18n import Num, Text
+
+PARAMS: dict[str, dict[str, Any]] = {
+    **base.SERIES_PARAMS,
+    "comparator": {"doc": "'nation' or 'nation_minus_region'", "default": "nation_minus_region"},
+    "threshold": {"doc": "percent fall (both_fall) or points (faster) that the claim needs",
+                  "default": 0.0},
+}
+RELATIONS = ("both_fall", "region_grows_comparator_falls", "faster")
+NEEDS_CLAIMED = False
+
+
+def claimed_bound(claim: Any) -> Bound | None:
+    from analysis.engine.claimed import claimed_interval
+
+    return claimed_interval(claim.claimed) if claim.claimed else None
+
+
+def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
+    relation = ctx.claim.relation
+    comparator = str(setting["comparator"])
+    if comparator not in base.COMPARATORS:
+        raise NoData(Text("engine.nodata.comparator", {"comparator": comparator}))
+    region, region_gap = base.try_measure(base.change, ctx, setting, "region")
+    other, other_gap = base.try_measure(base.change, ctx, setting, comparator)
+    if region is None and other is None:
+        raise NoData(region_gap or other_gap)
+    threshold = float(setting["threshold"])
+    notes = [gap for gap in (region_gap, other_gap) if gap is not None]
+    parts = {k: v for k, v in (("region", region), ("comparator", other)) if v is not None}
+    effective = base.effective_period(setting, region, other)
+    public = max(m.public for m in parts.values())
+    if relation == "faster":
+        if region is None or other is None:
+            raise NoData(region_gap or other_gap)
+        why = base.unlike(region, other)
+        if why is not None:
+            raise NoData(Text("engine.unlike", {"why": why}))
+        difference = region.bound - other.bound
+        holds = above(difference, threshold)
+        strength = difference.mid - threshold
+        result, unit = difference, "percentage points"
+    else:
+        checks, margins = [], []
+        if relation == "both_fall":
+            for half in (region, other):
+                if half is not None:
+                    checks.append(at_least(-half.bound, threshold))
+                    margins.append(-half.bound.mid - threshold)
+        else:  # region_grows_comparator_falls
+            claimed = claimed_bound(ctx.claim)
+            if region is not None:
+                grew = above(region.bound, 0.0)
+                if claimed is not None:
+                    grew = both(grew, within(region.bound, claimed))
+                    margins.append(margin_inside(region.bound, claimed))
+                else:
+                    margins.append(region.bound.mid)
+                checks.append(grew)
+            if other is not None:
+                checks.append(above(-other.bound, 0.0))
+                margins.append(-other.bound.mid)
+        holds: bool | None = True
+        for check in checks:
+            holds = both(holds, check)
+        if region is None or other is None:
+            holds = False if holds is False else None
+        strength = min(margins)
+        result, unit = (region or other).bound, "percent"
+    period = effective or {"base_year": setting["base_year"], "end_year": setting["end_year"]}
+    def statement() -> Text:
+        return Text(f"engine.statement.change_vs_comparator.{'pair' if region and other else 'one'}", {
+            "base": Num(period["base_year"], "year"), "end": Num(period["end_year"], "year"),
+            "subject": base.sector_label(ctx, str(setting["sector"])),
+            "region": ctx.region_name,
+            "who": (region or other).what,
+            "first": _change_words(region or other),
+            "second": _change_words(other) if region and other else "",
+            "comparator": other.what if other else ""})
+
+    def arithmetic() -> Text:
+        return Text("engine.arith.change_pair", {
+            "region": _arith(region, ctx, "region"), "comparator": _arith(other, ctx, comparator)})
+    return base.Outcome(result=result, unit=unit, holds=holds, strength=strength, public=public,
+                        statement=lambda: statement(), arithmetic=lambda: arithmetic(), parts=parts,
+                        effective=effective, notes=notes,
+                        inputs={k: [v.bound.lo, v.bound.value, v.bound.hi] for k, v in parts.items()})
+
+
+def _change_words(measured: base.Measured | None) -> Text | str:
+    if measured is None:
+        return ""
+    fell = measured.bound.mid < 0
+    amount = -measured.bound if fell else measured.bound
+    return Text("engine.words.fell" if fell else "engine.words.grew",
+                {"amount": base.interval_text(amount)})
+
+
+def _arith(measured: base.Measured | None, ctx: base.Ctx, who: str) -> Text | str:
+    if measured is None:
+        return Text("engine.arith.missing", {"who": Text(f"engine.who.{who}",
+                                                          {"region": ctx.region_name})})
+    if measured.levels is None:
+        return Text("engine.arith.published", {"who": measured.what,
+                                               "value": base.interval_text(measured.bound)})
+    first, last = measured.levels
+    return Text("engine.arith.change", {
+        "who": measured.what, "first": base.interval_text(first, "number", 0),
+        "last": base.interval_text(last, "number", 0), "value": base.interval_text(measured.bound)})
+
+
+def validate(claim: Any) -> None:
+    from analysis.engine.registry import _fail
+
+    if claim.relation == "region_grows_comparator_falls" and claim.claimed is not None:
+        from analysis.engine.claimed import claimed_interval
+        claimed_interval(claim.claimed, claim.id)
+    for param in ("sector", "base_year", "end_year"):
+        if claim.reading.get(param) is None:
+            raise _fail(claim.id, f"check.reading.{param}", "missing", PARAMS[param]["doc"])
+
+
+def validate_data(claim: Any, registry: Any, tables: Any) -> None:
+    base.validate_series_data(claim, registry, tables)

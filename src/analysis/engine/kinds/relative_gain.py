@@ -1,0 +1,105 @@
+"""Kind ``relative_gain``: the region's gain beyond the comparator's rate, in jobs.
+
+Query template (the regional effect of shift-share): E0 * (g_r - g_c) / 100, with E0 the
+region's level in the **base year** of the period, g_r and g_c the region's and the comparator's
+percent changes over that period, all three from the same source, concept and period. ``base_level``:
+``"series"`` (E0 from the region's own series) or a level in ``[claim.check.levels]`` (published
+figures summed, with their year and publication date); a level of another year than the base year
+is not evaluated (it is not E0), nor is one of another concept. The claim's own percentages are
+never an input: they are what is being checked. Holds: the gain lies in the claimed interval.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from analysis.engine.intervals import Bound, margin_inside, total, within
+from analysis.engine.kinds import base
+from analysis.engine.tables import NoData
+from analysis.i18n import Num, Text
+
+PARAMS: dict[str, dict[str, Any]] = {
+    **base.SERIES_PARAMS,
+    "comparator": {"doc": "'nation' or 'nation_minus_region'", "default": "nation_minus_region"},
+    "base_level": {"doc": "'series' or a level of [claim.check.levels]", "default": "series"},
+}
+RELATIONS: tuple[str, ...] = ()
+NEEDS_CLAIMED = True
+
+
+def _base_level(ctx: base.Ctx, setting: dict[str, Any], region: base.Measured) -> tuple[Bound, Any]:
+    name = str(setting["base_level"])
+    if name == "series":
+        if region.levels is None:
+            raise NoData(Text("engine.nodata.no_level", {}))
+        return region.levels[0], ctx.registry.public_date("employee_jobs", region.period[0]) \
+            if region.period else region.public
+    level = ctx.claim.levels[name]
+    label = {"nl": level.get("label_nl", name), "en": level.get("label_en", name)}
+    if region.period is None or int(level["year"]) != region.period[0]:
+        raise NoData(Text("engine.nodata.level_year", {
+            "level": label, "year": Num(level["year"], "year"),
+            "base": Num(region.period[0] if region.period else 0, "year")}))
+    parts = []
+    concept = None
+    for figure in level["figures"]:
+        sign = -1.0 if figure.startswith("-") else 1.0
+        bound, row = ctx.tables.figure(figure.lstrip("-"))
+        concept = concept or str(row["concept"])
+        parts.append(bound if sign > 0 else -bound)
+    if region.source != "cbs" and concept != region.concept:
+        raise NoData(Text("engine.unlike", {"why": Text("engine.unlike.concept", {
+            "first": concept, "second": region.concept})}))
+    return total(parts), level["date"]
+
+
+def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
+    from analysis.engine.claimed import claimed_interval
+
+    comparator = str(setting["comparator"])
+    region = base.change(ctx, setting, "region")
+    other = base.change(ctx, setting, comparator)
+    why = base.unlike(region, other)
+    if why is not None:
+        raise NoData(Text("engine.unlike", {"why": why}))
+    level, level_public = _base_level(ctx, setting, region)
+    gain = level * (region.bound - other.bound) / 100.0
+    claimed = claimed_interval(ctx.claim.claimed, ctx.claim.id)
+    effective = base.effective_period(setting, region, other)
+    period = effective or {"base_year": setting["base_year"], "end_year": setting["end_year"]}
+    public = max(region.public, other.public, level_public)
+    numbers = {"level": base.interval_text(level, "number", 0),
+               "region": base.interval_text(region.bound), "comparator": base.interval_text(other.bound),
+               "gain": base.interval_text(gain, "number", 0),
+               "base": Num(period["base_year"], "year"), "end": Num(period["end_year"], "year"),
+               "who": other.what, "name": ctx.region_name}
+    return base.Outcome(
+        result=gain, unit="jobs", holds=within(gain, claimed), strength=margin_inside(gain, claimed),
+        public=public, statement=lambda: Text("engine.statement.relative_gain", numbers),
+        arithmetic=lambda: Text("engine.arith.relative_gain", numbers),
+        parts={"region": region, "comparator": other}, effective=effective,
+        inputs={"base_level": [level.lo, level.value, level.hi],
+                "region": [region.bound.lo, region.bound.value, region.bound.hi],
+                "comparator": [other.bound.lo, other.bound.value, other.bound.hi]})
+
+
+def validate(claim: Any) -> None:
+    from analysis.engine.claimed import claimed_interval
+    from analysis.engine.registry import _fail, axis_values
+
+    claimed_interval(claim.claimed, claim.id)
+    known = ["series", *claim.levels]
+    for value in axis_values(claim, "base_level"):
+        if value not in known:
+            raise _fail(claim.id, "check.reading.base_level / perturb", f"unknown level {value!r}",
+                        known)
+
+
+def validate_data(claim: Any, registry: Any, tables: Any) -> None:
+    base.validate_series_data(claim, registry, tables)
+    for name, level in claim.levels.items():
+        for figure in level["figures"]:
+            if figure.lstrip("-") not in tables.figures.index:
+                from analysis.engine.registry import _fail
+                raise _fail(claim.id, f"check.levels.{name}.figures", f"unknown published figure "
+                            f"{figure!r}", "ids of data/published_figures.csv")

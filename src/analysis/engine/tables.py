@@ -1,0 +1,381 @@
+"""Selecting measured quantities from the processed tables, as intervals (:mod:`.intervals`).
+
+Nothing here knows a claim. The claim kinds ask for:
+
+- :meth:`Tables.jobs_cell`: employee jobs of one region, SBI code and year in one CBS table. A
+  published cell is its value +- half the rounding unit (CBS: thousands with one decimal, +-50
+  jobs); a suppressed cell is bounded by the SBI hierarchy (parent minus the other parts, each
+  suppressed part taken as 0 .. parent) and, where the nation is published in the same table, by
+  the nation minus the other regions' published cells;
+- :meth:`Tables.jobs`: the same for a region, the nation (CBS's published national row, or the sum
+  of the COROP regions with every suppressed cell bounded), or the nation minus a region, and for a
+  list of SBI codes (a sum, e.g. the HTSM divisions);
+- :meth:`Tables.national_accounts`: national labour-accounts series (werkzame personen, jobs,
+  labour years) by SBI code, where the table exists;
+- :meth:`Tables.enrolment`: DUO students of some institutions and CROHO sectors in one year (masked
+  cells 1-4 each);
+- :meth:`Tables.figure`: a published figure with the interval its printed digits allow.
+
+Every selection raises :class:`NoData` with a reason (an :class:`analysis.i18n.Text`) when the
+data cannot give it. Where a table has a ``vintage`` column, ``vintage="newest"`` (default) picks
+the newest vintage per cell and ``"oldest"`` the oldest; any other value selects that vintage.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.engine.intervals import Bound, exact, rounded, total
+from analysis.i18n import Num, Text
+from analysis.processing.sbi import SBI_PARTS
+
+NATION = "NL01"
+UNASSIGNED = "CR99"
+PUBLISHED_FIGURES_FILE = paths.PACKAGE_DATA / "published_figures.csv"
+JOBS_ROUNDING = 100.0  # CBS publishes employee jobs in thousands with one decimal
+OPTIONAL_TABLES = ("labour_accounts", "regional_accounts", "jobs_by_firm_size")
+
+
+class NoData(Exception):
+    """The data cannot give what was asked for; ``reason`` says why, in the reader's words."""
+
+    def __init__(self, reason: Text):
+        super().__init__(reason.key)
+        self.reason = reason
+
+
+_PARENT = {part: parent for parent, parts in SBI_PARTS.items() for part in parts}
+
+
+@dataclass
+class Tables:
+    """The processed tables of one data folder, loaded on first use and indexed for lookups."""
+
+    data_dir: Path | None = None
+    figures_file: Path = PUBLISHED_FIGURES_FILE
+    # table -> another table whose published national row bounds its suppressed regional cells
+    # (same statistic, e.g. 83582NED regional -> 83583NED national); set from [meta.national_rows]
+    national_rows: dict[str, str] = field(default_factory=dict)
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.data_dir) if self.data_dir else paths.processed_dir()
+
+    def _read(self, name: str) -> pd.DataFrame:
+        path = self.folder / f"{name}.csv"
+        if not path.exists():
+            raise FileNotFoundError(f"{path} does not exist: run `python -m analysis build`, or "
+                                    "point --data at a folder with the processed tables")
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+    def has(self, name: str) -> bool:
+        return (self.folder / f"{name}.csv").exists()
+
+    # --- employee jobs (jobs.csv) ----------------------------------------------------------------
+
+    @cached_property
+    def _jobs(self) -> dict:
+        frame = self._read("jobs")
+        frame = frame[frame["derived"].str.lower() != "true"]  # bounds are derived here, from cells
+        vintage = frame["vintage"] if "vintage" in frame.columns else pd.Series("", index=frame.index)
+        cells: dict[tuple, dict[str, float]] = {}
+        names: dict[str, str] = {}
+        levels: dict[str, str] = {}
+        codes: dict[tuple[str, str], set[str]] = {}
+        years: dict[str, set[int]] = {}
+        for table, region, name, level, sbi, year, value, vint in zip(
+                frame["source_table"], frame["region_code"], frame["region_name"],
+                frame["region_level"], frame["sbi_code"], frame["year"], frame["employee_jobs"],
+                vintage, strict=True):
+            number = float(value) if value not in ("", "nan") else math.nan
+            cells.setdefault((table, region, sbi, int(year)), {})[vint] = number
+            if table != "81402ned" or region not in names:
+                names[region] = name
+            levels[region] = level
+            codes.setdefault((table, region), set()).add(sbi)
+            years.setdefault(table, set()).add(int(year))
+        corop = sorted(r for r, lv in levels.items() if lv in ("corop", "corop_unassigned"))
+        return {"cells": cells, "names": names, "levels": levels, "codes": codes,
+                "years": years, "corop": corop}
+
+    def region_names(self) -> dict[str, str]:
+        return dict(self._jobs["names"])
+
+    def corop_regions(self) -> dict[str, str]:
+        """COROP code -> name (CR01-CR40; CR99 'not assignable' left out)."""
+        info = self._jobs
+        return {r: info["names"][r] for r in info["corop"] if info["levels"][r] == "corop"}
+
+    def jobs_tables(self) -> list[str]:
+        return sorted(self._jobs["years"])
+
+    def jobs_years(self, table: str) -> list[int]:
+        return sorted(self._jobs["years"].get(table, ()))
+
+    def jobs_codes(self, table: str, region: str) -> set[str]:
+        return set(self._jobs["codes"].get((table, region), ()))
+
+    def _published(self, table: str, region: str, sbi: str, year: int, vintage: str) -> float | None:
+        """The published cell, NaN if suppressed, None if the table has no such row."""
+        found = self._jobs["cells"].get((table, region, sbi, year))
+        if not found:
+            return None
+        if vintage in ("newest", "oldest"):
+            keys = sorted(found)
+            return found[keys[-1] if vintage == "newest" else keys[0]]
+        if vintage not in found:
+            return None
+        return found[vintage]
+
+    def jobs_cell(self, table: str, region: str, sbi: str, year: int,
+                  vintage: str = "newest", _depth: int = 0) -> Bound:
+        """One cell as an interval (see the module docstring)."""
+        key = ("cell", table, region, sbi, year, vintage)
+        if key in self._memo:
+            return self._memo[key]
+        value = self._published(table, region, sbi, year, vintage)
+        if value is None:
+            raise NoData(Text("engine.nodata.cell", {"table": table, "region": self._name(region),
+                                                     "sbi": sbi, "year": Num(year, "year")}))
+        if not math.isnan(value):
+            bound = rounded(value, JOBS_ROUNDING).clip_low(0.0)
+        else:
+            bound = self._bounded(table, region, sbi, year, vintage, _depth)
+        self._memo[key] = bound
+        return bound
+
+    def _bounded(self, table: str, region: str, sbi: str, year: int, vintage: str,
+                 depth: int) -> Bound:
+        """A suppressed cell: [0, inf) narrowed by the SBI hierarchy and the region hierarchy."""
+        bound = self._region_bound(table, region, sbi, year, vintage)
+        parent = _PARENT.get(sbi)
+        if parent and depth < 3:
+            try:
+                whole = self.jobs_cell(table, region, parent, year, vintage, depth + 1)
+            except NoData:
+                return bound
+            lo_sum = hi_sum = 0.0
+            for part in SBI_PARTS[parent]:
+                if part == sbi:
+                    continue
+                known = self._published(table, region, part, year, vintage)
+                if known is None:
+                    return bound
+                if math.isnan(known):  # a suppressed sibling: 0 .. min(parent, its own bound)
+                    hi_sum += min(whole.hi, self._region_bound(table, region, part, year, vintage).hi)
+                else:
+                    cell = rounded(known, JOBS_ROUNDING).clip_low(0.0)
+                    lo_sum += cell.lo
+                    hi_sum += cell.hi
+            bound = bound.intersect(Bound(max(0.0, whole.lo - hi_sum), None,
+                                          max(0.0, whole.hi - lo_sum)))
+        return bound
+
+    def _region_bound(self, table: str, region: str, sbi: str, year: int, vintage: str) -> Bound:
+        """A suppressed regional cell is at most the nation minus the other regions' published
+        cells (the nation from the same table, or from ``national_rows``)."""
+        if region == NATION or self._jobs["levels"].get(region) not in ("corop", "corop_unassigned"):
+            return Bound(0.0, None, math.inf)
+        key = ("region_bound", table, region, sbi, year, vintage)
+        if key in self._memo:
+            return self._memo[key]
+        nation = self._published(table, NATION, sbi, year, vintage)
+        if (nation is None or math.isnan(nation)) and table in self.national_rows:
+            nation = self._published(self.national_rows[table], NATION, sbi, year, "newest")
+        bound = Bound(0.0, None, math.inf)
+        if nation is not None and not math.isnan(nation):
+            others_lo = 0.0
+            for other in self._jobs["corop"]:
+                if other == region:
+                    continue
+                cell = self._published(table, other, sbi, year, vintage)
+                if cell is not None and not math.isnan(cell):
+                    others_lo += max(0.0, cell - JOBS_ROUNDING / 2)
+            bound = Bound(0.0, None, max(0.0, rounded(nation, JOBS_ROUNDING).hi - others_lo))
+        self._memo[key] = bound
+        return bound
+
+    def _name(self, region: str) -> str:
+        return short_name(self._jobs["names"].get(region, region))
+
+    def region_jobs(self, table: str, region: str, codes: Iterable[str], year: int,
+                    vintage: str = "newest") -> Bound:
+        """Employee jobs of one region summed over SBI ``codes`` (each code one cell)."""
+        codes = list(codes)
+        missing = [c for c in codes if c not in self.jobs_codes(table, region)]
+        if missing:
+            raise NoData(Text("engine.nodata.codes", {
+                "table": table, "region": self._name(region), "codes": ", ".join(missing)}))
+        return total([self.jobs_cell(table, region, c, year, vintage) for c in codes])
+
+    def corop_sum(self, table: str, codes: Iterable[str], year: int, vintage: str = "newest",
+                  exclude: str | None = None) -> Bound:
+        """The sum of the COROP regions (CR99 included), suppressed cells bounded."""
+        codes = list(codes)
+        key = ("sum", table, tuple(codes), year, vintage, exclude)
+        if key not in self._memo:
+            regions = [r for r in self._jobs["corop"] if r != exclude
+                       and self._published(table, r, codes[0], year, vintage) is not None]
+            if not regions:
+                raise NoData(Text("engine.nodata.corop", {"table": table, "year": Num(year, "year")}))
+            self._memo[key] = total([self.region_jobs(table, r, codes, year, vintage)
+                                     for r in regions])
+        return self._memo[key]
+
+    def national_jobs(self, table: str, codes: Iterable[str], year: int,
+                      vintage: str = "newest") -> Bound:
+        """CBS's published national row (NL01) of ``table``; NoData if the table has none."""
+        codes = list(codes)
+        if not self.jobs_codes(table, NATION):
+            raise NoData(Text("engine.nodata.national", {"table": table}))
+        return self.region_jobs(table, NATION, codes, year, vintage)
+
+    # --- national labour accounts (labour_accounts.csv, if present) ------------------------------
+
+    @cached_property
+    def _labour(self) -> pd.DataFrame | None:
+        if not self.has("labour_accounts"):
+            return None
+        return self._read("labour_accounts")
+
+    def national_accounts(self, concept: str, codes: Iterable[str], year: int,
+                          vintage: str = "newest") -> Bound:
+        """A national labour-accounts quantity (``concept`` = a column or a ``measure`` value)."""
+        frame = self._labour
+        if frame is None:
+            raise NoData(Text("engine.nodata.table", {"table": "labour_accounts.csv"}))
+        parts = []
+        for code in codes:
+            rows = _select_accounts(frame, concept, code, year, vintage)
+            if rows is None:
+                raise NoData(Text("engine.nodata.accounts", {
+                    "concept": concept, "sbi": code, "year": Num(year, "year")}))
+            parts.append(rows)
+        return total(parts)
+
+    # --- DUO enrolment (enrolment.csv) -----------------------------------------------------------
+
+    @cached_property
+    def _enrolment(self) -> pd.DataFrame:
+        frame = self._read("enrolment")
+        frame["year"] = frame["year"].astype(int)
+        frame["students"] = pd.to_numeric(frame["students"], errors="coerce").fillna(0.0)
+        frame["masked_cells"] = pd.to_numeric(frame["masked_cells"], errors="coerce").fillna(0)
+        return frame
+
+    def enrolment_editions(self, institution: str, year: int) -> list[str]:
+        """The DUO editions that count ``institution`` in ``year``, oldest first."""
+        frame = self._enrolment
+        rows = frame[(frame["institution_code"] == institution) & (frame["year"] == year)]
+        last = frame.groupby("edition")["year"].max()
+        return sorted(set(rows["edition"]), key=lambda e: (int(last[e]), e))
+
+    def enrolment(self, institutions: Iterable[str], sectors: Iterable[str], year: int,
+                  edition: str = "newest",
+                  municipalities: Iterable[str] | None = None) -> tuple[Bound, Bound, list[str]]:
+        """(students in ``sectors``, all other students, editions used) for the institutions in
+        ``year``; each masked cell adds 1-4 students (DUO masks counts below 5)."""
+        frame = self._enrolment
+        sectors = set(sectors)
+        used = []
+        part = rest = exact(0.0)
+        for institution in institutions:
+            editions = self.enrolment_editions(institution, year)
+            if not editions:
+                raise NoData(Text("engine.nodata.enrolment", {"institution": institution,
+                                                              "year": Num(year, "year")}))
+            chosen = editions[-1] if edition == "newest" else editions[0] if edition == "oldest" \
+                else edition
+            if chosen not in editions:
+                raise NoData(Text("engine.nodata.edition", {"edition": chosen,
+                                                            "institution": institution,
+                                                            "year": Num(year, "year")}))
+            used.append(chosen)
+            rows = frame[(frame["institution_code"] == institution) & (frame["year"] == year)
+                         & (frame["edition"] == chosen)]
+            if municipalities is not None:
+                rows = rows[rows["municipality"].isin(list(municipalities))]
+            tech = rows["croho_sector"].isin(sectors)
+            part = part + _masked(rows[tech])
+            rest = rest + _masked(rows[~tech])
+        return part, rest, used
+
+    # --- published figures ------------------------------------------------------------------------
+
+    @cached_property
+    def figures(self) -> pd.DataFrame:
+        frame = pd.read_csv(self.figures_file, dtype=str, keep_default_na=False)
+        return frame.set_index("id", drop=False)
+
+    def figure(self, figure_id: str) -> tuple[Bound, pd.Series]:
+        """A published figure as an interval from its printed digits, and its row."""
+        key = ("figure", figure_id)
+        if key not in self._memo:
+            if figure_id not in self.figures.index:
+                raise KeyError(f"unknown published figure {figure_id!r} (not in "
+                               f"{self.figures_file.name})")
+            row = self.figures.loc[figure_id]
+            self._memo[key] = (printed_bound(row["value"]), row)
+        return self._memo[key]
+
+
+def _masked(rows: pd.DataFrame) -> Bound:
+    students = float(rows["students"].sum())
+    masked = float(rows["masked_cells"].sum())
+    return Bound(students + masked, students + 2.5 * masked if masked else students,
+                 students + 4 * masked)
+
+
+def _select_accounts(frame: pd.DataFrame, concept: str, code: str, year: int,
+                     vintage: str) -> Bound | None:
+    """One labour-accounts cell; the table is long (a ``measure`` column) or wide (a column per
+    concept). Values are in the table's unit with its printed rounding."""
+    rows = frame[(frame.get("sbi_code", pd.Series(dtype=str)) == code)
+                 & (frame.get("year", pd.Series(dtype=str)).astype(str) == str(year))]
+    if "region_code" in rows.columns:
+        rows = rows[rows["region_code"].isin([NATION, ""])]
+    if "measure" in rows.columns:
+        rows = rows[rows["measure"] == concept]
+        column = "value"
+    else:
+        column = concept
+    if column not in rows.columns or rows.empty:
+        return None
+    if "vintage" in rows.columns and len(rows) > 1:
+        order = sorted(rows["vintage"])
+        pick = order[-1] if vintage == "newest" else order[0] if vintage == "oldest" else vintage
+        rows = rows[rows["vintage"] == pick]
+        if rows.empty:
+            return None
+    text = str(rows[column].iloc[0])
+    if text in ("", "nan"):
+        return None
+    return printed_bound(text)
+
+
+def printed_bound(text: str) -> Bound:
+    """The interval a printed number allows: '4' -> [3.5, 4.5], '5.4' -> [5.35, 5.45], '30400' ->
+    [30350, 30450] (trailing zeros of a whole number read as rounding, up to thousands)."""
+    text = str(text).strip()
+    value = float(text)
+    if "." in text:
+        decimals = len(text.split(".")[1])
+        return rounded(value, 10.0 ** -decimals)
+    digits = text.lstrip("-")
+    zeros = len(digits) - len(digits.rstrip("0")) if value else 0
+    return rounded(value, 10.0 ** min(zeros, 3))
+
+
+def short_name(name: str) -> str:
+    """'Twente (CR)' -> 'Twente'."""
+    for suffix in (" (CR)", " (PV)", " (LD)"):
+        name = name.removesuffix(suffix)
+    return name.strip()
