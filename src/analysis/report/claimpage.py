@@ -187,7 +187,10 @@ def show_verdict(check: ClaimCheck, comparator_name: Any | None = None) -> None:
         reason = f"<p>{escape(check.verdict_reason.render(lang))}</p>" if check.verdict_reason else ""
         other = (f"<p><em>{escape(Text('page.other_region', {'region_name': check.region_name}).render(lang))}"
                  "</em></p>" if check.region != focal else "")
-        return f'{head}{reason}<p class="region-line">{escape(region.render(lang))}</p>{other}'
+        rule = getattr(check, "verdict_rule", None)
+        rule_html = (f"<details class=\"verdict-rule\"><summary>{escape(Text('page.verdict.rule_summary').render(lang))}"
+                     f"</summary><p>{escape(rule.render(lang))}</p></details>" if rule is not None else "")
+        return f'{head}{reason}<p class="region-line">{escape(region.render(lang))}</p>{other}{rule_html}'
 
     bi.show_html(render, cls=f"verdict-box verdict-{check.verdict}")
 
@@ -223,7 +226,7 @@ def show_measurable(check: ClaimCheck, claim_date: str | None = None) -> None:
         bi.paragraph(check.reading_text)
     if check.claimed is not None:
         bi.paragraph(Text("page.claim.claimed", interval_texts(check.claimed, signed_values(check))))
-    date = claim_date or registry().get("meta", {}).get("article_date", "")
+    date = claim_date or getattr(check, "claim_date", "") or registry().get("meta", {}).get("article_date", "")
     if check.reading is None:
         bi.paragraph(Text("page.measurable.no_reading"))
         return
@@ -239,17 +242,39 @@ def parameters_frame(parameters: Mapping[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["parameter", "value"])
 
 
+def result_text(result: Interval, holds: bool | None, signed: bool, key: str) -> Text:
+    """``key`` (value with interval) or, where only bounds are known, ``key + "_bounded"``."""
+    texts = interval_texts(result, signed)
+    bounded = result.value is None and result.low is not None and result.high is not None
+    return Text(key + ("_bounded" if bounded else ""), {**texts, "holds": _holds_text(holds)})
+
+
+def show_evaluation_details(evaluation: Evaluation, signed: bool) -> None:
+    """An evaluation's finding in words, its parts (region, comparator), notes and arithmetic."""
+    statement = getattr(evaluation, "statement", None)
+    if statement is not None:
+        bi.paragraph(statement)
+    parts = getattr(evaluation, "parts", {}) or {}
+    items: list[Any] = []
+    for name, part in parts.items():
+        texts = interval_texts(part, signed)
+        items.append(Text("page.reproduction.part" if part.value is not None else "page.reproduction.part_bounded",
+                          {"name": parameter_name(name), **texts}))
+    items += list(getattr(evaluation, "notes", []) or [])
+    bi.bullets(items)
+    if evaluation.arithmetic is not None:
+        bi.paragraph(Text("page.reproduction.arithmetic", {"text": evaluation.arithmetic}), cls="arithmetic")
+
+
 def show_reproduction(check: ClaimCheck) -> None:
-    """The reading's value with its interval, whether it holds, and the arithmetic."""
+    """The reading's value with its interval, whether it holds, its parts and the arithmetic."""
     bi.heading(Text("page.reproduction.heading"))
     reading = check.reading
     if reading is None:
         bi.paragraph(Text("page.measurable.no_reading"))
         return
-    bi.paragraph(Text("page.reproduction.value", {**interval_texts(reading.result, signed_values(check)),
-                                                   "holds": _holds_text(reading.holds)}))
-    if reading.arithmetic is not None:
-        bi.paragraph(Text("page.reproduction.arithmetic", {"text": reading.arithmetic}), cls="arithmetic")
+    bi.paragraph(result_text(reading.result, reading.holds, signed_values(check), "page.reproduction.value"))
+    show_evaluation_details(reading, signed_values(check))
 
 
 def evaluations_frame(check: ClaimCheck) -> pd.DataFrame:
@@ -284,12 +309,17 @@ def varying_parameters(frame: pd.DataFrame) -> list[str]:
 
 def curve_data(check: ClaimCheck) -> pd.DataFrame:
     """Exactly the numbers the specification curve plots: rank, value, interval, holds, choices."""
-    frame = evaluations_frame(check).dropna(subset=["value"])
+    frame = evaluations_frame(check)
+    frame = frame[frame["reading"] | frame["real_time"].astype(bool)]
+    # a setting known only by its bounds is drawn at the middle of its interval (the CSV says so)
+    middle = (frame["low"].astype(float) + frame["high"].astype(float)) / 2
+    frame = frame.assign(value_is_midpoint=frame["value"].isna() & middle.notna(),
+                         value=frame["value"].astype(float).fillna(middle)).dropna(subset=["value"])
     choices = varying_parameters(frame)
     frame = frame.sort_values(["value", "reading", *choices], kind="mergesort").reset_index(drop=True)
     frame.insert(0, "rank", range(1, len(frame) + 1))
     holds = frame["holds"].map({True: "yes", False: "no"}).fillna("undecidable")
-    return frame[["rank", "value", "low", "high", "reading", "weight"]].assign(
+    return frame[["rank", "value", "value_is_midpoint", "low", "high", "reading", "weight"]].assign(
         holds=holds, unit=_unit(check), **{c: frame[c] for c in choices})
 
 
@@ -306,13 +336,16 @@ def show_perturbations(check: ClaimCheck, *, source: Any, site_dir: str = "", pa
 
     bi.heading(Text("page.perturb.heading"))
     bi.paragraph(Text("page.perturb.intro"))
+    counted = [p for p in check.perturbations if p.real_time]
     n = len(check.perturbations)
-    if not n:
+    if not counted:
         bi.paragraph(Text("page.perturb.none"))
     else:
-        n_holds = sum(1 for p in check.perturbations if p.holds is True)
-        bi.paragraph(Text("page.perturb.counts", {"n": n, "n_holds": n_holds,
+        n_holds = sum(1 for p in counted if p.holds is True)
+        bi.paragraph(Text("page.perturb.counts", {"n": len(counted), "n_holds": n_holds,
                                                   "n_unevaluable": len(check.unevaluable)}))
+    if n > len(counted):
+        bi.paragraph(Text("page.perturb.later_apart", {"n": n - len(counted)}))
     data = curve_data(check)
     if len(data) >= 2:
         unit, sign = _unit(check), signed_values(check)
@@ -345,8 +378,10 @@ def show_perturbations(check: ClaimCheck, *, source: Any, site_dir: str = "", pa
     if check.fairness is not None:
         direction = ("page.perturb.fairness.weaker" if check.fairness < 0 else
                      "page.perturb.fairness.stronger" if check.fairness > 0 else "page.perturb.fairness.equal")
-        measures.append(Text("page.perturb.fairness", {"direction": Text(direction),
-                                                       "value": Num(check.fairness, decimals=2, signed=True)}))
+        fairness_unit = getattr(check, "fairness_unit", "") or ""
+        value = (with_unit(check.fairness, fairness_unit) if fairness_unit
+                 else Num(check.fairness, decimals=2, signed=True))
+        measures.append(Text("page.perturb.fairness", {"direction": Text(direction), "value": value}))
     if check.uniqueness is not None:
         measures.append(Text("page.perturb.uniqueness", {"share": Num(check.uniqueness * 100, "percent")}))
     bi.bullets(measures)
@@ -422,10 +457,13 @@ def show_ex_post(check: ClaimCheck) -> None:
     if check.ex_post is None:
         bi.paragraph(check.ex_post_text or Text("page.expost.none"))
         return
-    bi.paragraph(Text("page.expost.value", {**interval_texts(check.ex_post.result, signed_values(check)),
-                                            "holds": _holds_text(check.ex_post.holds)}))
+    bi.paragraph(result_text(check.ex_post.result, check.ex_post.holds, signed_values(check), "page.expost.value"))
     if check.ex_post_text is not None:
         bi.paragraph(check.ex_post_text)
+    later = [p for p in check.perturbations if not p.real_time]
+    if later:
+        bi.paragraph(Text("page.expost.later_readings", {"n": len(later),
+                                                         "n_holds": sum(1 for p in later if p.holds is True)}))
 
 
 # --- sources ---------------------------------------------------------------------------------------------
