@@ -408,3 +408,64 @@ def test_trend_figures_draw_the_plot_data_in_each_language():
     figure = trendplots.concepts_figure(concepts, "nl", "Bron: CBS")
     assert "banen van werknemers" in figure.axes[0].get_title(loc="left")
     plt.close(figure)
+
+
+def test_real_rest_of_nation_from_cbs_published_national_rows(real_jobs):
+    national = real_jobs[(real_jobs["source_table"] == "83583NED")
+                         & (real_jobs["region_code"] == "NL01") & (real_jobs["sbi_code"] == "B-E")
+                         & ~real_jobs["derived"]].set_index("year")["employee_jobs"].astype(float)
+    twente = plain_jobs(real_jobs)
+    twente = twente[twente["region_code"] == "CR12"].set_index("year")["employee_jobs"]
+    rest_2010 = national[2010] - twente[2010]  # 837,500 - 44,000
+    rest_2016 = national[2016] - twente[2016]  # 809,900 - 40,400
+    pair = ts.employee_jobs_pair(real_jobs, "CR12", "B-E", national="published")
+    frame = pair.frame.set_index("year")
+    assert frame.loc[2010, "comparator"] == rest_2010
+    assert frame.loc[2016, "comparator"] == rest_2016
+    growth_rest = 100 * (rest_2016 / rest_2010 - 1)
+    growth_twente = 100 * (twente[2016] / twente[2010] - 1)
+    engine = 100 * (frame.loc[2016, "comparator"] / frame.loc[2010, "comparator"] - 1)
+    assert engine == pytest.approx(growth_rest)
+    assert growth_twente < growth_rest  # Twente fell faster than the rest of the nation
+    assert "83583NED" in pair.comparator_text.render("en")
+    # with the region included the comparator is the published national figure itself
+    nation = ts.employee_jobs_pair(real_jobs, "CR12", "B-E", national="published",
+                                   comparator="nation")
+    assert nation.frame.set_index("year").loc[2016, "comparator"] == national[2016]
+
+
+@pytest.fixture(scope="module")
+def real_accounts() -> pd.DataFrame:
+    return pd.read_csv(paths.processed_dir() / "regional_accounts.csv")
+
+
+@pytest.mark.parametrize("table", ["84419NED", "85925NED"])
+def test_real_labour_volume_twente_and_rest_of_nation(real_accounts, table):
+    rows = real_accounts[(real_accounts["source_table"] == table)
+                         & (real_accounts["sbi_code"] == "B-E")]
+    by = rows.pivot_table(index="year", columns="region_code", values="labour_volume_total")
+    rest = by["NL01"] - by["CR12"]
+    models = trendmodels.trend_models_for("labour_volume", "CR12", "B-E", 2010, 2016,
+                                          accounts=real_accounts, source_table=table)
+    frame = models.pair.frame.set_index("year")
+    for year in (2010, 2016):
+        assert frame.loc[year, "region"] == by.loc[year, "CR12"]
+        assert frame.loc[year, "comparator"] == rest[year]
+    years = np.arange(2010, 2017, dtype=float)
+    ratio = np.log(by.loc[2010:2016, "CR12"].to_numpy(float)) - np.log(rest.loc[2010:2016]
+                                                                      .to_numpy(float))
+    slope = np.polyfit(years, ratio, 1)[0]
+    assert models.numbers()["difference_pct"] == round(100 * math.expm1(slope), 1)
+    assert models.pair.source == table
+
+
+def test_real_industry_trends_in_every_concept(real_jobs, real_accounts):
+    concepts = trendmodels.concept_trend_models("CR12", "B-E", 2010, 2016, jobs=real_jobs,
+                                                accounts=real_accounts)
+    assert set(concepts.models) == {"employee_jobs", "labour_volume:84419NED",
+                                    "labour_volume:85925NED"}
+    assert not concepts.unavailable
+    assert set(concepts.plot_data()["concept"]) == set(concepts.models)
+    for models in concepts.models.values():
+        assert models.pair.comparator == "rest_of_nation"
+        assert models.difference.years == tuple(range(2010, 2017))

@@ -14,7 +14,7 @@ Concepts and how the rest of the nation is built:
   bounded by the SBI section hierarchy of that region and year (:func:`hierarchy_bounds`); the year
   keeps the midpoint of the bounds when their width is at most ``max_bound_share`` of the
   comparator, else it is dropped with the reason. ``national="auto"`` takes the published rows when
-  they cover every year asked for, else the COROP sum.
+  give at least as many usable years as the COROP sum, else the COROP sum.
 - ``labour_volume`` / ``labour_volume_employees`` (CBS regional accounts 84419NED, 85925NED:
   ``data/processed/regional_accounts.csv``): the nation row minus the region row of one edition.
 
@@ -42,6 +42,7 @@ ACCOUNTS_COLUMNS: tuple[str, ...] = (
     "source_table", "vintage", "region_code", "region_name", "region_level", "sbi_code", "year",
     "labour_volume_total", "labour_volume_employees", "value_added",
 )
+NATIONAL_TABLE = "83583NED"  # CBS's published national employee jobs by SBI
 PUBLISHED_UNIT = 100.0  # CBS rounds to 0.1 thousand
 MAX_BOUND_SHARE = 0.01  # largest bound width (share of the comparator) a year may keep
 UNITS = {"employee_jobs": "jobs", "labour_volume": "labour years",
@@ -198,10 +199,16 @@ def _published_national(jobs: pd.DataFrame, sbi: str, vintage: str | None,
     """
     rows = jobs[(jobs["region_code"] == ser.NATIONAL) & ~jobs["derived"]
                 & jobs["employee_jobs"].notna()]
+    if national_table is None:
+        # CBS's national table by SBI (83583NED) where present; else any other table but the
+        # older release of the regional table (a different revision of the same statistic)
+        tables = set(rows["source_table"])
+        if NATIONAL_TABLE in tables:
+            national_table = NATIONAL_TABLE
+        elif source_table != ser.OLDER_TABLE:
+            rows = rows[rows["source_table"] != ser.OLDER_TABLE]
     if national_table is not None:
         rows = rows[rows["source_table"] == national_table]
-    elif source_table != ser.OLDER_TABLE:
-        rows = rows[rows["source_table"] != ser.OLDER_TABLE]
     if vintage is not None:
         if "vintage" not in jobs.columns:
             raise ValueError("the jobs table has no 'vintage' column: leave vintage=None")
@@ -214,7 +221,10 @@ def _published_national(jobs: pd.DataFrame, sbi: str, vintage: str | None,
         cells = cells.sort_values(order).drop_duplicates("year", keep="last")
         values = cells.set_index("year")["employee_jobs"].astype(float)
         total = values if total is None else total.add(values)
-    return (total if total is not None else pd.Series(dtype=float)).dropna().sort_index()
+    result = (total if total is not None else pd.Series(dtype=float)).dropna().sort_index()
+    used = rows[rows["sbi_code"].isin(ser.sbi_parts(sbi))]
+    result.attrs["tables"] = " + ".join(sorted(set(used["source_table"].astype(str))))
+    return result
 
 
 def _corop_rest(jobs: pd.DataFrame, region: str, sbi: str, years: list[int], source_table: str,
@@ -298,22 +308,29 @@ def employee_jobs_pair(
     published = _published_national(national_rows, sbi, national_vintage, national_table,
                                    source_table) if national != "corop" else pd.Series(
         dtype=float)
-    use_published = national == "published" or (
-        national == "auto" and len(published) and set(years) <= set(published.index))
+    if national == "auto":
+        # the source with more usable comparator years (ties: CBS's published figure)
+        corop_years = len(years) - len(_corop_rest(jobs, region, sbi, years, source_table,
+                                                   max_bound_share)[1])
+        published_years = len(set(years) & set(published.index))
+        national = "published" if published_years and published_years >= corop_years \
+            else "corop"
     notes: dict[int, Text] = {}
-    if use_published:
+    if national == "published":
         missing = [y for y in years if y not in published.index]
         for year in missing:
             dropped.setdefault(year, Text("trends.dropped.no_national", {"year": Num(year, "year")}))
         rest = {y: (float(published[y]) - float(own[y]),) * 3 for y in years
                 if y in published.index and pd.notna(own.get(y))}
         how = "published"
+        national_source = published.attrs.get("tables") or NATIONAL_TABLE
     else:
         rest, corop_dropped, notes = _corop_rest(jobs, region, sbi, years, source_table,
                                                  max_bound_share)
         for year, reason in corop_dropped.items():
             dropped.setdefault(year, reason)
         how = "corop"
+        national_source = source_table
     rows = []
     for year in years:
         if pd.isna(own.get(year)):
@@ -327,12 +344,13 @@ def employee_jobs_pair(
     frame = pd.DataFrame(rows, columns=["year", "region", "comparator", "comparator_low",
                                         "comparator_high"])
     name = ser.short_name(own.attrs["region_name"])
-    source = source_table if how == "corop" else f"{source_table} + NL01"
+    source = source_table if how == "corop" else f"{source_table} + {national_source}"
     return SeriesPair(
         concept="employee_jobs", unit=UNITS["employee_jobs"], sbi=sbi, region=region,
         region_name=name, comparator=comparator,
         comparator_name=Text(f"trends.comparator.{comparator}", {"region": name}),
-        comparator_text=Text(f"trends.comparator_how.{comparator}.{how}", {"region": name}),
+        comparator_text=Text(f"trends.comparator_how.{comparator}.{how}",
+                             {"region": name, "table": national_source}),
         source=source, frame=frame, dropped=dict(sorted(dropped.items())), notes=notes)
 
 
