@@ -104,9 +104,22 @@ def fetch_source(
     return write_snapshot(source.id, fill_with_source, validate, raw_root)
 
 
+def no_live_source(source: Source) -> str:
+    """Why a live fetch cannot give this dataset ('' if it can).
+
+    Hand exports have no download to repeat; an earlier release of a table that another registered
+    dataset fetches (``superseded_by`` with the same table id) is no longer what the service serves.
+    """
+    if source.kind == "manual-export":
+        return "hand export only"
+    later = load_registry().get(getattr(source, "superseded_by", "") or source.extra.get("superseded_by", ""))
+    if later is not None and later.table_id.lower() == source.table_id.lower():
+        return f"an earlier release of {source.table_id}; the service serves only the newest ({later.id})"
+    return ""
+
+
 def has_live_source(source: Source) -> bool:
-    """False for datasets upstream offers only as an interactive export (no download to repeat)."""
-    return source.kind != "manual-export"
+    return not no_live_source(source)
 
 
 @dataclass(frozen=True)
@@ -134,20 +147,27 @@ def _fetched(manifest: dict[str, Any]) -> FetchOutcome:
                         f"{manifest['mode']} from {manifest['origin']} -> {files}", manifest)
 
 
+def _how_to_import(source: Source) -> str:
+    obtain = (f"export it from {source.page_url or source.url}, save it as DIR/{source.mirror_path}"
+              if source.kind == "manual-export" else
+              f"put that release at DIR/{source.mirror_path} (the mirror ../shared/data has it)")
+    return f"{obtain} and run `python -m analysis fetch --mirror DIR {source.id}`"
+
+
 def _keep(source: Source, raw_root: Path | None) -> FetchOutcome:
     """A dataset without live source in a live refresh: keep its snapshot if it is intact."""
-    update = (f"export it from {source.page_url or source.url}, save it as DIR/{source.mirror_path} and run "
-              f"`python -m analysis fetch --mirror DIR {source.id}`")
+    why = no_live_source(source)
     try:
         manifest = verify_snapshot(source.id, raw_root)
     except SnapshotError as exc:
-        error = FetchError(f"{source.id} has no live source (hand export only) and no usable snapshot: {exc}. "
-                           f"To import it, {update}")
+        error = FetchError(f"{source.id} has no live source ({why}) and no usable snapshot: {exc}. "
+                           f"To import it, {_how_to_import(source)}")
         return FetchOutcome(source.id, "failed", str(error), error=error)
     return FetchOutcome(
         source.id, "kept",
-        f"no live source (hand export only): kept the snapshot of {manifest.get('retrieved_at', '?')} "
-        f"({manifest.get('mode', '?')} from {manifest.get('origin', '?')}); to update it, {update}", manifest)
+        f"no live source ({why}): kept the snapshot of {manifest.get('retrieved_at', '?')} "
+        f"({manifest.get('mode', '?')} from {manifest.get('origin', '?')}); to update it, "
+        f"{_how_to_import(source)}", manifest)
 
 
 def refresh(
@@ -165,8 +185,8 @@ def refresh(
 
     A failure of one dataset does not stop the others (unless ``stop_on_error``: then it is raised).
     In a live refresh of all datasets (no names, no mirror) a dataset without live source is not
-    fetched: its last good snapshot is verified and kept. Named explicitly, it is fetched (and fails
-    live with the export instructions). ``mirror`` (or TWENTE_CLAIMS_MIRROR) reads an offline mirror
+    fetched: its last good snapshot is verified and kept. Named explicitly without a mirror, it fails
+    with the way to import it. ``mirror`` (or TWENTE_CLAIMS_MIRROR) reads an offline mirror
     instead of the services; ``catalog_url`` and ``base_url`` point the live path at another CBS
     catalog host or DUO file server (a proxy, or the test server).
     """
@@ -180,6 +200,10 @@ def refresh(
         for source in sources:
             if mirror is None and not names and not has_live_source(source):
                 outcome = _keep(source, raw_root)
+            elif mirror is None and source.kind != "manual-export" and not has_live_source(source):
+                error = FetchError(f"{source.id} has no live source ({no_live_source(source)}); a live fetch "
+                                   f"would not give this release. To import it, {_how_to_import(source)}")
+                outcome = FetchOutcome(source.id, "failed", str(error), error=error)
             else:
                 try:
                     outcome = _fetched(fetch_source(
