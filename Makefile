@@ -26,6 +26,8 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Refresh the processed tables: from the live services (make data MIRROR=) or an offline mirror.
+# A live fetch keeps the snapshots of datasets without live source and exits 1 only if a dataset
+# that should have been fetched failed; the build runs after a fetch that succeeded.
 data: $(STAMP)
 	$(PY) -m analysis fetch $(if $(MIRROR),--mirror $(MIRROR),)
 	$(PY) -m analysis build
