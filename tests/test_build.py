@@ -13,7 +13,7 @@ from analysis.sources.fetch import fetch
 from analysis.sources.snapshot import CorruptSnapshotError, snapshot_dir
 
 COMMITTED = paths.project_root() / "data" / "processed"
-TABLES = ("jobs.csv", "enrolment.csv")
+TABLES = ("jobs.csv", "enrolment.csv", "jobs_by_firm_size.csv", "labour_accounts.csv", "regional_accounts.csv")
 VOLATILE = {"built_at", "retrieved_at"}  # timestamps differ between builds by design
 
 
@@ -64,8 +64,8 @@ def test_manifest_records_inputs_checks_and_gaps(rebuilt: Path) -> None:
     ids = {i["dataset_id"] for i in manifest["inputs"]}
     assert {"cbs-83582NED", "cbs-81402ned", "duo-wo-2019", "duo-hbo-2024"} <= ids
     assert all(len(f["sha256"]) == 64 for i in manifest["inputs"] for f in i["files"])
-    assert manifest["checks"]["83582NED: hierarchy sums"] > 4000
-    assert manifest["gaps"]["jobs_suppressed_cells"]["83582NED"] == 1582
+    assert manifest["checks"]["83582NED latest: hierarchy sums"] > 4000
+    assert manifest["gaps"]["jobs_suppressed_cells"]["83582NED latest"] == 1582
     assert manifest["tables"]["jobs.csv"]["rows"] > 17_220
 
 

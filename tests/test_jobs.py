@@ -14,7 +14,7 @@ from analysis.sources.registry import get_source
 
 def _row(region: str, sbi: str, year: int, value: int | None, table: str = "T1") -> dict:
     return {
-        "source_table": table, "region_code": region, "region_name": region,
+        "source_table": table, "vintage": "v1", "region_code": region, "region_name": region,
         "region_level": jobs_step.region_level(region), "sbi_code": sbi, "sbi_label": sbi, "year": year,
         "employee_jobs": value, "suppressed": value is None, "derived": False, "derivation": "",
         "missing_parts": "", "period_status": "",

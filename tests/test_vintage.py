@@ -13,6 +13,7 @@ from analysis.processing.vintage import changes_table, compare_vintages, revisio
 from analysis.sources.fetch import fetch
 
 TWENTE, CR12_C_2015 = "CR12", ("307500", "CR12", "2015JJ00")
+MAIN = "83582NED latest"  # the table has two releases side by side: each is compared with itself
 
 
 def _modified_mirror(mirror_dir: Path, target: Path) -> Path:
@@ -47,7 +48,7 @@ def vintage_changes(mirror_dir: Path, tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_new_year_and_dropped_code_are_reported(vintage_changes) -> None:
-    main = vintage_changes["83582NED"]
+    main = vintage_changes[MAIN]
     assert main.new_years == [2025]
     assert main.dropped_years == []
     assert main.dropped_codes["sbi_code"] == ["S"]
@@ -55,7 +56,7 @@ def test_new_year_and_dropped_code_are_reported(vintage_changes) -> None:
 
 
 def test_revised_value_has_old_new_and_difference(vintage_changes) -> None:
-    revised = vintage_changes["83582NED"].revised
+    revised = vintage_changes[MAIN].revised
     assert len(revised) == 1
     row = revised.iloc[0]
     assert (row["region_code"], row["sbi_code"], row["year"]) == (TWENTE, "C", 2015)
@@ -64,12 +65,13 @@ def test_revised_value_has_old_new_and_difference(vintage_changes) -> None:
 
 def test_unchanged_tables_say_so(vintage_changes) -> None:
     assert vintage_changes["81402ned"].unchanged
+    assert vintage_changes["83582NED 2025-04-22"].unchanged  # the other release of the same table
     assert vintage_changes["duo-wo-2019"].unchanged
 
 
 def test_tables_for_the_status_view(vintage_changes) -> None:
     summary = changes_table(list(vintage_changes.values())).set_index("table")
-    assert summary.loc["83582NED", "new years"] == "2025"
-    assert summary.loc["83582NED", "revised values"] == 1
+    assert summary.loc[MAIN, "new years"] == "2025"
+    assert summary.loc[MAIN, "revised values"] == 1
     assert summary.loc["81402ned", "revised values"] == 0
     assert len(revisions_table(list(vintage_changes.values()))) == 1

@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.processing.jobs import current_rows
 from analysis.processing.schema import ENROLMENT_COLUMNS, JOBS_COLUMNS
 from analysis.processing.validate import load_table
 
@@ -48,7 +49,8 @@ def load_jobs(path: Path | None = None) -> pd.DataFrame:
     a damaged or edited file raises :class:`analysis.processing.validate.ProcessedDataError`, a
     missing one its subclass that is also a FileNotFoundError.
     """
-    return load_table("jobs", path)
+    # one release per table: the engine selects by source_table (earlier releases: jobs.csv itself)
+    return current_rows(load_table("jobs", path))
 
 
 def _typed_jobs(frame: pd.DataFrame) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from analysis import __version__, paths
 from analysis.processing import jobs as jobs_step
 from analysis.processing.datapackage import write_datapackage
 from analysis.processing.enrolment import EditionInput, build_enrolment, masked_summary
+from analysis.processing.label_tables import LabelTables, build_label_tables, vintage_of
 from analysis.processing.publish import publish, recover
 from analysis.processing.validate import validate_folder
 from analysis.sources.registry import Source, load_registry
@@ -27,6 +28,9 @@ from analysis.sources.snapshot import data_lock, sha256_of, snapshot_dir, utc_no
 MANIFEST_NAME = "manifest.json"
 JOBS_FILE = "jobs.csv"
 ENROLMENT_FILE = "enrolment.csv"
+FIRM_SIZE_FILE = "jobs_by_firm_size.csv"
+LABOUR_FILE = "labour_accounts.csv"
+REGIONAL_FILE = "regional_accounts.csv"
 
 
 def _input_record(source: Source, manifest: dict[str, Any]) -> dict[str, Any]:
@@ -40,24 +44,38 @@ def _input_record(source: Source, manifest: dict[str, Any]) -> dict[str, Any]:
         "origin": manifest.get("origin", ""),
         "upstream": source.url or source.page_url,
         "retrieved_at": manifest.get("retrieved_at", ""),
+        "vintage": vintage_of(source, manifest),
         "files": manifest["files"],
     }
+    if source.truncated:
+        record["truncated"] = source.truncated
     if source.partial:
         record["partial"] = source.partial
     return record
 
 
-def read_jobs_inputs(raw_root: Path | None = None) -> tuple[pd.DataFrame, list[tuple[Source, dict]]]:
-    """Read and combine every CBS snapshot into the jobs table."""
+def read_cbs_inputs(raw_root: Path | None = None) -> tuple[pd.DataFrame, LabelTables, list[tuple[Source, dict]]]:
+    """Read every CBS snapshot: the jobs table (all sources) and the label-layout tables."""
     registry = load_registry()
     main = registry["cbs-83582NED"]
     older = registry["cbs-81402ned"]
-    inputs = [(main, verify_snapshot(main.id, raw_root)), (older, verify_snapshot(older.id, raw_root))]
-    read_main = jobs_step.read_83582(snapshot_dir(main.id, raw_root), main)
+    main_manifest, older_manifest = verify_snapshot(main.id, raw_root), verify_snapshot(older.id, raw_root)
+    inputs = [(main, main_manifest), (older, older_manifest)]
+    read_main = jobs_step.read_83582(snapshot_dir(main.id, raw_root), main, vintage_of(main, main_manifest))
+    # COROP title -> code, from the region code list of the 83582NED snapshot
     corop_codes = {name: code for code, name in zip(read_main["region_code"], read_main["region_name"], strict=True)
                    if code.startswith("CR") and code != "CR99"}
-    read_older = jobs_step.read_statline_jobs(snapshot_dir(older.id, raw_root) / older.file_name, older, corop_codes)
-    return jobs_step.build_jobs([(main, read_main), (older, read_older)]), inputs
+    read_older = jobs_step.read_statline_jobs(snapshot_dir(older.id, raw_root) / older.file_name, older, corop_codes,
+                                              vintage_of(older, older_manifest))
+    labels = build_label_tables(raw_root, corop_codes)
+    jobs = jobs_step.build_jobs([(main, read_main), (older, read_older), *labels.jobs])
+    return jobs, labels, inputs + labels.inputs
+
+
+def read_jobs_inputs(raw_root: Path | None = None) -> tuple[pd.DataFrame, list[tuple[Source, dict]]]:
+    """The jobs table from every CBS snapshot (see :func:`read_cbs_inputs`)."""
+    jobs, _, inputs = read_cbs_inputs(raw_root)
+    return jobs, inputs
 
 
 def read_enrolment_inputs(raw_root: Path | None = None) -> tuple[pd.DataFrame, list[tuple[Source, dict]]]:
@@ -84,9 +102,11 @@ def build(raw_root: Path | None = None, out_dir: Path | None = None) -> dict[str
     with data_lock(raw_root):
         remove_stale_temporaries(out_dir.parent)
         recover(out_dir)
-        jobs, jobs_inputs = read_jobs_inputs(raw_root)
+        jobs, labels, jobs_inputs = read_cbs_inputs(raw_root)
         enrolment, duo_inputs = read_enrolment_inputs(raw_root)
-        tables = {JOBS_FILE: jobs, ENROLMENT_FILE: enrolment}
+        tables = {JOBS_FILE: jobs, ENROLMENT_FILE: enrolment, FIRM_SIZE_FILE: labels.firm_size,
+                  LABOUR_FILE: labels.labour, REGIONAL_FILE: labels.regional}
+        # Every table is built and checked at this point (column lists: processing.schema).
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".processed-", dir=out_dir.parent))
         try:
@@ -99,12 +119,13 @@ def build(raw_root: Path | None = None, out_dir: Path | None = None) -> dict[str
                     name: {"rows": len(frame), "columns": list(frame.columns), "sha256": sha256_of(tmp / name)}
                     for name, frame in tables.items()
                 },
-                "checks": jobs.attrs["checks"],
+                "checks": {**jobs.attrs["checks"], **labels.checks},
                 "gaps": {
-                    "jobs_suppressed_cells": {t: int(n) for t, n in
-                                              jobs[~jobs["derived"]].groupby("source_table")["suppressed"].sum().items()},
+                    "jobs_suppressed_cells": {f"{t} {v}": int(n) for (t, v), n in jobs[~jobs["derived"]].groupby(
+                        ["source_table", "vintage"])["suppressed"].sum().items()},
                     "jobs_cells_fixed_by_hierarchy": int((jobs["derived"] & jobs["derivation"].str.startswith("SBI")).sum()),
                     "enrolment_masked_cells": masked_summary(enrolment).to_dict("records"),
+                    **labels.gaps,
                 },
                 "inputs": [_input_record(s, m) for s, m in [*jobs_inputs, *duo_inputs]],
             }

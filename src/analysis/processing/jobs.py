@@ -19,25 +19,22 @@ from analysis.processing.checks import (
     check_range,
     check_unique,
 )
-from analysis.processing.sbi import SBI_ORDER, SBI_PARTS, rounding_tolerance, split_sbi_title
-from analysis.processing.schema import JOBS_COLUMNS, REGION_LEVELS
+from analysis.processing.sbi import (
+    SBI_ORDER,
+    SBI_PARTS,
+    rounding_tolerance,
+    sbi_sort_rank,
+    split_sbi_title,
+)
+from analysis.processing.schema import JOBS_COLUMNS, JOBS_KEY, REGION_LEVELS
+from analysis.processing.titles import LANDSDEEL_CODES, PROVINCE_CODES, SBI_CODE
 from analysis.sources.cbs import read_entity_set, read_statline_csv
-from analysis.sources.registry import Source
+from analysis.sources.registry import Source, load_registry
 
-KEY = ["source_table", "region_code", "sbi_code", "year", "derived"]
-CELL = ["source_table", "region_code", "sbi_code", "year"]
-
-# Landsdelen and provinces have fixed CBS codes; the StatLine CSV export names them by label only.
-LANDSDEEL_CODES = {
-    "Noord-Nederland (LD)": "LD01", "Oost-Nederland (LD)": "LD02",
-    "West-Nederland (LD)": "LD03", "Zuid-Nederland (LD)": "LD04",
-}
-PROVINCE_CODES = {
-    "Groningen (PV)": "PV20", "Friesland (PV)": "PV21", "Fryslân (PV)": "PV21", "Drenthe (PV)": "PV22",
-    "Overijssel (PV)": "PV23", "Flevoland (PV)": "PV24", "Gelderland (PV)": "PV25", "Utrecht (PV)": "PV26",
-    "Noord-Holland (PV)": "PV27", "Zuid-Holland (PV)": "PV28", "Zeeland (PV)": "PV29",
-    "Noord-Brabant (PV)": "PV30", "Limburg (PV)": "PV31",
-}
+KEY = list(JOBS_KEY)
+# One published cell: the key without the read/derived flag. The region, SBI code and year come
+# last (derive_from_hierarchy relies on that order).
+CELL = ["source_table", "vintage", "period_status", "region_code", "sbi_code", "year"]
 NATIONAL = ("NL01", "Nederland")
 
 
@@ -59,7 +56,7 @@ def _status_from_cbs(status: str | None) -> str:
     return "definitive" if status.startswith("definitief") else "provisional"
 
 
-def read_83582(folder: Path, source: Source) -> pd.DataFrame:
+def read_83582(folder: Path, source: Source, vintage: str | None = None) -> pd.DataFrame:
     """Rows read from a cbsodata snapshot of 83582NED (or a table of the same shape)."""
     data = read_entity_set(folder, "TypedDataSet")
     sbi = read_entity_set(folder, "BedrijfstakkenBranchesSBI2008")
@@ -79,6 +76,7 @@ def read_83582(folder: Path, source: Source) -> pd.DataFrame:
     values = data[source.measure].astype("Float64") * source.unit_multiplier
     frame = pd.DataFrame({
         "source_table": source.table_id,
+        "vintage": vintage or source.vintage,
         "region_code": data["RegioS"],
         "region_name": data["RegioS"].map(region_names),
         "region_level": data["RegioS"].map(region_level),
@@ -95,7 +93,8 @@ def read_83582(folder: Path, source: Source) -> pd.DataFrame:
     return _finish_read(frame)
 
 
-def read_statline_jobs(path: Path, source: Source, corop_codes: dict[str, str]) -> pd.DataFrame:
+def read_statline_jobs(path: Path, source: Source, corop_codes: dict[str, str],
+                       vintage: str | None = None) -> pd.DataFrame:
     """Rows read from a StatLine CSV export of the same statistic (labels, symbols for gaps).
 
     Regions are mapped from label to CBS code: the nation, landsdelen, provinces and COROP
@@ -120,6 +119,7 @@ def read_statline_jobs(path: Path, source: Source, corop_codes: dict[str, str]) 
     names = raw["Regio"].where(raw["Regio"] != "Nederland totaal", NATIONAL[1])
     frame = pd.DataFrame({
         "source_table": source.table_id,
+        "vintage": vintage or source.vintage,
         "region_code": region_codes,
         "region_name": names.where(region_codes != "CR99", "Niet in te delen"),
         "region_level": region_codes.map(region_level),
@@ -160,16 +160,16 @@ def derive_from_hierarchy(jobs: pd.DataFrame) -> pd.DataFrame:
         changed = False
         for parent, parts in SBI_PARTS.items():
             for cell in list(todo):
-                table, region, code, year = cell
+                *head, region, code, year = cell
                 if code == parent:
-                    others = [(table, region, p, year) for p in parts]
+                    others = [(*head, region, p, year) for p in parts]
                     if all(o in known for o in others):
                         value = sum(known[o] for o in others)
                         how = f"{parent} = {' + '.join(parts)}"
                     else:
                         continue
                 elif code in parts:
-                    group = [(table, region, parent, year)] + [(table, region, p, year) for p in parts if p != code]
+                    group = [(*head, region, parent, year)] + [(*head, region, p, year) for p in parts if p != code]
                     if all(g in known for g in group):
                         value = known[group[0]] - sum(known[g] for g in group[1:])
                         rest = " − ".join(p for p in parts if p != code)
@@ -199,7 +199,7 @@ def derive_from_hierarchy(jobs: pd.DataFrame) -> pd.DataFrame:
     return base[list(JOBS_COLUMNS)]
 
 
-def derive_national(jobs: pd.DataFrame, table: str) -> pd.DataFrame:
+def derive_national(jobs: pd.DataFrame, table: str, vintage: str = "") -> pd.DataFrame:
     """A national series as the sum over all COROP regions (CR01-CR40 and CR99).
 
     Uses the published value of each region, or its hierarchy-derived value where the
@@ -207,14 +207,18 @@ def derive_national(jobs: pd.DataFrame, table: str) -> pd.DataFrame:
     sum then covers only the regions present (a lower bound) and says so.
     """
     rows = jobs[(jobs["source_table"] == table) & jobs["region_level"].isin(["corop", "corop_unassigned"])]
+    if vintage:
+        rows = rows[rows["vintage"] == vintage]
     best = _best_values(rows)
     regions = sorted(best["region_code"].unique())
     records = []
-    for (code, label, year, status), group in best.groupby(["sbi_code", "sbi_label", "year", "period_status"]):
+    for (release, code, label, year, status), group in best.groupby(
+            ["vintage", "sbi_code", "sbi_label", "year", "period_status"], dropna=False):
         present = group.dropna(subset=["employee_jobs"])
         missing = sorted(set(regions) - set(present["region_code"]))
         records.append({
-            "source_table": table, "region_code": NATIONAL[0], "region_name": NATIONAL[1], "region_level": "nl",
+            "source_table": table, "vintage": release, "region_code": NATIONAL[0], "region_name": NATIONAL[1],
+            "region_level": "nl",
             "sbi_code": code, "sbi_label": label, "year": year,
             "employee_jobs": int(present["employee_jobs"].sum()) if not present.empty else pd.NA,
             "suppressed": present.empty, "derived": True,
@@ -241,8 +245,8 @@ def _best_values(rows: pd.DataFrame) -> pd.DataFrame:
 def check_hierarchy(jobs: pd.DataFrame, table: str) -> int:
     """Every published parent equals the sum of its published parts within rounding; returns checks made."""
     published = jobs[~jobs["derived"] & ~jobs["suppressed"]]
-    wide = published.pivot_table(index=["source_table", "region_code", "year"], columns="sbi_code",
-                                 values="employee_jobs", aggfunc="first")
+    wide = published.pivot_table(index=["source_table", "vintage", "period_status", "region_code", "year"],
+                                 columns="sbi_code", values="employee_jobs", aggfunc="first")
     checks = 0
     for parent, parts in SBI_PARTS.items():
         if parent not in wide or not set(parts) <= set(wide.columns):
@@ -260,11 +264,25 @@ def check_hierarchy(jobs: pd.DataFrame, table: str) -> int:
     return checks
 
 
-def check_regions_add_up(jobs: pd.DataFrame, table: str) -> int:
-    """Where a source publishes a national figure, its COROP regions add up to it within rounding."""
+def check_regions_add_up(jobs: pd.DataFrame, table: str, vintage: str | None = None,
+                         national_covers: str = "corop+unassigned") -> int:
+    """Where a source publishes a national figure, its COROP regions add up to it within rounding.
+
+    ``national_covers``: what CBS's national row of the table covers: the COROP regions and the
+    jobs not assignable to one (CR99), or the COROP regions only (83582NED's "Nederland", which
+    leaves "Nederland; niet in te delen" out).
+    """
     rows = jobs[(jobs["source_table"] == table) & ~jobs["derived"] & ~jobs["suppressed"]]
+    if vintage is not None:
+        rows = rows[rows["vintage"] == vintage]
     national = rows[rows["region_code"] == NATIONAL[0]].set_index(["sbi_code", "year"])["employee_jobs"]
-    corop = rows[rows["region_level"].isin(["corop", "corop_unassigned"])]
+    levels = ["corop", "corop_unassigned"] if national_covers == "corop+unassigned" else ["corop"]
+    corop = rows[rows["region_level"].isin(levels)]
+    if national_covers != "corop+unassigned":
+        # 83582NED's "Nederland" leaves CR99 out only where CR99 is published (2012-2018 it is
+        # suppressed and folded into "Nederland"): compare only where CR99 has a value.
+        published_cr99 = rows.loc[rows["region_level"] == "corop_unassigned"].set_index(["sbi_code", "year"]).index
+        national = national[national.index.isin(published_cr99)]
     counts = corop.groupby(["sbi_code", "year"])["region_code"].nunique()
     sums = corop.groupby(["sbi_code", "year"])["employee_jobs"].sum()
     n_regions = corop["region_code"].nunique()
@@ -280,43 +298,79 @@ def check_regions_add_up(jobs: pd.DataFrame, table: str) -> int:
     return len(complete)
 
 
-def check_jobs(jobs: pd.DataFrame) -> dict[str, int]:
+def check_jobs(jobs: pd.DataFrame, covers: dict[tuple[str, str], str] | None = None) -> dict[str, int]:
     """All sanity checks of the jobs table; returns how many comparisons each made."""
     check_unique(jobs, KEY, "jobs")
     check_pattern(jobs, "region_code", r"NL01|LD0[1-4]|PV(2\d|3[01])|CR(0[1-9]|[1-3]\d|40|99)|GM\d{4}", "jobs")
     check_allowed(jobs, "region_level", (*REGION_LEVELS, "gemeente"), "jobs")
-    check_allowed(jobs, "sbi_code", SBI_ORDER, "jobs")
+    regional = jobs[jobs["region_level"] != "nl"]
+    check_allowed(regional, "sbi_code", SBI_ORDER, "jobs (regions)")
+    check_pattern(jobs, "sbi_code", SBI_CODE.pattern, "jobs")
     check_range(jobs, "year", 1990, pd.Timestamp.now().year + 1, "jobs")
     check_range(jobs, "employee_jobs", 0, 20_000_000, "jobs")
     inconsistent = jobs[jobs["suppressed"] != jobs["employee_jobs"].isna()]
     if not inconsistent.empty:
         raise ProcessingCheckError(f"jobs: {len(inconsistent)} rows where 'suppressed' and the missing value disagree")
     counts = {}
-    for table in sorted(jobs["source_table"].unique()):
-        counts[f"{table}: hierarchy sums"] = check_hierarchy(jobs[jobs["source_table"] == table], table)
-        counts[f"{table}: regions add up to nation"] = check_regions_add_up(jobs, table)
+    covers = covers or {}
+    for table, vintage in sorted(set(zip(jobs["source_table"], jobs["vintage"], strict=True))):
+        rows = jobs[(jobs["source_table"] == table) & (jobs["vintage"] == vintage)]
+        label = table if vintage in ("", None) else f"{table} {vintage}"
+        counts[f"{label}: hierarchy sums"] = check_hierarchy(rows, label)
+        if (rows["region_level"] != "nl").any():  # national tables have no regions to add up
+            counts[f"{label}: regions add up to nation"] = check_regions_add_up(
+                rows, table, vintage, covers.get((table, vintage), "corop+unassigned"))
     return counts
 
 
 def build_jobs(cbs_tables: list[tuple[Source, pd.DataFrame]]) -> pd.DataFrame:
     """Combine the read tables, add derived rows, run every check and sort deterministically."""
     parts = []
+    covers = {}
     for source, read in cbs_tables:
         fixes = derive_from_hierarchy(read)
         table = pd.concat([read, fixes], ignore_index=True) if not fixes.empty else read
         if not (read["region_level"] == "nl").any():
             table = pd.concat([table, derive_national(table, source.table_id)], ignore_index=True)
         parts.append(table)
+        for vintage in read["vintage"].unique():
+            covers[(source.table_id, vintage)] = source.extra.get("national_covers", "corop+unassigned")
     jobs = pd.concat(parts, ignore_index=True)
     jobs = sort_jobs(jobs)
-    jobs.attrs["checks"] = check_jobs(jobs)  # comparisons made, for the manifest
+    jobs.attrs["checks"] = check_jobs(jobs, covers)  # comparisons made, for the manifest
     return jobs
 
 
 def sort_jobs(jobs: pd.DataFrame) -> pd.DataFrame:
     level_rank = {level: i for i, level in enumerate((*REGION_LEVELS, "gemeente"))}
-    sbi_rank = {code: i for i, code in enumerate(SBI_ORDER)}
+    sbi_rank = sbi_sort_rank(jobs["sbi_code"])
     order = jobs.assign(
         _level=jobs["region_level"].map(level_rank), _sbi=jobs["sbi_code"].map(sbi_rank)
-    ).sort_values(["source_table", "_level", "region_code", "_sbi", "year", "derived"], kind="mergesort")
+    ).sort_values(["source_table", "vintage", "_level", "region_code", "_sbi", "year", "period_status", "derived"],
+                  kind="mergesort")
     return order.drop(columns=["_level", "_sbi"]).reset_index(drop=True)[list(JOBS_COLUMNS)]
+
+
+def superseded_vintages() -> dict[str, set[str]]:
+    """CBS table id -> the vintages of its earlier releases held beside the current one (registry)."""
+    registry = load_registry()
+    earlier: dict[str, set[str]] = {}
+    for source in registry.values():
+        later = registry.get(source.superseded_by)
+        if later is not None and later.table_id == source.table_id and source.vintage:
+            earlier.setdefault(source.table_id, set()).add(source.vintage)
+    return earlier
+
+
+def current_rows(jobs: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the current release of every table (earlier releases of 83582NED left out).
+
+    The claim engine selects by ``source_table``; two releases of one table side by side would
+    otherwise be mixed. Tables without a ``vintage`` column are returned unchanged.
+    """
+    if "vintage" not in jobs:
+        return jobs
+    earlier = superseded_vintages()
+    old = pd.Series([v in earlier.get(t, ()) for t, v in zip(jobs["source_table"], jobs["vintage"], strict=True)],
+                    index=jobs.index, dtype=bool)
+    return jobs[~old].reset_index(drop=True)

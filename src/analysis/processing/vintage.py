@@ -19,7 +19,7 @@ from analysis.processing.build import (
     read_jobs_inputs,
 )
 
-JOBS_KEY = ["source_table", "region_code", "sbi_code", "year"]
+JOBS_KEY = ["source_table", "vintage", "region_code", "sbi_code", "year", "period_status"]
 ENROLMENT_KEY = ["edition", "institution_code", "municipality", "croho_sector", "year"]
 
 
@@ -77,10 +77,15 @@ def compare_vintages(raw_root: Path | None = None, processed: Path | None = None
     new_jobs, _ = read_jobs_inputs(raw_root)
     new_enrolment, _ = read_enrolment_inputs(raw_root)
     changes = []
-    for table in sorted(set(old_jobs["source_table"]) | set(new_jobs["source_table"])):
-        old = old_jobs[(old_jobs["source_table"] == table) & ~old_jobs["derived"]]
-        new = new_jobs[(new_jobs["source_table"] == table) & ~new_jobs["derived"]]
-        changes.append(compare_table(old, new, table, JOBS_KEY, "employee_jobs", ["region_code", "sbi_code"]))
+    # One release against the same release: a dataset is compared with its own new snapshot.
+    releases = set(zip(old_jobs["source_table"], old_jobs["vintage"], strict=True))
+    releases |= set(zip(new_jobs["source_table"], new_jobs["vintage"], strict=True))
+    labels = _release_labels(releases)
+    for table, vintage in sorted(releases):
+        old = old_jobs[(old_jobs["source_table"] == table) & (old_jobs["vintage"] == vintage) & ~old_jobs["derived"]]
+        new = new_jobs[(new_jobs["source_table"] == table) & (new_jobs["vintage"] == vintage) & ~new_jobs["derived"]]
+        changes.append(compare_table(old, new, labels[(table, vintage)], JOBS_KEY, "employee_jobs",
+                                     ["region_code", "sbi_code"]))
     for edition in sorted(set(old_enrolment["edition"]) | set(new_enrolment["edition"])):
         old = old_enrolment[old_enrolment["edition"] == edition]
         new = new_enrolment[new_enrolment["edition"] == edition]
@@ -89,11 +94,20 @@ def compare_vintages(raw_root: Path | None = None, processed: Path | None = None
     return changes
 
 
+def _release_labels(releases: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The table id alone where the table has one release, else 'table vintage'."""
+    counts: dict[str, int] = {}
+    for table, _ in releases:
+        counts[table] = counts.get(table, 0) + 1
+    return {(t, v): t if counts[t] == 1 else f"{t} {v}" for t, v in releases}
+
+
 def _read(path: Path) -> pd.DataFrame:
     frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
-    for column in ("region_code", "sbi_code", "institution_code", "croho_sector", "municipality", "edition"):
+    for column in ("region_code", "sbi_code", "institution_code", "croho_sector", "municipality", "edition",
+                   "vintage", "period_status"):
         if column in frame:
-            frame[column] = frame[column].astype(str)
+            frame[column] = frame[column].fillna("").astype(str)
     return frame
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from analysis import paths
 from analysis.errors import FetchError
-from analysis.sources import cbs
+from analysis.sources import cbs, cbs_labels
 from analysis.sources.download import DEFAULT_TIMEOUT, download_file
 from analysis.sources.registry import Source, get_source, load_registry
 from analysis.sources.snapshot import (
@@ -85,6 +85,14 @@ def fetch_source(
 
         def validate(dest: Path) -> None:
             cbs.validate_snapshot(source, dest)
+    elif source.kind == "cbs-odata3-labels":
+        def fill(dest: Path) -> dict[str, Any]:
+            if mirror is not None:
+                return cbs_labels.import_mirror(source, mirror, dest)
+            return cbs_labels.fetch_live(source, dest, catalog_url=catalog_url, timeout=timeout, progress=progress)
+
+        def validate(dest: Path) -> None:
+            cbs_labels.validate_label_snapshot(source, dest)
     else:
         def fill(dest: Path) -> dict[str, Any]:
             if mirror is not None:

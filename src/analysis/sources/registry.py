@@ -6,11 +6,12 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from analysis.paths import PACKAGE_DATA
 
 REGISTRY_FILE = PACKAGE_DATA / "sources.toml"
-KINDS = ("cbs-odata3", "http-file", "manual-export")
+KINDS = ("cbs-odata3", "cbs-odata3-labels", "http-file", "manual-export")
 
 
 class UnknownSourceError(KeyError):
@@ -46,6 +47,20 @@ class Source:
     measure: str = ""
     unit_multiplier: int = 1
     partial: str = ""
+    # the release held (a date where known, else a label); see sources.toml
+    vintage: str = ""
+    superseded_by: str = ""  # id of the later release of the same statistic, if the registry holds it
+    # label layout (kind cbs-odata3-labels): dimensions in feed order, measures, complete blocks
+    dimensions: tuple[str, ...] = ()
+    measures: tuple[dict[str, Any], ...] = ()
+    complete: tuple[dict[str, dict[str, Any]], ...] = ()
+    codes: dict[str, dict[str, str]] = field(default_factory=dict)
+    leave_out: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    expect_region_levels: tuple[str, ...] = ()
+    all_regions_title: str = ""
+    duplicate_periods: str = ""
+    size_basis: str = ""
+    truncated: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -56,14 +71,35 @@ class Source:
 def _source_from_record(record: dict) -> Source:
     known = set(Source.__dataclass_fields__) - {"extra"}
     values = {k: v for k, v in record.items() if k in known}
-    for key in ("required_columns", "entity_sets"):
+    for key in ("required_columns", "entity_sets", "dimensions", "measures", "complete", "expect_region_levels"):
         if key in values:
             values[key] = tuple(values[key])
+    if "leave_out" in values:
+        values["leave_out"] = {k: tuple(v) for k, v in values["leave_out"].items()}
     extra = {k: str(v) for k, v in record.items() if k not in known}
     source = Source(**values, extra=extra)
     if source.kind not in KINDS:
         raise ValueError(f"{REGISTRY_FILE}: dataset {source.id!r} has unknown kind {source.kind!r}; use one of {KINDS}")
+    if source.kind == "cbs-odata3-labels":
+        _check_label_record(source)
     return source
+
+
+def _check_label_record(source: Source) -> None:
+    """A label-layout dataset must say what is complete and how to read its measures."""
+    problems = []
+    if not source.complete:
+        problems.append("no [[dataset.complete]] block (say which records are known complete)")
+    if not source.measures:
+        problems.append("no measures")
+    for number, block in enumerate(source.complete):
+        if set(block) != set(source.dimensions):
+            problems.append(f"complete block {number} names {sorted(block)}, not the dimensions {list(source.dimensions)}")
+    for measure in source.measures:
+        if not {"column", "name", "multiplier"} <= set(measure):
+            problems.append(f"measure {measure} needs column, name and multiplier")
+    if problems:
+        raise ValueError(f"{REGISTRY_FILE}: dataset {source.id!r}: " + "; ".join(problems))
 
 
 @lru_cache(maxsize=4)
@@ -90,6 +126,18 @@ def get_source(name: str) -> Source:
             return source
     choices = ", ".join(registry)
     raise UnknownSourceError(f"unknown dataset or table id {name!r}; registered: {choices}")
+
+
+def current_release(source: Source) -> Source:
+    """The latest release the registry holds of the statistic ``source`` belongs to."""
+    registry = load_registry()
+    seen = {source.id}
+    while source.superseded_by:
+        source = registry[source.superseded_by]
+        if source.id in seen:
+            raise ValueError(f"{REGISTRY_FILE}: superseded_by forms a cycle at {source.id!r}")
+        seen.add(source.id)
+    return source
 
 
 def sources_by_publisher(publisher: str) -> list[Source]:
