@@ -4,14 +4,14 @@ All three test the same null hypothesis, "log(y) is one straight line plus indep
 deviations"; they differ in the alternative:
 
 * :func:`chow_break_test` - a level and slope shift (or a slope shift only, a kink) at a *given*
-  year. Exact F(q, n - k) distribution under the null.
+  year. Exact F(q, n - k) distribution for independent deviations.
 * :func:`sup_f_test` - a shift at an *unknown* year: the largest Chow F over candidate years
   (Andrews 1993 sup-F). Trimming: candidates leave at least ``max(min_segment, ceil(trimming *
   n))`` values on each side (defaults 15% and 3). Andrews' (1993) asymptotic table assumes
   stationary regressors; with a time trend the limit is different (Vogelsang 1997), and with
   n = 8-15 asymptotics are poor anyway. So the critical value and p-value come from the *exact*
   finite-sample null distribution, simulated for the actual years (the statistic does not depend
-  on level, slope or variance; :data:`SIMULATION_REPLICATIONS` draws, seed :data:`SEED`, cached).
+  on level, slope or variance; 20,000 draws per rho, seed :data:`SEED`, cached).
   The year that maximises F is reported as the best-fitting year, not as an estimated break date:
   on a V-shaped series many years fit almost as well (``f_by_year`` shows them all).
 * :func:`cusum_test` - instability of any kind: the OLS-residual CUSUM statistic
@@ -21,22 +21,28 @@ deviations"; they differ in the alternative:
   we simulate the exact null distribution instead (as for sup-F).
 
 A rejection means "not one straight line"; it does not date a break. Persistent (autocorrelated)
-deviations also make a line look broken: all three tests over-reject then, and each result says so
-in ``caveat``. What is uncertain is a model of deviations around a line (register counts have no
-sampling error).
+deviations also make a line look broken: with independent-deviation p-values the three tests
+reject a straight line with AR(1) rho = 0.5 (0.8) deviations 24% (47%) of the time (sup-F),
+22% (38%) (CUSUM) at n = 14. So ``p_value`` controls the size over AR(1) deviations with
+``0 <= rho <= rho_max`` (default 0.8, as :mod:`analysis.stats.inference`): the largest tail
+probability over a grid of rho of the exact null distribution simulated at the actual years
+(:mod:`analysis.stats.nulls`); ``p_value_independent`` is the p-value for independent deviations
+(exact F for Chow). What is uncertain is a model of deviations around a line (register counts
+have no sampling error).
 
 Public API
 ----------
-``chow_break_test(series, break_year, *, shift="level_and_slope") -> ChowBreak``
-``sup_f_test(series, *, trimming=0.15, min_segment=3, shift="level_and_slope", alpha=0.05)
--> SupFBreak``
-``cusum_test(series, *, degree=1, alpha=0.05) -> Cusum``
+``chow_break_test(series, break_year, *, shift="level_and_slope", rho_max=0.8) -> ChowBreak``
+``sup_f_test(series, *, trimming=0.15, min_segment=3, shift="level_and_slope", alpha=0.05,
+rho_max=0.8) -> SupFBreak``
+``cusum_test(series, *, degree=1, alpha=0.05, rho_max=0.8) -> Cusum``
+every result: ``p_value`` (size-controlled up to ``rho_max``), ``p_value_independent``,
+``rho_max``, ``method``, ``caveat``, ``to_dict()``
 ``cusum_statistic(residuals, n_params) -> float`` (vectorised over leading axes)
 """
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, field, fields
 
@@ -44,13 +50,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.stats.nulls import REPLICATIONS, null_tables, sup_quantile, sup_tail
 from analysis.stats.sample import _growth_pct, _plain, _prepare
 
 SEED = 19930701
-SIMULATION_REPLICATIONS = 20_000
 SHIFTS = {"level_and_slope": 2, "slope": 1}  # restrictions tested
-CAVEAT = ("The test assumes independent deviations around the line; persistent deviations make a "
-          "straight line look broken, so a rejection is weaker evidence than its p-value says.")
+CAVEAT = ("Persistent deviations make a straight line look broken; the p-value allows for "
+          "year-to-year persistence (AR(1)) up to rho = {rho_max}, the 'independent' p-value does "
+          "not. A rejection says 'not one straight line', not when a break happened.")
 
 
 def _design(years: np.ndarray, break_year: int | None, shift: str) -> np.ndarray:
@@ -80,19 +87,45 @@ def _check_shift(shift: str) -> int:
     return SHIFTS[shift]
 
 
+def _f_statistics(y: np.ndarray, years: np.ndarray, candidates: tuple[int, ...],
+                  shift: str) -> np.ndarray:
+    """Chow F for every candidate year (last axis), vectorised over replications."""
+    q = SHIFTS[shift]
+    ssr0 = _ssr(_annihilator(_design(years, None, shift)), y)
+    columns = []
+    for year in candidates:
+        exog = _design(years, year, shift)
+        ssr1 = _ssr(_annihilator(exog), y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            columns.append(((ssr0 - ssr1) / q) / (ssr1 / (len(years) - exog.shape[1])))
+    return np.stack(columns, axis=-1)
+
+
+def _sup_f(y: np.ndarray, years: np.ndarray, candidates: tuple[int, ...],
+           shift: str) -> np.ndarray:
+    return np.max(_f_statistics(y, years, candidates, shift), axis=-1)
+
+
+def _method_tail(rho_max: float) -> str:
+    return (f"p-value: the largest over AR(1) rho in 0..{rho_max} of the exact null distribution "
+            f"simulated for these years ({REPLICATIONS:,} draws per rho, seed {SEED})")
+
+
 # --- Chow test at a given year -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ChowBreak:
-    """F test of "one straight line" against a shift from ``break_year`` on (exact F)."""
+    """F test of "one straight line" against a shift from ``break_year`` on."""
 
     break_year: int
     shift: str
     f_statistic: float
     df_num: int
     df_denom: int
-    p_value: float
+    p_value: float  # size-controlled for AR(1) deviations up to rho_max
+    p_value_independent: float  # exact F(df_num, df_denom) for independent deviations
+    rho_max: float
     pre_growth_pct: float
     post_growth_pct: float
     n: int
@@ -100,31 +133,21 @@ class ChowBreak:
     n_post: int
     years: tuple[int, ...]
     method: str
-    caveat: str = CAVEAT
+    caveat: str
 
     def to_dict(self) -> dict[str, object]:
         return _plain({f.name: getattr(self, f.name) for f in fields(self)})
 
 
-def _chow_f(y: np.ndarray, years: np.ndarray, break_year: int, shift: str) -> tuple[float, ...]:
-    q = SHIFTS[shift]
-    unrestricted = _design(years, break_year, shift)
-    ssr0 = float(_ssr(_annihilator(_design(years, None, shift)), y))
-    ssr1 = float(_ssr(_annihilator(unrestricted), y))
-    df = len(y) - unrestricted.shape[1]
-    f_value = ((ssr0 - ssr1) / q) / (ssr1 / df) if ssr1 > 0 else math.inf
-    return f_value, q, df
-
-
-def chow_break_test(series: pd.Series, break_year: int, *,
-                    shift: str = "level_and_slope") -> ChowBreak:
+def chow_break_test(series: pd.Series, break_year: int, *, shift: str = "level_and_slope",
+                    rho_max: float = 0.8) -> ChowBreak:
     """Chow F test of a shift at ``break_year`` (the first year of the new regime).
 
     ``shift="level_and_slope"``: separate lines before and from ``break_year`` (2 restrictions);
     ``"slope"``: the lines join at ``break_year`` (a kink, 1 restriction). Each side needs at
-    least 3 values (2 with ``"slope"``, plus the shared point).
+    least 3 values (2 with ``"slope"``).
     """
-    _check_shift(shift)
+    q = _check_shift(shift)
     sample = _prepare(series)
     years = sample.years.astype(float)
     n_pre, n_post = int((years < break_year).sum()), int((years >= break_year).sum())
@@ -132,17 +155,20 @@ def chow_break_test(series: pd.Series, break_year: int, *,
     if min(n_pre, n_post) < need:
         raise ValueError(f"a break in {break_year} leaves {n_pre} values before and {n_post} from "
                          f"it on; this test needs at least {need} on each side")
-    f_value, q, df = _chow_f(sample.log_values, years, break_year, shift)
-    exog = _design(years, break_year, shift)
-    beta = np.linalg.lstsq(exog, sample.log_values, rcond=None)[0]
-    post_slope = beta[1] + beta[-1]
+    candidate = (int(break_year),)
+    f_value = float(_f_statistics(sample.log_values, years, candidate, shift)[0])
+    df = len(years) - 2 - q
+    tables = null_tables(_sup_f, sample.years, rho_max, (candidate, shift), SEED)
+    beta = np.linalg.lstsq(_design(years, break_year, shift), sample.log_values, rcond=None)[0]
     return ChowBreak(
-        break_year=int(break_year), shift=shift, f_statistic=float(f_value), df_num=q,
-        df_denom=df, p_value=float(stats.f.sf(f_value, q, df)),
-        pre_growth_pct=_growth_pct(float(beta[1])), post_growth_pct=_growth_pct(float(post_slope)),
-        n=len(years), n_pre=n_pre, n_post=n_post, years=tuple(int(y) for y in years),
+        break_year=int(break_year), shift=shift, f_statistic=f_value, df_num=q, df_denom=df,
+        p_value=sup_tail(tables, f_value), p_value_independent=float(stats.f.sf(f_value, q, df)),
+        rho_max=rho_max, pre_growth_pct=_growth_pct(float(beta[1])),
+        post_growth_pct=_growth_pct(float(beta[1] + beta[-1])), n=len(years), n_pre=n_pre,
+        n_post=n_post, years=tuple(int(y) for y in years),
         method=(f"Chow F test of one log-linear trend against a {shift.replace('_', ' ')} shift "
-                f"from {break_year}: F({q}, {df}), exact for independent normal deviations"),
+                f"from {break_year}: F({q}, {df}); {_method_tail(rho_max)}"),
+        caveat=CAVEAT.format(rho_max=rho_max),
     )
 
 
@@ -154,20 +180,22 @@ class SupFBreak:
     """Andrews sup-F test of "one straight line" against a shift at an unknown year."""
 
     statistic: float
-    critical_value: float
+    critical_value: float  # size-controlled up to rho_max
     p_value: float
+    p_value_independent: float
     alpha: float
+    rho_max: float
     best_year: int  # the year with the largest F: best-fitting, not a precisely dated break
     candidate_years: tuple[int, ...]
     f_by_year: dict[int, float] = field(compare=False)
-    chow_p_by_year: dict[int, float] = field(compare=False)  # single-date p-values (no search)
+    chow_p_by_year: dict[int, float] = field(compare=False)  # single-year F p-values, no search
     shift: str = "level_and_slope"
     trimming: float = 0.15
     min_segment: int = 3
     n: int = 0
     years: tuple[int, ...] = ()
     method: str = ""
-    caveat: str = CAVEAT
+    caveat: str = ""
 
     @property
     def rejects(self) -> bool:
@@ -185,8 +213,8 @@ class SupFBreak:
         return (f"The series {verdict} (sup-F = {self.statistic:.1f}, p = {self.p_value:.3f}, "
                 f"searching {len(self.candidate_years)} candidate years). The best-fitting year "
                 f"is {self.best_year}; {many} of the {len(self.candidate_years)} candidate years "
-                f"would each be 'significant' on their own, so the data do not date a break. "
-                f"{self.caveat}")
+                f"would each be 'significant' on their own (F test for independent deviations), "
+                f"so the data do not date a break. {self.caveat}")
 
 
 def _candidates(years: np.ndarray, trimming: float, min_segment: int) -> list[int]:
@@ -196,57 +224,35 @@ def _candidates(years: np.ndarray, trimming: float, min_segment: int) -> list[in
     return [int(years[i]) for i in range(edge, len(years) - edge + 1)]
 
 
-def _sup_f_of(y: np.ndarray, makers: list[np.ndarray], restricted: np.ndarray, q: int,
-              df: list[int]) -> np.ndarray:
-    ssr0 = _ssr(restricted, y)
-    f_values = [((ssr0 - _ssr(m, y)) / q) / (_ssr(m, y) / d) for m, d in zip(makers, df, strict=True)]
-    return np.max(np.stack(f_values, axis=-1), axis=-1)
-
-
-@functools.lru_cache(maxsize=128)
-def _sup_f_null(years: tuple[int, ...], candidates: tuple[int, ...], shift: str) -> np.ndarray:
-    grid = np.asarray(years, dtype=float)
-    makers = [_annihilator(_design(grid, c, shift)) for c in candidates]
-    df = [len(grid) - _design(grid, c, shift).shape[1] for c in candidates]
-    restricted = _annihilator(_design(grid, None, shift))
-    rng = np.random.default_rng([SEED, len(grid), len(candidates)])
-    draws = rng.standard_normal((SIMULATION_REPLICATIONS, len(grid)))
-    return np.sort(_sup_f_of(draws, makers, restricted, SHIFTS[shift], df))
-
-
-def _tail(table: np.ndarray, value: float) -> float:
-    size = len(table)
-    return float((size - np.searchsorted(table, value, side="left") + 1) / (size + 1))
-
-
 def sup_f_test(series: pd.Series, *, trimming: float = 0.15, min_segment: int = 3,
-               shift: str = "level_and_slope", alpha: float = 0.05) -> SupFBreak:
-    """Largest Chow F over candidate break years, with its exact simulated null distribution."""
+               shift: str = "level_and_slope", alpha: float = 0.05,
+               rho_max: float = 0.8) -> SupFBreak:
+    """Largest Chow F over candidate break years, with its simulated null distribution."""
     q = _check_shift(shift)
     sample = _prepare(series)
     years = sample.years.astype(float)
-    candidates = _candidates(sample.years, trimming, min_segment)
+    candidates = tuple(_candidates(sample.years, trimming, min_segment))
     if not candidates:
         raise ValueError(f"{len(years)} values leave no candidate break year with "
                          f"{min_segment} values on each side; add years or lower min_segment")
-    f_by_year, p_by_year = {}, {}
-    for year in candidates:
-        f_value, _, df = _chow_f(sample.log_values, years, year, shift)
-        f_by_year[year] = float(f_value)
-        p_by_year[year] = float(stats.f.sf(f_value, q, df))
-    statistic = max(f_by_year.values())
-    table = _sup_f_null(tuple(int(y) for y in sample.years), tuple(candidates), shift)
+    f_values = _f_statistics(sample.log_values, years, candidates, shift)
+    df = len(years) - 2 - q
+    f_by_year = {year: float(f) for year, f in zip(candidates, f_values, strict=True)}
+    statistic = float(np.max(f_values))
+    tables = null_tables(_sup_f, sample.years, rho_max, (candidates, shift), SEED)
     return SupFBreak(
-        statistic=float(statistic), critical_value=float(np.quantile(table, 1 - alpha)),
-        p_value=_tail(table, statistic), alpha=alpha,
-        best_year=max(f_by_year, key=f_by_year.__getitem__), candidate_years=tuple(candidates),
-        f_by_year=f_by_year, chow_p_by_year=p_by_year, shift=shift, trimming=trimming,
-        min_segment=min_segment, n=len(years), years=tuple(int(y) for y in years),
+        statistic=statistic, critical_value=sup_quantile(tables, 1 - alpha),
+        p_value=sup_tail(tables, statistic), p_value_independent=sup_tail(tables[:1], statistic),
+        alpha=alpha, rho_max=rho_max, best_year=max(f_by_year, key=f_by_year.__getitem__),
+        candidate_years=candidates, f_by_year=f_by_year,
+        chow_p_by_year={y: float(stats.f.sf(f, q, df)) for y, f in f_by_year.items()},
+        shift=shift, trimming=trimming, min_segment=min_segment, n=len(years),
+        years=tuple(int(y) for y in years),
         method=(f"sup-F (Andrews 1993) over {len(candidates)} candidate years "
                 f"{candidates[0]}-{candidates[-1]} (trimming {trimming:.0%}, at least "
                 f"{min_segment} values a side), {shift.replace('_', ' ')} shift; critical value "
-                f"and p-value from the exact null distribution for these years "
-                f"({SIMULATION_REPLICATIONS:,} draws, seed {SEED})"),
+                f"and {_method_tail(rho_max)}"),
+        caveat=CAVEAT.format(rho_max=rho_max),
     )
 
 
@@ -255,17 +261,19 @@ def sup_f_test(series: pd.Series, *, trimming: float = 0.15, min_segment: int = 
 
 @dataclass(frozen=True)
 class Cusum:
-    """OLS-residual CUSUM test of "one straight line" with exact (simulated) p-values."""
+    """OLS-residual CUSUM test of "one straight line" with simulated p-values."""
 
     statistic: float
-    critical_value: float
+    critical_value: float  # size-controlled up to rho_max
     p_value: float
+    p_value_independent: float
     alpha: float
+    rho_max: float
     degree: int
     n: int
     years: tuple[int, ...]
     method: str
-    caveat: str = CAVEAT
+    caveat: str
 
     def to_dict(self) -> dict[str, object]:
         return _plain({f.name: getattr(self, f.name) for f in fields(self)})
@@ -284,30 +292,28 @@ def _poly_design(years: np.ndarray, degree: int) -> np.ndarray:
     return np.column_stack([t**power for power in range(degree + 1)])
 
 
-@functools.lru_cache(maxsize=128)
-def _cusum_null(years: tuple[int, ...], degree: int) -> np.ndarray:
-    grid = np.asarray(years, dtype=float)
-    maker = _annihilator(_poly_design(grid, degree))
-    rng = np.random.default_rng([SEED, len(grid), degree])
-    residuals = rng.standard_normal((SIMULATION_REPLICATIONS, len(grid))) @ maker
-    return np.sort(cusum_statistic(residuals, degree + 1))
+def _cusum_of(y: np.ndarray, years: np.ndarray, degree: int) -> np.ndarray:
+    residuals = (y - y.mean(axis=-1, keepdims=True)) @ _annihilator(_poly_design(years, degree))
+    return cusum_statistic(residuals, degree + 1)
 
 
-def cusum_test(series: pd.Series, *, degree: int = 1, alpha: float = 0.05) -> Cusum:
+def cusum_test(series: pd.Series, *, degree: int = 1, alpha: float = 0.05,
+               rho_max: float = 0.8) -> Cusum:
     """CUSUM of the residuals of a log-linear trend (``degree=1``; 0 = a constant level)."""
     if degree not in (0, 1):
         raise ValueError(f"degree must be 0 (level) or 1 (trend), got {degree}")
     sample = _prepare(series)
     years = sample.years.astype(float)
-    residuals = _annihilator(_poly_design(years, degree)) @ sample.log_values
-    statistic = float(cusum_statistic(residuals, degree + 1))
-    table = _cusum_null(tuple(int(y) for y in sample.years), degree)
+    statistic = float(_cusum_of(sample.log_values, years, degree))
+    tables = null_tables(_cusum_of, sample.years, rho_max, (degree,), SEED)
     limit = "second-level Brownian bridge (MacNeill 1978)" if degree else "Brownian bridge"
     return Cusum(
-        statistic=statistic, critical_value=float(np.quantile(table, 1 - alpha)),
-        p_value=_tail(table, statistic), alpha=alpha, degree=degree, n=len(years),
+        statistic=statistic, critical_value=sup_quantile(tables, 1 - alpha),
+        p_value=sup_tail(tables, statistic), p_value_independent=sup_tail(tables[:1], statistic),
+        alpha=alpha, rho_max=rho_max, degree=degree, n=len(years),
         years=tuple(int(y) for y in years),
-        method=(f"OLS-residual CUSUM of a {'log-linear trend' if degree else 'constant level'}; "
-                f"p-value from the exact null distribution for these years ({SIMULATION_REPLICATIONS:,}"
-                f" draws, seed {SEED}); its large-n limit is the supremum of a {limit}"),
+        method=(f"OLS-residual CUSUM of a {'log-linear trend' if degree else 'constant level'} "
+                f"(with independent deviations its large-n limit is the supremum of a {limit}); "
+                f"{_method_tail(rho_max)}"),
+        caveat=CAVEAT.format(rho_max=rho_max),
     )

@@ -52,7 +52,7 @@ comparator_name=None) -> TrendInference`` (the trend of ``log(region / comparato
 years; pass nation minus region as the comparator, see :func:`analysis.stats.growth.rest_of`)
 ``fixed_b_t(log_values, null_slope=0.0) -> (slope, se, t)``: vectorised over leading axes
 ``critical_value(n, alpha=0.05, rho_max=0.8) -> float``; ``sup_p_value(t, n, rho_max=0.8) -> float``
-``simulate_ar1(rng, replications, n, rho) -> ndarray``: stationary Gaussian AR(1) deviations
+``simulate_ar1`` (re-exported from :mod:`analysis.stats.nulls`)
 """
 
 from __future__ import annotations
@@ -65,12 +65,13 @@ import numpy as np
 import pandas as pd
 
 from analysis.stats.growth import describe_years, format_percent
+from analysis.stats.nulls import rho_grid as _rho_grid
+from analysis.stats.nulls import simulate_ar1, sup_tail
 from analysis.stats.sample import _growth_pct, _name_or, _plain, _prepare
 
 SEED = 20171018
 SIMULATION_REPLICATIONS = 20_000
 MIN_INFERENCE_POINTS = 6
-MAX_RHO = 0.95
 UNCERTAINTY = (
     "The counts are registers, not samples: the interval is about a model of deviations around a "
     "straight line (persistent year-to-year deviations, AR(1) with correlation up to {rho_max}), "
@@ -105,23 +106,6 @@ def fixed_b_t(log_values: np.ndarray, null_slope: float = 0.0,
     return slope, se, t
 
 
-def simulate_ar1(rng: np.random.Generator, replications: int, n: int, rho: float) -> np.ndarray:
-    """``replications`` x ``n`` stationary Gaussian AR(1) paths (unit innovation variance)."""
-    shocks = rng.standard_normal((replications, n))
-    paths = np.empty_like(shocks)
-    paths[:, 0] = shocks[:, 0] / math.sqrt(1.0 - rho**2)
-    for t in range(1, n):
-        paths[:, t] = rho * paths[:, t - 1] + shocks[:, t]
-    return paths
-
-
-def _rho_grid(rho_max: float) -> np.ndarray:
-    if not 0.0 <= rho_max <= MAX_RHO:
-        raise ValueError(f"rho_max must be between 0 and {MAX_RHO}, got {rho_max}")
-    steps = max(1, math.ceil(round(rho_max / 0.1, 9)))
-    return np.linspace(0.0, rho_max, steps + 1)
-
-
 @functools.lru_cache(maxsize=256)
 def _null_abs_t(n: int, rho_milli: int) -> np.ndarray:
     """Sorted |t| under the null for n consecutive years and rho = rho_milli / 1000."""
@@ -145,10 +129,7 @@ def critical_value(n: int, alpha: float = 0.05, rho_max: float = 0.8) -> float:
 
 def sup_p_value(t: float, n: int, rho_max: float = 0.8) -> float:
     """Largest ``P_rho(|T| >= |t|)`` over the rho grid (two-sided), at least 1/(R+1)."""
-    size = SIMULATION_REPLICATIONS
-    tails = [(size - np.searchsorted(table, abs(t), side="left") + 1) / (size + 1)
-             for table in _null_tables(n, rho_max)]
-    return float(max(tails))
+    return sup_tail(_null_tables(n, rho_max), abs(t))
 
 
 # --- the result ----------------------------------------------------------------------------------
