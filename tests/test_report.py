@@ -1,7 +1,9 @@
-"""The report build: two tiny synthetic notebooks in a temporary project (TWENTE_CLAIMS_ROOT).
+"""The report build on a synthetic project (TWENTE_CLAIMS_ROOT): a two-claim registry, a generic claim
+notebook and the two background pages, all tiny, with bilingual outputs as the report contract has
+them; the league comes from tests/fake_league.py.
 
-Fast tests check the pieces (results, change list, parameters, region check, HTML checks); the
-``slow`` ones execute notebooks with papermill and inspect the written site.
+Fast tests check the pieces (plan, parameters, editions, formatting, cards, drift, league view);
+the ``slow`` ones execute the notebooks with papermill and inspect the written site.
 """
 
 from __future__ import annotations
@@ -9,19 +11,25 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from analysis.report import render
+from analysis.engine.result import VERDICT_CODES
+from analysis.report import cards, league_page, plan, render, svg
 from analysis.report import site as report
 
+TESTS = Path(__file__).resolve().parent
 JOBS_CSV = """\
 source_table,region_code,region_name,region_level,sbi_code,sbi_label,year,employee_jobs,suppressed,derived,derivation,missing_parts,period_status
 83582NED,CR12,Twente (CR),corop,A-U,Alle economische activiteiten,2010,276400,False,False,,,
 83582NED,CR15,Arnhem/Nijmegen (CR),corop,A-U,Alle economische activiteiten,2010,300000,False,False,,,
 83582NED,CR99,Niet in te delen,corop_unassigned,A-U,Alle economische activiteiten,2010,1000,False,False,,,
+83582NED,CR12,Twente (CR),corop,A-U,Alle economische activiteiten,2016,280000,False,False,,,
+83582NED,CR15,Arnhem/Nijmegen (CR),corop,A-U,Alle economische activiteiten,2016,301000,False,False,,,
 """
 MANIFEST = {
     "built_at": "2026-11-28T10:00:00Z",
@@ -29,71 +37,155 @@ MANIFEST = {
                 "licence": "CC BY 4.0", "mode": "mirror", "origin": "cbs/83582NED",
                 "retrieved_at": "2026-11-27T09:00:00Z", "files": []}],
 }
-OVERVIEW_NOTEBOOK = '''\
-# %% [markdown]
-# # Synthetic *data overview*
-# Background for the reader; records no claim.
-
+CLAIM_ENTRY = """
+[[claim]]
+id = "{id}"
+order = {order}
+title_nl = "{title_nl}"
+title_en = "{title_en}"
+quote_nl = "{quote_nl}"
+quote_en = "{quote_en}"
+verdict = "{verdict}"
+value = {value}
+"""
+CLAIMS = [
+    {"id": "jobs-grew", "order": 1, "title_nl": "Banen groeiden 3%", "title_en": "Jobs grew 3%",
+     "quote_nl": "Het aantal banen groeide met 3 procent.", "quote_en": "The number of jobs grew by 3 percent.",
+     "verdict": "supported", "value": 3.1},
+    {"id": "students-share", "order": 2, "title_nl": "36% technische studenten", "title_en": "36% technical students",
+     "quote_nl": "36% van de studenten is technisch.", "quote_en": "36% of the students are technical.",
+     "verdict": "borderline", "value": 36.3},
+]
+PARAMETERS_CELL = '''\
 # %% tags=["parameters"]
-region = "CR12"
+{extra}region = "CR12"
+base_year = None
+end_year = None
+comparator = None
 results_dir = ""
+site_dir = ""
+page_stem = ""
+'''
+HELPERS = '''\
+# %%
+import os
+import tomllib
+from html import escape
+from pathlib import Path
+
+from IPython.display import HTML, display
+
+
+def both(tag, nl, en, cls=""):
+    display(HTML(f'<{tag} class="l10n {cls}" lang="nl">{escape(nl)}</{tag}>'
+                 f'<{tag} class="l10n {cls}" lang="en">{escape(en)}</{tag}>'))
+'''
+CLAIM_NOTEBOOK = PARAMETERS_CELL.format(extra='claim_id = ""\n') + HELPERS + '''
+registry = tomllib.loads(Path(os.environ["TWENTE_CLAIMS_REGISTRY"]).read_text())
+claim = next(c for c in registry["claim"] if c["id"] == claim_id)
+both("h1", claim["title_nl"], claim["title_en"], "page-title")
+both("h2", "Nagerekend", "Reproduced")
+
+# %%
+import warnings
+
+warnings.warn("a library warning the reader should not see")
+VERDICT = claim["verdict"]
+VALUE = claim["value"]
+both("p", f"Waarde {VALUE} in {region}", f"Value {VALUE} in {region}")
+
+# %%
+import base64
+import csv
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+fig, ax = plt.subplots(figsize=(3, 2))
+ax.plot([2010, 2016], [100, 100 + VALUE], marker="o")
+buffer = io.BytesIO()
+fig.savefig(buffer, format="png")
+plt.close(fig)
+png = base64.b64encode(buffer.getvalue()).decode()
+link = f"data/{page_stem}/series.csv"
+if site_dir:
+    folder = Path(site_dir) / "data" / page_stem
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "series.csv", "w", newline="") as handle:
+        csv.writer(handle).writerows([["year", "value"], [2010, 100], [2016, 100 + VALUE]])
+display(HTML(
+    f'<figure class="l10n" lang="nl"><img alt="Index, 2010 = 100: {VALUE} erbij" src="data:image/png;base64,{png}">'
+    f'<figcaption><a href="{link}">Cijfers (CSV)</a></figcaption></figure>'
+    f'<figure class="l10n" lang="en"><img alt="Index, 2010 = 100: {VALUE} up" src="data:image/png;base64,{png}">'
+    f'<figcaption><a href="{link}">Numbers (CSV)</a></figcaption></figure>'))
+
+# %%
+import json
+
+record = {
+    "claim_id": claim_id, "page": f"claim-{claim_id}.html", "order": claim["order"], "verdict": VERDICT,
+    "title": {"nl": claim["title_nl"], "en": claim["title_en"]},
+    "quote": {"nl": claim["quote_nl"], "en": claim["quote_en"]},
+    "reason": {"nl": f"De lezing geeft {VALUE}.", "en": f"The reading gives {VALUE}."},
+    "counter_argument": {"nl": "Met basisjaar 2011 niet.", "en": "Not with base year 2011."},
+    "fairer_statement": {"nl": "Sinds 2010 iets erbij.", "en": "Somewhat up since 2010."},
+    "headline": {"nl": f"{VALUE} (2010-2016)", "en": f"{VALUE} (2010-2016)"},
+    "headline_series": [{"year": 2010, "series": {"nl": region, "en": region}, "value": 100.0},
+                        {"year": 2016, "series": {"nl": region, "en": region}, "value": 100.0 + VALUE}],
+    "check": {"claim_id": claim_id, "region": region, "region_name": "Twente", "kind": "change",
+              "verdict": VERDICT, "reading": {"value": VALUE, "low": VALUE, "high": VALUE, "unit": "percent"},
+              "robustness": 0.75, "fairness": -0.1, "uniqueness": 0.2, "perturbations": [],
+              "registry_hash": "abc123def4567890"},
+}
+if results_dir:
+    Path(results_dir, f"claim-{claim_id}.json").write_text(json.dumps(record))
+'''
+OVERVIEW_NOTEBOOK = PARAMETERS_CELL.format(extra="") + HELPERS + '''
+both("h1", "Overzicht van de data", "Data overview", "page-title")
+both("h2", "Banen per jaar", "Jobs per year")
 
 # %%
 import matplotlib.pyplot as plt
+
 from analysis.report import plots
 
 plots.use_house_style()
 fig, ax = plt.subplots()
 ax.plot([2010, 2011], [1, 2], **plots.series_style(0))
-ax.set_xlabel("year")
-ax.set_ylabel("jobs (number)")
-plots.source_note(ax, "CBS 83582NED")
 plt.show()
-print("overview for", region)
 '''
-CLAIM_NOTEBOOK = '''\
-# %% [markdown]
-# # Synthetic claim: jobs grew
-
-# %% tags=["parameters"]
-region = "CR12"
-comparator = "NL01"
-base_year = 2010
-end_year = 2016
-results_dir = ""
-
-# %%
-import warnings
-
-import matplotlib.pyplot as plt
-
-warnings.warn("a library warning the reader should not see")
-fig, ax = plt.subplots()
-ax.bar(["a", "b"], [1, 2])
-ax.set_xlabel("x (unit)")
-ax.set_ylabel("y (unit)")
-plt.show()
-VERDICT = "supported"
-GROWTH = 3.1
-
-# %%
-from analysis.report.site import record_result
-
-record_result(results_dir, claim_id="jobs_grew", title="Jobs grew 3% in " + region, verdict=VERDICT,
-              headline=f"+{GROWTH}% (2010-2016)", evidence_en="Jobs grew by the claimed amount.",
-              evidence_nl="Het aantal banen groeide zoals beweerd.", numbers={"growth_pct": GROWTH})
+AFTER_NOTEBOOK = PARAMETERS_CELL.format(extra="") + HELPERS + '''
+both("h1", "Na 2017", "After 2017", "page-title")
+both("p", "Wat er daarna gebeurde.", "What happened next.")
 '''
+
+
+def write_registry(path: Path, claims: list[dict]) -> None:
+    path.write_text("".join(CLAIM_ENTRY.format(**claim) for claim in claims))
+
+
+def write_jobs(root: Path, text: str) -> None:
+    """The processed jobs table and a manifest that records its sha256 (checked on every build)."""
+    import hashlib
+
+    (root / "data" / "processed").mkdir(parents=True, exist_ok=True)
+    (root / "data" / "processed" / "jobs.csv").write_text(text)
+    manifest = {**MANIFEST, "tables": {"jobs.csv": {"sha256": hashlib.sha256(text.encode()).hexdigest()}}}
+    (root / "data" / "processed" / "manifest.json").write_text(json.dumps(manifest))
 
 
 def make_project(root: Path) -> Path:
-    """A minimal project: processed data (jobs.csv, manifest.json), two notebooks, a code folder."""
-    (root / "data" / "processed").mkdir(parents=True)
-    (root / "data" / "processed" / "jobs.csv").write_text(JOBS_CSV)
-    (root / "data" / "processed" / "manifest.json").write_text(json.dumps(MANIFEST))
+    """A minimal project: processed data, a claim registry, the three notebooks, a code folder."""
+    write_jobs(root, JOBS_CSV)
     (root / "notebooks").mkdir()
-    (root / "notebooks" / "00_overview.py").write_text(OVERVIEW_NOTEBOOK)
-    (root / "notebooks" / "01_claim.py").write_text(CLAIM_NOTEBOOK)
-    (root / "notebooks" / "helper.py").write_text("# not a report notebook (no NN_ prefix)\n")
+    (root / "notebooks" / "claim.py").write_text(CLAIM_NOTEBOOK)
+    (root / "notebooks" / "00_data_overview.py").write_text(OVERVIEW_NOTEBOOK)
+    (root / "notebooks" / "05_after_2017.py").write_text(AFTER_NOTEBOOK)
+    (root / "notebooks" / "01_old_claim.py").write_text("# a retired per-claim notebook: not a page\n")
+    write_registry(root / "claims.toml", CLAIMS)
     # The fingerprint's "package code": a private copy, so edits to the real package by others
     # while the tests run cannot make a build look changed.
     (root / "code").mkdir()
@@ -101,13 +193,22 @@ def make_project(root: Path) -> Path:
     return root
 
 
-def build(region: str | None = None, force: bool = False) -> list[str]:
-    return list(report.build_report(region=region, force=force))
+def project_env(root: Path) -> dict[str, str]:
+    """Environment for a project (also for subprocesses: python -m analysis report)."""
+    return {"TWENTE_CLAIMS_ROOT": str(root), "TWENTE_CLAIMS_REGISTRY": str(root / "claims.toml"),
+            league_page.LEAGUE_ENV: "fake_league:league"}
 
 
 def use_project(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
-    monkeypatch.setenv("TWENTE_CLAIMS_ROOT", str(root))
-    monkeypatch.setattr(report, "CODE_DIR", root / "code")
+    for name, value in project_env(root).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.syspath_prepend(str(TESTS))
+    monkeypatch.setenv("PYTHONPATH", str(TESTS))
+    monkeypatch.setattr(plan, "CODE_DIR", root / "code")
+
+
+def build(region: str | None = None, force: bool = False, **options) -> list[str]:
+    return list(report.build_report(region=region, force=force, **options))
 
 
 @pytest.fixture(scope="module")
@@ -133,61 +234,96 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
             if p.is_file() and ".failed" not in p.parts and p.name != ".build.lock"}
 
 
+def word(code: str, lang: str) -> str:
+    """A verdict word straight from the catalogue files (the engine's key first, then the pages')."""
+    from analysis.i18n import catalogue
+
+    entry = catalogue().get(f"verdict.{code}") or catalogue()[f"page.verdict.{code}"]
+    return entry[lang]
+
+
+def _soup(html: str):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "html.parser")
+
+
+def _text(html: str) -> str:
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "html.parser").get_text(" ", strip=True)
+
+
 # --- fast: the pieces ------------------------------------------------------------------------------
 
 
-def test_record_result_writes_json_and_checks_the_verdict(tmp_path: Path) -> None:
-    import numpy as np
-
-    record = report.record_result(tmp_path / "results", claim_id="c1", title="T", verdict="partly supported",
-                                  headline="h", evidence_en="e", evidence_nl="n",
-                                  numbers={"share": np.float64(0.36), "n": np.int64(5), "gap": float("nan")})
-    saved = json.loads((tmp_path / "results" / "c1.json").read_text())
-    assert saved == dict(record) and saved["numbers"] == {"share": 0.36, "n": 5, "gap": None}
-    assert "partly supported" in record._repr_html_()
-    # Interactive run: nothing written, the record still returned.
-    assert report.record_result("", claim_id="c2", title="T", verdict="supported", headline="h",
-                                evidence_en="e", evidence_nl="n")["claim_id"] == "c2"
-    assert not (Path.cwd() / "c2.json").exists()
-    with pytest.raises(ValueError, match="verdict 'true' is not one of: supported, partly supported"):
-        report.record_result("", claim_id="c3", title="T", verdict="true", headline="h", evidence_en="e",
-                             evidence_nl="n")
-    with pytest.raises(ValueError, match="claim_id"):
-        report.record_result("", claim_id="../x", title="T", verdict="supported", headline="h",
-                             evidence_en="e", evidence_nl="n")
+def test_plan_has_one_page_per_registered_claim_and_the_background_pages(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path)
+    use_project(monkeypatch, root)
+    parameters = plan.validate_parameters("CR12")
+    jobs, _shared = plan.plan_pages(parameters)
+    assert [job.page for job in jobs] == ["overview.html", "claim-jobs-grew.html", "claim-students-share.html",
+                                          "after-2017.html"]
+    claim = jobs[1]
+    assert claim.notebook.name == "claim.py" and claim.claim_id == "jobs-grew"
+    assert claim.parameters == {"claim_id": "jobs-grew", "region": "CR12", "base_year": None, "end_year": None,
+                                "comparator": None, "results_dir": "", "site_dir": "", "page_stem": "claim-jobs-grew"}
+    assert "claim_id" not in jobs[0].parameters and jobs[0].parameters["page_stem"] == "overview"
+    # A new registry entry is a new page; nothing else changes.
+    write_registry(root / "claims.toml", [*CLAIMS, {**CLAIMS[0], "id": "healthcare", "order": 3}])
+    again, _ = plan.plan_pages(parameters)
+    assert [job.page for job in again][3] == "claim-healthcare.html" and len(again) == 5
 
 
-def test_compare_results_lists_changed_verdicts_and_numbers() -> None:
-    old = {"a": {"title": "A", "verdict": "supported", "headline": "h", "numbers": {"x": 1.0, "y": 2}},
-           "gone": {"title": "G", "verdict": "supported", "headline": "h", "numbers": {}}}
-    new = {"a": {"title": "A", "verdict": "not supported", "headline": "h", "numbers": {"x": 1.5, "y": 2}},
-           "b": {"title": "B", "verdict": "supported", "headline": "h", "numbers": {}}}
-    changes = [c.describe() for c in report.compare_results(old, new)]
-    assert changes == ["A (a): verdict supported → not supported", "A (a): x 1 → 1.5",
-                       "B (b): new claim", "G (gone): claim removed"]
-    assert report.compare_results(new, new) == []
+def test_registry_problems_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "claims.toml"
+    write_registry(path, [CLAIMS[0], CLAIMS[0]])
+    with pytest.raises(RuntimeError, match="jobs-grew appear twice"):
+        plan.registered_claims(path)
+    write_registry(path, [{**CLAIMS[0], "id": "Bad id"}])
+    with pytest.raises(RuntimeError, match="claim number 1 has id 'Bad id'"):
+        plan.registered_claims(path)
+    with pytest.raises(RuntimeError, match="not found"):
+        plan.registered_claims(tmp_path / "missing.toml")
 
 
-def test_parameters_cell_is_required(tmp_path: Path) -> None:
-    notebook = tmp_path / "02_x.py"
-    notebook.write_text("# %%\nregion = 'CR12'\n")
-    with pytest.raises(ValueError, match="02_x.py: needs exactly one cell tagged parameters"):
-        report.declared_parameters(notebook)
-    notebook.write_text('# %% tags=["parameters"]\nregion = "CR12"\n')
-    with pytest.raises(ValueError, match="must declare results_dir"):
-        report.declared_parameters(notebook)
-    notebook.write_text('# %% tags=["parameters"]\nregion = "CR12"\nresults_dir = ""\nbase_year: int = 2010\n')
-    assert report.declared_parameters(notebook) == {"region": "CR12", "results_dir": "", "base_year": 2010}
+def test_parameters_cell_must_declare_the_contract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path)
+    use_project(monkeypatch, root)
+    (root / "notebooks" / "claim.py").write_text('# %% tags=["parameters"]\nregion = "CR12"\nclaim_id = ""\n')
+    with pytest.raises(ValueError, match="claim.py: the parameters cell must declare base_year, end_year"):
+        plan.plan_pages(plan.validate_parameters("CR12"))
+    (root / "notebooks" / "claim.py").write_text("# %%\nregion = 'CR12'\n")
+    with pytest.raises(ValueError, match="needs exactly one cell tagged parameters"):
+        plan.plan_pages(plan.validate_parameters("CR12"))
+    (root / "notebooks" / "claim.py").unlink()
+    with pytest.raises(RuntimeError, match="claim.py missing"):
+        plan.plan_pages(plan.validate_parameters("CR12"))
 
 
-def test_invalid_region_lists_the_choices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_invalid_parameters_stop_at_once_with_the_choices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     use_project(monkeypatch, make_project(tmp_path))
     with pytest.raises(ValueError, match="unknown region 'CR77'") as error:
         report.build_report(region="CR77")  # raised at once, before any work
     assert "CR12  Twente (CR)" in str(error.value) and "CR15  Arnhem/Nijmegen (CR)" in str(error.value)
     assert "CR99" not in str(error.value)  # not a COROP region one can report on
+    with pytest.raises(ValueError, match=r"unknown base year '2009': use a year the processed data have: 2010, 2016"):
+        report.build_report(base_year=2009)
+    with pytest.raises(ValueError, match="unknown end year 'soon'"):
+        report.build_report(end_year="soon")
+    with pytest.raises(ValueError, match="base year 2016 is not before end year 2010"):
+        report.build_report(base_year=2016, end_year=2010)
+    with pytest.raises(ValueError, match=r"unknown comparator 'NL02': use NL01 \(the Netherlands\) or another COROP"):
+        report.build_report(comparator="NL02")
+    with pytest.raises(ValueError, match="unknown comparator 'CR12'"):  # a region is not its own comparator
+        report.build_report(region="CR12", comparator="CR12")
     assert not (tmp_path / "reports").exists()
-    assert report.validate_region("cr15", report.corop_regions()) == "CR15"
+    checked = plan.validate_parameters("cr15", "2010", "2016", "nl01")
+    assert (checked.region, checked.base_year, checked.end_year, checked.comparator) == ("CR15", 2010, 2016, "NL01")
+    assert plan.output_dir(checked) == tmp_path / "reports" / "CR15-2010-2016-NL01"
+    assert plan.output_dir(plan.validate_parameters("CR15")) == tmp_path / "reports" / "CR15"
+    assert plan.output_dir(plan.validate_parameters(None)) == tmp_path / "reports"
 
 
 def test_missing_processed_data_says_what_to_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -205,54 +341,252 @@ def test_external_resources_are_detected() -> None:
     assert render.external_resources('<a href="https://www.cbs.nl/">CBS</a> <img src="data:image/png;base64,AA">') == []
 
 
-def test_notebook_title_is_the_first_heading() -> None:
-    cells = [{"cell_type": "code", "source": "# comment"},
-             {"cell_type": "markdown", "source": "Intro\n## Sub"},
-             {"cell_type": "markdown", "source": "# The *real* [title](x.html)"}]
-    assert render.notebook_title(cells, "fallback") == "The real title"
-    assert render.notebook_title([], "fallback") == "fallback"
+def test_edition_keeps_one_language_and_rewrites_data_links() -> None:
+    body = ('<h1 class="l10n page-title" lang="nl">Titel</h1><h1 class="l10n page-title" lang="en">Title</h1>'
+            '<div class="l10n" lang="nl"><p>tekst <span class="l10n" lang="nl">binnen</span></p></div>'
+            '<div class="l10n" lang="en"><p>text</p><a href="data/claim-x/a.csv">CSV</a></div>'
+            '<img src="data:image/png;base64,AA"><a href="https://www.cbs.nl/">CBS</a>')
+    dutch, title_nl = render.edition(body, "nl", "fallback")
+    english, title_en = render.edition(body, "en", "fallback")
+    assert (title_nl, title_en) == ("Titel", "Title")
+    assert "tekst" in dutch and "binnen" in dutch and "text" not in dutch and "Title" not in dutch
+    assert "tekst" not in english and 'href="../data/claim-x/a.csv"' in english
+    assert 'href="https://www.cbs.nl/"' in english  # only relative data links move
+    assert 'alt="Figuur 1 op de pagina “Titel”"' in dutch and 'alt="Figure 1 of the page “Title”"' in english
+    assert render.edition("<p>no title</p>", "en", "overview")[1] == "overview"
+
+
+def test_values_are_formatted_by_babel_for_the_language() -> None:
+    assert cards.format_value(5.7, "percent", "nl") == "5,7%"
+    assert cards.format_value(5.7, "percent", "en") == "5.7%"
+    assert cards.format_value(1800, "jobs", "nl") == "1.800 banen"
+    assert cards.format_value(1800, "jobs", "en") == "1,800 jobs"
+    assert cards.format_value(-1.25, "percentage points", "nl") == "-1,2 procentpunt"  # half to even
+    assert cards.format_value(None, "percent", "en") == "no value"
+
+
+def test_every_verdict_code_has_a_symbol_and_words() -> None:
+    assert set(cards.VERDICT_STYLES) == set(VERDICT_CODES)
+    assert len(set(cards.VERDICT_STYLES.values())) == len(VERDICT_CODES)  # symbols tell them apart
+    for code in VERDICT_CODES:
+        assert cards.verdict_word(code, "nl") != cards.verdict_word(code, "en") or code == "borderline"
+    with pytest.raises(ValueError, match="unknown verdict 'true'"):
+        cards.verdict_symbol("true")
+
+
+def _record(claim_id: str, verdict: str, value: float, robustness: float, headline: str) -> dict:
+    return {"claim_id": claim_id, "verdict": verdict, "title": {"nl": f"T-{claim_id}", "en": f"T-{claim_id}"},
+            "headline": {"nl": headline, "en": headline},
+            "check": {"reading": {"value": value, "unit": "percent"}, "robustness": robustness}}
+
+
+def test_claim_drift_lists_verdicts_values_and_claims_added_or_removed() -> None:
+    old = {"a": _record("a", "supported", 3.1, 0.75, "h"), "gone": _record("gone", "supported", 1.0, 1.0, "h")}
+    new = {"a": _record("a", "not_supported", 0.4, 0.5, "h"), "b": _record("b", "supported", 1.0, 1.0, "h")}
+    changes = [c.describe("en") for c in cards.compare_results(old, new)]
+    assert changes == [
+        {"title": "T-a", "what": "verdict", "old": word("supported", "en"), "new": word("not_supported", "en")},
+        {"title": "T-a", "what": "value of the reading", "old": "3.1%", "new": "0.4%"},
+        {"title": "T-a", "what": "robustness", "old": "75%", "new": "50%"},
+        {"title": "T-b", "what": "new claim", "old": "", "new": ""},
+        {"title": "T-gone", "what": "claim removed", "old": "", "new": ""}]
+    dutch = cards.compare_results(old, new)[1].describe("nl")
+    assert (dutch["what"], dutch["old"], dutch["new"]) == ("waarde van de lezing", "3,1%", "0,4%")
+    assert cards.compare_results(new, new) == []
+
+
+def test_card_shows_quote_translation_only_in_english_and_ids_only_in_details() -> None:
+    record = {**_record("jobs-grew", "borderline", 36.3, 0.5, "36,3% in 2016"),
+              "page": "claim-jobs-grew.html", "quote": {"nl": "36% is technisch.", "en": "36% are technical."},
+              "reason": {"nl": "r", "en": "r"}, "counter_argument": None, "fairer_statement": None,
+              "headline_series": [{"year": 2015, "series": {"nl": "Twente", "en": "Twente"}, "value": 35.0},
+                                  {"year": 2016, "series": {"nl": "Twente", "en": "Twente"}, "value": 36.3}]}
+    record["check"].update(kind="share", region="CR12", region_name="Twente", registry_hash="f" * 64)
+    dutch, english = cards.card(record, "nl"), cards.card(record, "en")
+    assert dutch.translation is None and english.translation == "36% are technical."
+    assert dutch.quote == english.quote == "36% is technisch."
+    assert (dutch.verdict_word, english.verdict_word, dutch.symbol) == (word("borderline", "nl"),
+                                                                         word("borderline", "en"), "◐")
+    assert ("claim-id", "jobs-grew") in dutch.details and ("claim id", "jobs-grew") in english.details
+    assert ("robuustheid", "50%") in dutch.details
+    assert '<svg class="chart spark" role="img"' in dutch.chart_svg
+    assert "<title>Grafiek bij “T-jobs-grew”, 2015 tot 2016. Twente: 35,0 in 2015, 36,3 in 2016.</title>" in dutch.chart_svg
+
+
+def test_charts_are_images_with_titles_and_highlight_in_words() -> None:
+    line = svg.line_chart({"A": [(2010, 1.0), (2016, 2.0)], "B": [(2010, 2.0), (2016, 1.0)]}, title="t<x>",
+                          format_value=str)
+    assert line.count("<path") >= 2 and 'stroke-dasharray="6 3"' in line  # the second series is dashed
+    assert "<title>t&lt;x&gt;</title>" in line
+    rows = [{"region_code": "CR01", "value": 1.0}, {"region_code": "CR12", "value": -2.0},
+            {"region_code": "CR15", "value": None}]
+    ranking = svg.ranking_chart(rows, title="r", format_value=str, highlight={"CR12": "Twente"})
+    assert ranking.count("<rect") == 2  # no bar for a missing value
+    assert "▼ Twente: -2.0" in ranking
+    assert svg.line_chart({}, title="t", format_value=str) == ""
+
+
+def test_league_view_marks_twente_and_the_region_and_links_built_reports(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    use_project(monkeypatch, make_project(tmp_path))
+    (tmp_path / "reports" / "CR15").mkdir(parents=True)
+    (tmp_path / "reports" / "CR15" / "index.html").write_text("built")
+    leagues = {"jobs-grew": [{"region_code": "CR12", "region_name": "Twente (CR)", "value": 27.64,
+                              "verdict": "not_supported"},
+                             {"region_code": "CR15", "region_name": "Arnhem/Nijmegen (CR)", "value": 30.0,
+                              "verdict": "supported"}]}
+    results = {"jobs-grew": {"title": {"nl": "Banen", "en": "Jobs"}, "page": "claim-jobs-grew.html",
+                             "check": {"reading": {"unit": "percent"}}}}
+    view = league_page.league_view(leagues, results, ["jobs-grew"], plan.validate_parameters("CR15"), "nl",
+                                   tmp_path / "reports" / "CR15")
+    twente, arnhem = view["rows"]
+    assert twente["classes"] == "twente" and arnhem["classes"] == "chosen"
+    assert twente["link"] is None and arnhem["link"] == "index.html"  # Twente's report is not built; CR15's is this
+    from_twente = league_page.league_view(leagues, results, ["jobs-grew"], plan.validate_parameters("CR12"), "nl",
+                                          tmp_path / "reports")
+    assert [row["link"] for row in from_twente["rows"]] == ["index.html", "CR15/index.html"]
+    assert twente["cells"][0]["value"] == "27,6%" and twente["cells"][0]["symbol"] == "✘"
+    assert view["columns"][0].rank_text == "Arnhem/Nijmegen staat op plaats 1 van 2 regio's, met 30,0%."
+    english = league_page.league_view(leagues, results, ["jobs-grew"], plan.validate_parameters("CR15"), "en",
+                                      tmp_path / "reports" / "CR15" / "en")
+    assert english["columns"][0].csv_link == "../data/league/jobs-grew.csv"
+    english_twente = league_page.league_view(leagues, results, ["jobs-grew"], plan.validate_parameters("CR12"), "en",
+                                             tmp_path / "reports" / "en")
+    assert english_twente["rows"][1]["link"] is None  # no English edition of CR15 built
+    csv_text = league_page.chart_csv(leagues["jobs-grew"], "percent")
+    assert csv_text.splitlines() == ["rank,region_code,region_name,value,unit",
+                                     "1,CR12,Twente (CR),27.64,percent", "2,CR15,Arnhem/Nijmegen (CR),30.0,percent"]
+
+
+def test_verdicts_table_for_the_readme() -> None:
+    results = {"b": {**_record("b", "not_supported", 1, 1, "fell 5.7%"), "order": 2, "page": "claim-b.html"},
+               "a": {**_record("a", "supported", 1, 1, "grew | 3%"), "order": 1, "page": "claim-a.html"}}
+    assert report.verdicts_table(results).splitlines() == [
+        "| claim | verdict | in one sentence | page |", "|---|---|---|---|",
+        f"| T-a | {word('supported', 'en')} | grew \\| 3% | `reports/en/claim-a.html` |",
+        f"| T-b | {word('not_supported', 'en')} | fell 5.7% | `reports/en/claim-b.html` |"]
+
+
+def test_fingerprint_changes_with_data_code_registry_notebook_and_parameters(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path)
+    use_project(monkeypatch, root)
+
+    def fingerprints(region: str = "CR12", base_year: int | None = None) -> list[str]:
+        return [job.fingerprint for job in plan.plan_pages(plan.validate_parameters(region, base_year))[0]]
+
+    first = fingerprints()
+    assert fingerprints() == first
+    assert fingerprints("CR15") != first and fingerprints(base_year=2010) != first
+    (root / "code" / "module.py").write_text("VERSION = 2\n")
+    second = fingerprints()
+    assert all(a != b for a, b in zip(first, second, strict=True))
+    write_jobs(root, JOBS_CSV + JOBS_CSV.splitlines()[-1] + "\n")
+    third = fingerprints()
+    assert all(a != b for a, b in zip(second, third, strict=True))
+    notebook = root / "notebooks" / "05_after_2017.py"
+    notebook.write_text(notebook.read_text() + "\n# edited\n")
+    fourth = fingerprints()
+    assert fourth[:3] == third[:3] and fourth[3] != third[3]  # only the edited notebook's page changes
+    write_registry(root / "claims.toml", [{**CLAIMS[0], "verdict": "not_supported"}, CLAIMS[1]])
+    assert all(a != b for a, b in zip(fourth, fingerprints(), strict=True))
 
 
 # --- slow: executing notebooks -------------------------------------------------------------------
 
 
 @pytest.mark.slow
-def test_build_writes_pages_with_hidden_code_and_embedded_figures(built_site) -> None:
+def test_both_editions_from_one_execution(built_site) -> None:
     root, lines = built_site
     reports = root / "reports"
-    assert {p.name for p in reports.glob("*.html")} == {"index.html", "00_overview.html", "01_claim.html"}
-    assert any("Executing 2 of 2 notebooks" in line for line in lines)
-    for name in ("00_overview.html", "01_claim.html"):
-        html = (reports / name).read_text()
-        assert '<body class="code-hidden">' in html and ".code-hidden .code_cell .input { display: none; }" in html
-        assert re.search(r'<button[^>]*id="code-toggle"[^>]*>Show code</button>', html)
-        assert 'class="input_area"' in html  # the code is there, only hidden
-        assert re.search(r'<img [^>]*src="data:image/png;base64,', html)
-        assert not re.search(r'<(script|link|img)\b[^>]*(src|href)="(https?:)?//', html)
-        assert render.external_resources(html) == []
-        for forbidden in ("Traceback (most recent call last)", "output_error", "output_stderr",
-                          "UserWarning", "require.js", "MathJax", ".tmp-build-", "No description has been"):
-            assert forbidden not in html, (name, forbidden)
-        assert 'href="index.html"' in html and "2026-11-27" in html  # header link, data vintage in footer
-    claim = (reports / "01_claim.html").read_text()
-    assert "<title>Synthetic claim: jobs grew · Twente claims</title>" in claim
-    assert "verdict-box" in claim and "+3.1% (2010-2016)" in claim
-    assert "Synthetic data overview" in (reports / "00_overview.html").read_text()
+    pages = {"index.html", "league.html", "overview.html", "claim-jobs-grew.html", "claim-students-share.html",
+             "after-2017.html"}
+    assert {p.name for p in reports.glob("*.html")} == pages
+    assert {p.name for p in (reports / "en").glob("*.html")} == pages
+    assert any("Executing 4 of 4 pages" in line for line in lines)
+    assert lines[-1] == f"Open {reports / 'index.html'} (Dutch edition) or {reports / 'en' / 'index.html'} " \
+                        "(English edition) in a browser."
+    for name in pages - {"index.html", "league.html"}:
+        dutch, english = (reports / name).read_text(), (reports / "en" / name).read_text()
+        assert '<html lang="nl">' in dutch and '<html lang="en">' in english
+        assert f'href="en/{name}"' in dutch and f'href="../{name}"' in english  # the switch: same page
+        assert not _soup(dutch).select('main .l10n[lang="en"]') and _soup(dutch).select('main .l10n[lang="nl"]')
+        assert not _soup(english).select('main .l10n[lang="nl"]') and _soup(english).select('main .l10n[lang="en"]')
+        for html in (dutch, english):
+            assert '<body class="code-hidden">' in html and 'class="input_area"' in html  # code there, hidden
+            assert re.search(r'<img [^>]*src="data:image/png;base64,', html) or name == "after-2017.html"
+            assert render.external_resources(html) == []
+            for forbidden in ("Traceback (most recent call last)", "output_error", "output_stderr", "UserWarning",
+                              ".tmp-build-", "require.js", "MathJax"):
+                assert forbidden not in html, (name, forbidden)
+    claim_nl = (reports / "claim-jobs-grew.html").read_text()
+    claim_en = (reports / "en" / "claim-jobs-grew.html").read_text()
+    assert "<title>Banen groeiden 3% · Twente-claims</title>" in claim_nl
+    assert "<title>Jobs grew 3% · Twente claims</title>" in claim_en
+    assert 'href="data/claim-jobs-grew/series.csv"' in claim_nl and 'href="../data/claim-jobs-grew/series.csv"' in claim_en
+    assert (reports / "data" / "claim-jobs-grew" / "series.csv").read_text().splitlines()[-1] == "2016,103.1"
+    assert ">Toon code</button>" in claim_nl and ">Show code</button>" in claim_en
+    overview_nl = (reports / "overview.html").read_text()
+    assert 'alt="Figuur 1 op de pagina “Overzicht van de data”"' in overview_nl  # a figure without alt gets one
 
 
 @pytest.mark.slow
-def test_index_lists_claims_pages_vintage_and_first_build_note(built_site) -> None:
+def test_index_has_claim_cards_in_the_edition_language(built_site) -> None:
+    from bs4 import BeautifulSoup
+
     root, _ = built_site
-    index = (root / "reports" / "index.html").read_text()
-    assert "Twente (CR12)" in index
-    row = re.search(r"<tr>\s*<td><a href=\"01_claim.html\">Jobs grew 3% in CR12</a>.*?</tr>", index, re.DOTALL)
-    assert row and "supported" in row.group(0) and "ondersteund" in row.group(0)
-    assert "Jobs grew by the claimed amount." in row.group(0) and "zoals beweerd" in row.group(0)
-    assert 'href="00_overview.html"' in index and "no verdict" in index  # pages without a claim are listed
-    assert "First build in this folder" in index
-    assert "2026-11-27" in index and "offline mirror" in index  # retrieval date and origin of the input
-    result = json.loads((root / "reports" / "results" / "jobs_grew.json").read_text())
-    assert (result["verdict"], result["notebook"], result["numbers"]) == ("supported", "01_claim", {"growth_pct": 3.1})
+    for lang, folder in (("nl", root / "reports"), ("en", root / "reports" / "en")):
+        soup = BeautifulSoup((folder / "index.html").read_text(), "html.parser")
+        cards_found = soup.select("article.card")
+        assert [c["data-claim"] for c in cards_found] == ["jobs-grew", "students-share"]  # registry order
+        first = cards_found[0]
+        assert first.select_one("blockquote").get_text(strip=True) == "“Het aantal banen groeide met 3 procent.”"
+        translation = first.select_one(".translation")
+        assert (translation is not None) == (lang == "en")
+        assert first.select_one(".verdict").get_text(" ", strip=True) == f"✔ {word('supported', lang)}"
+        reason = {"nl": "De lezing geeft 3.1.", "en": "The reading gives 3.1."}[lang]
+        assert reason in first.select_one(".card-reason").get_text()
+        assert first.select_one(".card-counter") and first.select_one(".card-fairer")
+        assert first.select_one("svg[role=img] title").get_text()
+        details = first.select_one("details.analyst")
+        assert "jobs-grew" in details.get_text() and "abc123def456" in details.get_text()
+        details.decompose()
+        assert "jobs-grew" not in first.get_text()  # no internal id outside the analysts' details
+        assert first.select_one("h3 a")["href"] == "claim-jobs-grew.html"
+        text = soup.get_text(" ", strip=True)
+        assert {"nl": "Eerste versie in deze map", "en": "First build in this folder"}[lang] in text
+        assert {"nl": "27 november 2026", "en": "27 November 2026"}[lang] in text  # data vintage, Babel date
+        assert {"nl": "offline kopie", "en": "offline mirror"}[lang] in text
+        assert [a["href"] for a in soup.select("#pages a")] == ["overview.html", "after-2017.html", "league.html"]
+        assert soup.select("#pages a")[0].get_text() == {"nl": "Overzicht van de data", "en": "Data overview"}[lang]
+    result = json.loads((root / "reports" / "results" / "claim-jobs-grew.json").read_text())
+    assert result["verdict"] == "supported" and result["check"]["reading"]["value"] == 3.1
+
+
+@pytest.mark.slow
+def test_league_page_has_every_claim_for_every_region(built_site) -> None:
+    from bs4 import BeautifulSoup
+
+    root, _ = built_site
+    soup = BeautifulSoup((root / "reports" / "league.html").read_text(), "html.parser")
+    assert [th["data-claim"] for th in soup.select("#league-table thead th[data-claim]")] == ["jobs-grew",
+                                                                                               "students-share"]
+    rows = {tr["data-region"]: tr for tr in soup.select("#league-table tbody tr")}
+    assert set(rows) == {"CR12", "CR15"}  # COROP regions only
+    assert "twente" in rows["CR12"]["class"] and "chosen" in rows["CR12"]["class"]
+    # fake_league: 2010 jobs / 10,000 + 0 (jobs-grew) or + 10 (students-share); "supported" above 28
+    cells = rows["CR12"].select("td")
+    # 276,400 / 10,000 = 27.64
+    assert cells[0].get_text(" ", strip=True) == f"✘ {word('not_supported', 'nl')} 27,6%"
+    assert cells[1]["data-sort"] == repr(276400 / 10_000 + 10)
+    assert rows["CR12"].select_one("th a")["href"] == "index.html"  # Twente's report is this one
+    assert rows["CR15"].select_one("th a") is None  # no CR15 report built
+    assert (root / "reports" / "data" / "league" / "jobs-grew.csv").read_text().splitlines()[1:] == [
+        "1,CR12,Twente (CR),27.64,percent", "2,CR15,Arnhem/Nijmegen (CR),30.0,percent"]
+    assert soup.select_one(".league-chart figcaption a")["href"] == "data/league/jobs-grew.csv"
+    english = (root / "reports" / "en" / "league.html").read_text()
+    assert 'href="../data/league/jobs-grew.csv"' in english and "27.6%" in english
+    assert "<script>" in english and "league-table" in english  # the sorting script is inline
 
 
 @pytest.mark.slow
@@ -260,77 +594,102 @@ def test_unchanged_build_is_skipped_and_force_rebuilds(site_copy: Path) -> None:
     before = _snapshot(site_copy / "reports")
     lines = build()
     assert any("Nothing changed since the last build" in line for line in lines)
+    assert lines[-1].startswith("Open ")
     assert _snapshot(site_copy / "reports") == before
     lines = build(force=True)
-    assert any("Executing 2 of 2 notebooks" in line for line in lines)
+    assert any("Executing 4 of 4 pages" in line for line in lines)
+    assert any("no changes in verdicts or headline numbers" in line for line in lines)
 
 
 @pytest.mark.slow
-def test_changed_verdict_is_listed_and_only_that_notebook_reruns(site_copy: Path) -> None:
-    notebook = site_copy / "notebooks" / "01_claim.py"
-    notebook.write_text(notebook.read_text().replace('VERDICT = "supported"', 'VERDICT = "not supported"')
-                        .replace("GROWTH = 3.1", "GROWTH = 0.4"))
-    overview_page = (site_copy / "reports" / "00_overview.html").read_bytes()
+def test_changed_verdict_is_listed_as_drift(site_copy: Path) -> None:
+    write_registry(site_copy / "claims.toml", [{**CLAIMS[0], "verdict": "not_supported", "value": 0.4}, CLAIMS[1]])
     lines = build()
-    assert any("Executing 1 of 2 notebooks (1 unchanged): 01_claim.py" in line for line in lines)
-    assert any("verdict supported → not supported" in line for line in lines)
+    assert any("Executing 4 of 4 pages" in line for line in lines)  # the registry feeds every page
+    assert f"  Jobs grew 3%: verdict {word('supported', 'en')} → {word('not_supported', 'en')}" in lines
+    assert "  Jobs grew 3%: value of the reading 3.1% → 0.4%" in lines
     index = (site_copy / "reports" / "index.html").read_text()
-    changes = index[index.index('id="changes"'):index.index('id="pages"')]
-    assert "supported</td><td>not supported" in changes and "growth_pct</td><td>3.1</td><td>0.4" in changes
-    assert (site_copy / "reports" / "00_overview.html").read_bytes() == overview_page  # not re-rendered
-    previous = json.loads((site_copy / "reports" / "previous-results" / "jobs_grew.json").read_text())
+    changes = index[index.index('id="changes"'):index.index('id="vintage"')]
+    assert f"<td>{word('supported', 'nl')}</td><td>{word('not_supported', 'nl')}</td>" in changes
+    assert "<td>3,1%</td><td>0,4%</td>" in changes
+    previous = json.loads((site_copy / "reports" / "previous-results" / "claim-jobs-grew.json").read_text())
     assert previous["verdict"] == "supported"
 
 
 @pytest.mark.slow
+def test_only_the_changed_background_page_reruns(site_copy: Path) -> None:
+    notebook = site_copy / "notebooks" / "05_after_2017.py"
+    notebook.write_text(notebook.read_text().replace("Wat er daarna gebeurde.", "Wat er later gebeurde."))
+    claim_page = (site_copy / "reports" / "claim-jobs-grew.html").read_bytes()
+    lines = build()
+    assert any("Executing 1 of 4 pages (3 unchanged), two at a time: after-2017.html" in line for line in lines)
+    assert "Wat er later gebeurde." in (site_copy / "reports" / "after-2017.html").read_text()
+    assert (site_copy / "reports" / "claim-jobs-grew.html").read_bytes() == claim_page  # not re-rendered
+    assert (site_copy / "reports" / "results" / "claim-jobs-grew.json").exists()  # results carried over
+
+
+@pytest.mark.slow
 def test_failing_notebook_keeps_the_previous_report_and_names_the_cell(site_copy: Path) -> None:
-    notebook = site_copy / "notebooks" / "01_claim.py"
-    notebook.write_text(notebook.read_text().replace("GROWTH = 3.1", "GROWTH = 3.1 / 0"))
+    notebook = site_copy / "notebooks" / "claim.py"
+    notebook.write_text(notebook.read_text().replace('VALUE = claim["value"]', 'VALUE = claim["value"] / 0'))
     before = _snapshot(site_copy / "reports")
     with pytest.raises(report.ReportBuildError) as error:
         build()
     message = str(error.value)
-    assert "notebook 01_claim.py failed: cell In [3] raised ZeroDivisionError" in message
-    assert "---> 12 GROWTH = 3.1 / 0" in message  # the failing line, as IPython marks it
-    assert "left unchanged" in message
-    assert error.value.notebook == "01_claim.py"
+    assert re.search(r"notebook claim.py \(claim-(jobs-grew|students-share).html\) failed: cell In \[\d+\] raised "
+                     r"ZeroDivisionError: float division by zero", message)
+    assert 'VALUE = claim["value"] / 0' in message and "---->" in message  # the failing line, as IPython marks it
+    assert "left unchanged" in message and error.value.notebook == "claim.py"
     assert _snapshot(site_copy / "reports") == before
-    assert (site_copy / "reports" / ".failed" / "01_claim.ipynb").exists()  # for the analyst to open
+    assert list((site_copy / "reports" / ".failed").glob("claim-*.ipynb"))  # for the analyst to open
     assert not list((site_copy / "reports").glob(".tmp-build-*"))  # no temporary folder left behind
 
 
 @pytest.mark.slow
-def test_other_region_goes_to_its_own_folder(site_copy: Path) -> None:
+def test_other_region_goes_to_its_own_folder_and_links_back(site_copy: Path) -> None:
     lines = build(region="CR15")
-    assert lines[0].startswith("Report for CR15 Arnhem/Nijmegen (CR) -> reports/CR15/")
-    index = (site_copy / "reports" / "CR15" / "index.html").read_text()
-    assert "Arnhem/Nijmegen (CR15)" in index and "Jobs grew 3% in CR15" in index
+    assert lines[0] == "Report for CR15 Arnhem/Nijmegen (CR) (the registry's reading) -> reports/CR15/"
+    folder = site_copy / "reports" / "CR15"
+    assert "Arnhem/Nijmegen (CR15)" in (folder / "index.html").read_text()
+    assert '<html lang="en">' in (folder / "en" / "index.html").read_text()
+    league = (folder / "league.html").read_text()
+    assert 'href="../index.html">Twente</a>' in league  # Twente's report is built: linked
     assert "Twente" in (site_copy / "reports" / "index.html").read_text()  # the default report is untouched
 
 
-def test_notebook_helpers_do_not_count_as_pages(tmp_path: Path) -> None:
-    make_project(tmp_path)
-    assert [p.name for p in report.discover_notebooks(tmp_path / "notebooks")] == ["00_overview.py", "01_claim.py"]
+@pytest.mark.slow
+def test_other_reading_goes_to_its_own_folder(site_copy: Path) -> None:
+    lines = build(region="CR15", base_year=2010, end_year=2016, comparator="NL01")
+    assert lines[0] == ("Report for CR15 Arnhem/Nijmegen (CR) (base year 2010, end year 2016, comparator NL01) "
+                        "-> reports/CR15-2010-2016-NL01/")
+    executed = json.loads((site_copy / "reports" / "CR15-2010-2016-NL01" / ".build-state.json").read_text())
+    assert executed["parameters"] == {"region": "CR15", "base_year": 2010, "end_year": 2016, "comparator": "NL01"}
 
 
-def test_fingerprint_changes_with_data_code_notebook_and_region(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_project(tmp_path)
-    use_project(monkeypatch, root)
+@pytest.mark.slow
+def test_a_new_registry_entry_gets_page_card_and_league_column(site_copy: Path) -> None:
+    write_registry(site_copy / "claims.toml", [*CLAIMS, {**CLAIMS[0], "id": "healthcare", "order": 3,
+                                                         "title_en": "Healthcare grew", "title_nl": "Zorg groeide"}])
+    build()
+    reports = site_copy / "reports"
+    assert "<title>Healthcare grew · Twente claims</title>" in (reports / "en" / "claim-healthcare.html").read_text()
+    assert 'data-claim="healthcare"' in (reports / "index.html").read_text()
+    league = (reports / "league.html").read_text()
+    assert '<th scope="col" data-claim="healthcare">' in league
+    assert (reports / "data" / "league" / "healthcare.csv").exists()
+    assert any("new claim" in c for c in [_text((reports / "en" / "index.html").read_text())])
 
-    def fingerprints(region: str = "CR12") -> list[str]:
-        return [job.fingerprint for job in report.plan_notebooks(region)]
 
-    first = fingerprints()
-    assert fingerprints() == first
-    assert fingerprints("CR15") != first
-    (root / "code" / "module.py").write_text("VERSION = 2\n")
-    second = fingerprints()
-    assert second[0] != first[0] and second[1] != first[1]
-    (root / "data" / "processed" / "jobs.csv").write_text(JOBS_CSV + JOBS_CSV.splitlines()[-1] + "\n")
-    third = fingerprints()
-    assert third[0] != second[0]
-    notebook = root / "notebooks" / "01_claim.py"
-    notebook.write_text(notebook.read_text() + "\n# edited\n")
-    fourth = fingerprints()
-    assert fourth[0] == third[0] and fourth[1] != third[1]  # only the edited notebook changes
+@pytest.mark.slow
+def test_build_log_is_clean_and_names_the_index(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    env = {**__import__("os").environ, **project_env(root), "PYTHONPATH": str(TESTS)}
+    process = subprocess.run([sys.executable, "-m", "analysis", "report"], env=env, capture_output=True,
+                             text=True, timeout=600)
+    assert process.returncode == 0, process.stderr
+    log = process.stdout + process.stderr
+    assert "ERROR" not in log and "KeyboardInterrupt" not in log and "Traceback" not in log, log
+    assert process.stderr.strip() == "", process.stderr
+    assert len(re.findall(r"^  \[\d/4\] ok  \S+\.html \(\d+\.\d s", process.stdout, re.MULTILINE)) == 4
+    assert process.stdout.rstrip().endswith(f"Open {root / 'reports' / 'index.html'} (Dutch edition) or "
+                                            f"{root / 'reports' / 'en' / 'index.html'} (English edition) in a browser.")

@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis {fetch,build,status,report}``."""
+"""Command line: python -m analysis COMMAND (python -m analysis --help lists the commands)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from analysis.errors import FetchError
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis", description="Check published claims about Twente against CBS and DUO open data.",
+        epilog="Run python -m analysis COMMAND --help for the options of one command.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     fetch = sub.add_parser("fetch", help="download raw snapshots (live, or from an offline mirror); "
@@ -29,10 +31,34 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("status", help="what is cached, from when and where, and what differs from data/processed")
     sub.add_parser("compare", help="new years, codes and revised values of the raw snapshots vs data/processed")
 
-    report = sub.add_parser("report", help="execute the notebooks and render the HTML report")
+    report = sub.add_parser("report", help="build the HTML report, Dutch and English editions (reports/)")
     report.add_argument("--region", default=None, help="COROP region code (default CR12, Twente)")
+    report.add_argument("--base-year", default=None, help="base year for every claim (default: each claim's reading)")
+    report.add_argument("--end-year", default=None, help="end year for every claim (default: each claim's reading)")
+    report.add_argument("--comparator", default=None,
+                        help="NL01 or a COROP code to compare with (default: each claim's reading)")
+    report.add_argument("--registry", type=Path, default=None, help="another claim registry (TOML file)")
     report.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    report.add_argument("--verdicts-table", action="store_true",
+                        help="print the README's 'verdicts in short' table from the latest build, build nothing")
+
     return parser
+
+
+def _report(args: argparse.Namespace) -> int:
+    import signal
+
+    from analysis.report import site
+
+    if args.verdicts_table:
+        print(site.latest_verdicts_table(), end="")
+        return 0
+    # SIGTERM ends the build like Ctrl-C: the workers and kernels are stopped, the temporary folder removed.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
+    for line in site.build_report(region=args.region, force=args.force, base_year=args.base_year,
+                                  end_year=args.end_year, comparator=args.comparator, registry=args.registry):
+        print(line, flush=True)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,10 +116,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("\nLargest revisions:")
                 print(revisions.to_string(index=False))
         elif args.command == "report":
-            from analysis.report.site import build_report
-
-            for line in build_report(region=args.region, force=args.force):
-                print(line)
+            return _report(args)
     except (FetchError, ValueError, RuntimeError, KeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

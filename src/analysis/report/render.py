@@ -1,22 +1,32 @@
-"""HTML for the report: notebook pages and the index, self-contained (no network at reading time).
+"""HTML for the report: both editions of every page from one executed notebook, the index, the league.
 
-Every page inlines its CSS and the small "Show code" script from ``templates/``; figures are PNG
-data URIs; nothing is loaded from a CDN (no require.js, MathJax or web fonts).
+A notebook is executed once; its reader-visible outputs are sibling elements per language
+(``<div class="l10n" lang="nl">`` / ``lang="en"``, report contract point 1). For edition L this
+module drops every ``.l10n`` element whose lang is not L, takes the edition's page title
+(``h1.page-title``), sets ``<html lang="L">``, adds the language switch to the same page in the
+other edition and, for pages in ``en/``, rewrites relative ``data/...`` links to ``../data/...``.
+The site's own words come from the message catalogue (``data/messages/site.toml``), its numbers
+and dates are formatted by Babel. Pages are self-contained: CSS and the two small scripts are
+inlined, figures are data URIs or inline SVG, nothing is loaded from a CDN.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 
+from analysis.i18n import LANGUAGES, LOCALES, Num, render
 from analysis.paths import PACKAGE_DIR
+from analysis.report.cards import VERDICT_STYLES, verdict_word
+from analysis.report.plan import BuildParameters
 
 TEMPLATES = PACKAGE_DIR / "templates"
-REPORT_TITLE = "Twente claims"
+NBCONVERT_DEFAULT_ALT = "No description has been provided for this image"
 
 # <script src=...>, <link href=...>, <img src=...>, <iframe src=...> and CSS @import/url() pointing
 # at another host: any of these would make a page depend on the network.
@@ -33,22 +43,15 @@ _EXTERNAL = re.compile(
 class SiteContext:
     """What every page shows in its header and footer."""
 
-    region: str
-    region_name: str
-    built_at: str
+    parameters: BuildParameters
+    built_at: datetime  # UTC
     manifest: Mapping[str, Any]
     code_version: str
+    registry_hash: str
 
     @property
     def region_label(self) -> str:
-        return f"{self.region_name.removesuffix(' (CR)')} ({self.region})"
-
-
-@dataclass(frozen=True)
-class RenderedPage:
-    html: str
-    title: str
-    hidden_stderr: int  # warning lines taken off the page (kept in the executed notebook)
+        return f"{self.parameters.region_name.removesuffix(' (CR)')} ({self.parameters.region})"
 
 
 def external_resources(html: str) -> list[str]:
@@ -56,52 +59,47 @@ def external_resources(html: str) -> list[str]:
     return [next(g for g in match.groups() if g) for match in _EXTERNAL.finditer(html)]
 
 
-def notebook_title(cells: Sequence[Mapping[str, Any]], fallback: str) -> str:
-    """The first level-1 (else any) markdown heading, without markdown markup."""
-    headings = []
-    for cell in cells:
-        if cell.get("cell_type") != "markdown":
-            continue
-        for line in str(cell.get("source", "")).splitlines():
-            match = re.match(r"^(#{1,6})\s+(.+?)\s*#*\s*$", line)
-            if match:
-                headings.append((len(match.group(1)), match.group(2)))
-    if not headings:
-        return fallback
-    text = min(headings, key=lambda h: h[0])[1]  # the first of the highest level
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links -> their text
-    return re.sub(r"[*_`]", "", text).strip() or fallback
+def format_datetime(moment: datetime, lang: str) -> str:
+    from babel.dates import format_datetime as babel_datetime
+
+    return babel_datetime(moment, "d MMMM y HH:mm", locale=LOCALES[lang]) + " UTC"
 
 
-def vintage_rows(manifest: Mapping[str, Any]) -> list[dict[str, str]]:
+def format_date(text: str, lang: str) -> str:
+    """An ISO date (or datetime) string as a date in ``lang``; unparsable text is returned as is."""
+    from babel.dates import format_date as babel_date
+
+    try:
+        moment = datetime.fromisoformat(str(text))
+    except ValueError:
+        return str(text)
+    return babel_date(moment.date(), "d MMMM y", locale=LOCALES[lang])
+
+
+def vintage_rows(manifest: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
     """One row per input of the processed data: what, from whom, retrieved when and how."""
     rows = []
     for record in manifest.get("inputs", []):
-        rows.append({
-            "dataset_id": record.get("dataset_id", ""),
-            "publisher": record.get("publisher", ""),
-            "title": record.get("title", ""),
-            "licence": record.get("licence", ""),
-            "retrieved": str(record.get("retrieved_at", ""))[:10],
-            "origin": {"mirror": "offline mirror", "live": "live service"}.get(record.get("mode", ""),
-                                                                                record.get("mode", "")),
-            "partial": record.get("partial", ""),
-        })
+        mode = str(record.get("mode", ""))
+        origin = render(f"site.vintage.mode.{mode}", lang) if mode in ("mirror", "live") else mode
+        rows.append({"dataset_id": str(record.get("dataset_id", "")), "publisher": str(record.get("publisher", "")),
+                     "title": str(record.get("title", "")), "licence": str(record.get("licence", "")),
+                     "retrieved": format_date(record.get("retrieved_at", ""), lang) if record.get("retrieved_at") else "",
+                     "origin": origin, "partial": str(record.get("partial", "") or "")})
     return rows
 
 
-def vintage_summary(manifest: Mapping[str, Any]) -> str:
-    """One line for the footer: when the data were built and retrieved."""
+def vintage_summary(manifest: Mapping[str, Any], lang: str) -> str:
+    """One line for the footer: when the data were processed and retrieved."""
     if not manifest:
-        return "data vintage unknown (data/processed/manifest.json missing)"
-    rows = vintage_rows(manifest)
-    dates = sorted({r["retrieved"] for r in rows if r["retrieved"]})
-    origins = sorted({r["origin"] for r in rows if r["origin"]})
-    retrieved = (dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}") if dates else "unknown"
-    built = str(manifest.get("built_at", ""))[:10] or "unknown"
-    inputs = f"{len(rows)} input" + ("s" if len(rows) != 1 else "")
-    return (f"data processed {built} from {inputs} retrieved {retrieved}"
-            + (f" ({', '.join(origins)})" if origins else ""))
+        return render("site.vintage.unknown", lang)
+    dates = sorted({str(r.get("retrieved_at", ""))[:10] for r in manifest.get("inputs", []) if r.get("retrieved_at")})
+    retrieved = (format_date(dates[0], lang) if len(dates) == 1 else
+                 render("site.vintage.range", lang, first=format_date(dates[0], lang), last=format_date(dates[-1], lang))
+                 ) if dates else render("site.vintage.unknown_date", lang)
+    built = format_date(manifest["built_at"], lang) if manifest.get("built_at") else render("site.vintage.unknown_date", lang)
+    return render("site.vintage.summary", lang, built=built, inputs=Num(len(manifest.get("inputs", []))),
+                  retrieved=retrieved)
 
 
 @cache
@@ -117,22 +115,36 @@ def _environment() -> Any:
 def _static() -> dict[str, str]:
     from pygments.formatters import HtmlFormatter
 
-    return {
-        "css": (TEMPLATES / "report.css").read_text(encoding="utf-8")
-        + HtmlFormatter(style="default").get_style_defs(".highlight"),
-        "js": (TEMPLATES / "toggle.js").read_text(encoding="utf-8"),
-    }
+    return {"css": (TEMPLATES / "report.css").read_text(encoding="utf-8")
+            + HtmlFormatter(style="default").get_style_defs(".highlight"),
+            "js": (TEMPLATES / "toggle.js").read_text(encoding="utf-8"),
+            "sort_js": (TEMPLATES / "sort.js").read_text(encoding="utf-8")}
 
 
-def _verdict_styles() -> dict[str, Any]:
-    from analysis.report.site import VERDICTS
+def _common(context: SiteContext, lang: str, page: str, title: str) -> dict[str, Any]:
+    """Template variables every page has. ``page``: the file name (index.html, claim-x.html)."""
+    other = next(code for code in LANGUAGES if code != lang)
+    switch = ("../" + page) if lang == "en" else ("en/" + page)
 
-    return VERDICTS
+    def t(key: str, **params: Any) -> str:
+        return render(key, lang, **params)
+
+    return {"lang": lang, "t": t, "num": lambda value, **kw: Num(value, **kw).format(lang),
+            "context": context, "title": title, "static": _static(), "page_name": page,
+            "switch_href": switch, "switch_lang": other, "switch_text": render("lang.switch", lang),
+            "vintage": vintage_summary(context.manifest, lang), "built": format_datetime(context.built_at, lang),
+            "verdict_styles": VERDICT_STYLES, "verdict_word": lambda code: verdict_word(code, lang),
+            "registry_short": context.registry_hash[:12]}
 
 
-def _common(context: SiteContext, title: str) -> dict[str, Any]:
-    return {"context": context, "title": title, "report_title": REPORT_TITLE, "static": _static(),
-            "vintage": vintage_summary(context.manifest), "verdicts": _verdict_styles()}
+# --------------------------------------------------------------------------------------------
+# Notebook pages
+
+
+@dataclass(frozen=True)
+class NotebookBody:
+    html: str  # nbconvert's body, both languages
+    hidden_stderr: int  # warning lines taken off the page (kept in the executed notebook)
 
 
 def _strip_stderr(notebook: Any) -> int:
@@ -154,24 +166,11 @@ def _strip_stderr(notebook: Any) -> int:
     return hidden
 
 
-def _label_figures(notebook: Any, title: str) -> None:
-    """Alternative text for figures that have none ("Figure 2 of <page title>"), for screen readers."""
-    number = 0
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            if any(key.startswith("image/") for key in output.get("data", {})):
-                number += 1
-                metadata = output.setdefault("metadata", {})
-                if "alt" not in metadata:
-                    metadata["alt"] = f"Figure {number} of the page “{title}”"
-
-
-def render_notebook_page(executed: Path, context: SiteContext, claims: Sequence[Mapping[str, Any]] = (),
-                         parameter_text: Mapping[str, str] | None = None) -> RenderedPage:
-    """An executed notebook as a report page: header, verdict box, content (code hidden), footer.
+def notebook_body(executed: Any, parameter_text: Mapping[str, str] | None = None) -> NotebookBody:
+    """An executed notebook as HTML (code cells kept, to be hidden by the page's toggle).
 
     ``parameter_text`` replaces strings in papermill's injected-parameters cell (the temporary
-    results folder would otherwise show a machine-specific path to readers of the code).
+    build folders would otherwise show machine-specific paths to readers of the code).
     """
     import nbformat
     from nbconvert import HTMLExporter
@@ -183,28 +182,72 @@ def render_notebook_page(executed: Path, context: SiteContext, claims: Sequence[
             for old, new in (parameter_text or {}).items():
                 cell["source"] = cell["source"].replace(old, new)
     hidden = _strip_stderr(notebook)
-    title = notebook_title(notebook.cells, executed.stem)
-    _label_figures(notebook, title)
     exporter = HTMLExporter(template_name="basic", exclude_input_prompt=True, exclude_output_prompt=True,
                             embed_images=True)
     # Cells an author marks as plumbing ("remove-cell") never reach a reader, not even with code shown.
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove-cell"},
                                                          remove_input_tags={"remove-input"}), enabled=True)
-    body, _resources = exporter.from_notebook_node(notebook)
-    common = _common(context, title)
-    if claims:  # the verdict straight under the page title, where a reader looks first
-        box = _environment().get_template("_claims_box.html.j2").render(claims=list(claims), **common)
-        body = body.replace("</h1>", "</h1>" + box, 1) if "</h1>" in body else box + body
-    html = _environment().get_template("page.html.j2").render(body=body, **common)
-    return RenderedPage(html=html, title=title, hidden_stderr=hidden)
+    # nbconvert warns about images without alt text; each edition gets one in its language below.
+    logger = exporter.log
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        body, _resources = exporter.from_notebook_node(notebook)
+    finally:
+        logger.setLevel(level)
+    return NotebookBody(body, hidden)
 
 
-def render_index(context: SiteContext, pages: Sequence[Mapping[str, Any]],
-                 results: Sequence[Mapping[str, Any]], changes: Sequence[Any] | None) -> str:
-    """The index: verdict table (EN + NL), changes since the last build, all pages, data vintage."""
-    order = {page["name"]: i for i, page in enumerate(pages)}
-    claims = sorted(results, key=lambda r: (order.get(r.get("notebook", ""), len(order)), r["claim_id"]))
+def _heading_text(element: Any) -> str:
+    for anchor in element.select("a.anchor-link"):
+        anchor.decompose()
+    return " ".join(element.get_text(" ", strip=True).split())
+
+
+def edition(body_html: str, lang: str, fallback_title: str) -> tuple[str, str]:
+    """The body for edition ``lang`` and its title (see the module docstring)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(body_html, "html.parser")
+    for element in soup.select(".l10n[lang]"):
+        if not element.decomposed and element.get("lang") != lang:
+            element.decompose()
+    title_element = soup.select_one("h1.page-title") or soup.select_one("h1")
+    title = _heading_text(BeautifulSoup(str(title_element), "html.parser")) if title_element else ""
+    title = title or fallback_title
+    if lang != "nl":
+        for tag, attribute in (("a", "href"), ("img", "src"), ("link", "href"), ("source", "src")):
+            for element in soup.find_all(tag, attrs={attribute: re.compile(r"^data/")}):
+                element[attribute] = "../" + element[attribute]
+    for number, image in enumerate(soup.find_all("img"), start=1):
+        if not image.get("alt") or image["alt"] == NBCONVERT_DEFAULT_ALT:
+            image["alt"] = render("site.figure_alt", lang, number=Num(number), title=title)
+    return str(soup), title
+
+
+def render_page(body: NotebookBody, context: SiteContext, lang: str, page: str, fallback_title: str) -> tuple[str, str]:
+    """One edition of a notebook page: (html, title)."""
+    content, title = edition(body.html, lang, fallback_title)
+    html = _environment().get_template("page.html.j2").render(body=content, **_common(context, lang, page, title))
+    return html, title
+
+
+# --------------------------------------------------------------------------------------------
+# Index and league
+
+
+def render_index(context: SiteContext, lang: str, cards: Sequence[Any], pages: Sequence[Mapping[str, Any]],
+                 changes: Sequence[Mapping[str, str]] | None, league: bool) -> str:
+    """The index in ``lang``: claim cards, the other pages, changes since the last build, data vintage."""
+    title = render("site.index.title", lang, region=context.region_label)
+    built = context.manifest.get("built_at")
     return _environment().get_template("index.html.j2").render(
-        pages=pages, claims=claims, changes=changes, vintage_rows=vintage_rows(context.manifest),
-        manifest_built=str(context.manifest.get("built_at", ""))[:16].replace("T", " "),
-        **_common(context, f"{REPORT_TITLE}: {context.region_label}"))
+        cards=cards, pages=pages, changes=changes, league=league,
+        vintage_rows=vintage_rows(context.manifest, lang),
+        manifest_built=format_date(built, lang) if built else "",
+        **_common(context, lang, "index.html", title))
+
+
+def render_league(context: SiteContext, lang: str, view: Mapping[str, Any]) -> str:
+    title = render("site.league.title", lang)
+    return _environment().get_template("league.html.j2").render(view=view, **_common(context, lang, "league.html", title))

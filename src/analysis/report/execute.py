@@ -1,0 +1,224 @@
+"""Execute report notebooks with papermill, two at a time, and never outlive the build.
+
+Process tree of a build: the build process -> pool workers (spawned) -> one Jupyter kernel each.
+A build may be killed at any moment (Ctrl-C, SIGTERM, SIGKILL). Then:
+
+- pool workers ask Linux to kill them when the build process dies (``PR_SET_PDEATHSIG``), so no
+  worker keeps executing a notebook into the dead build's temporary folder;
+- kernels are started with their worker as ``JPY_PARENT_PID`` (jupyter_client does this) and
+  ipykernel's parent poller ends a kernel within a second of its worker's death;
+- on an ordinary failure or exception the build kills its workers at once instead of waiting for
+  the other running notebook.
+
+Kernel shutdown is quiet: jupyter_client interrupts a kernel before shutting it down, which made
+every build print ``[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.``; an idle kernel
+that is being shut down has nothing to interrupt, so that interrupt is skipped.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from analysis.report.plan import REGISTRY_ENV
+
+KERNEL_NAME = "python3"
+MAX_PROCESSES = 2
+CELL_TIMEOUT_SECONDS = 1200
+_PR_SET_PDEATHSIG = 1
+
+
+class ReportBuildError(RuntimeError):
+    """A notebook failed; the previous report was left in place."""
+
+    def __init__(self, notebook: str, message: str) -> None:
+        super().__init__(message)
+        self.notebook = notebook
+
+
+@dataclass
+class ExecutionOutcome:
+    name: str
+    executed: Path
+    seconds: float
+    error: BaseException | None = None
+
+
+def to_ipynb(source: Path, target: Path) -> None:
+    """A jupytext percent file as an .ipynb papermill can run (kernel and language set)."""
+    import jupytext
+    import nbformat
+
+    notebook = jupytext.read(source, fmt="py:percent")
+    if os.environ.get(REGISTRY_ENV):  # another registry for this build: point the notebook's readers at it
+        setup = nbformat.v4.new_code_cell("from analysis.report.plan import apply_registry_override\n"
+                                          "apply_registry_override()")
+        setup.metadata["tags"] = ["remove-cell"]
+        notebook.cells.insert(0, setup)
+    notebook.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3", "language": "python"}
+    notebook.metadata["language_info"] = {"name": "python"}
+    nbformat.write(notebook, target)
+
+
+def check_kernel() -> None:
+    """The ``python3`` kernel must run this environment's Python (where ``analysis`` is installed)."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    hint = f"run `{sys.executable} -m ipykernel install --sys-prefix --name {KERNEL_NAME}` (make does this)"
+    try:
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    except NoSuchKernel:
+        raise RuntimeError(f"no Jupyter kernel named {KERNEL_NAME!r}: {hint}") from None
+    program = spec.argv[0] if spec.argv else ""
+    # A bare "python" is replaced by this interpreter when the kernel starts; an absolute path must be ours.
+    # (Paths compared unresolved: a venv's bin/python is a symlink to the base interpreter.)
+    if os.path.isabs(program) and not Path(os.path.normpath(program)).is_relative_to(os.path.normpath(sys.prefix)):
+        raise RuntimeError(f"the {KERNEL_NAME!r} kernel ({spec.resource_dir}) runs {program}, not this "
+                           f"environment's Python ({sys.executable}): {hint}")
+
+
+@cache
+def quiet_kernel_manager() -> type:
+    """A kernel manager: IPC sockets, errors-only kernel log, no interrupt on shutdown."""
+    from jupyter_client import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            # IPC sockets in a private folder instead of TCP ports: kernels started at the same time
+            # in two processes can pick the same free TCP port ("Address already in use") and then
+            # never answer. A socket path of its own cannot collide.
+            self._socket_dir = Path(tempfile.mkdtemp(prefix="kernel-"))
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(self._socket_dir / "ipc"))
+            super().__init__(**kwargs)
+
+        async def _async_interrupt_kernel(self) -> None:
+            if self.shutting_down:  # shutdown interrupts first; the kernel logs that as an ERROR
+                return
+            await super()._async_interrupt_kernel()
+
+        async def _async_cleanup_resources(self, restart: bool = False) -> None:
+            await super()._async_cleanup_resources(restart=restart)
+            if not restart:
+                shutil.rmtree(self._socket_dir, ignore_errors=True)
+
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            return [*super().format_kernel_cmd(extra_arguments), "--IPKernelApp.log_level=ERROR"]
+
+    return QuietKernelManager
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Pool worker initializer: end this process when the build process ends (Linux)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the build still kills its workers on any exception
+        pass
+    if os.getppid() != parent_pid:  # the build died before prctl took effect
+        os._exit(1)
+
+
+def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any], cwd: Path) -> ExecutionOutcome:
+    """Run one notebook with papermill; errors are returned (not raised) so a pool can report them."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    start = time.monotonic()
+    unexecuted = executed.with_name(executed.stem + ".input.ipynb")
+    try:
+        to_ipynb(source, unexecuted)
+        papermill.execute_notebook(unexecuted, executed, parameters=parameters, kernel_name=KERNEL_NAME,
+                                   cwd=str(cwd), progress_bar=False, log_output=False,
+                                   execution_timeout=CELL_TIMEOUT_SECONDS,
+                                   kernel_manager_class=quiet_kernel_manager())
+        error = None
+    except PapermillExecutionError as exc:  # a cell raised: the parent names the notebook and the cell
+        error = exc
+    except Exception as exc:  # noqa: BLE001 - kernel did not start, bad notebook, ...: reported, not lost
+        # Plain RuntimeError: some library exceptions cannot be pickled back from a pool worker.
+        error = RuntimeError(f"{type(exc).__name__}: {exc}")
+    return ExecutionOutcome(executed.stem, executed, time.monotonic() - start, error)
+
+
+def describe_failure(label: str, notebook: Path, outcome: ExecutionOutcome, out_dir: Path,
+                     failed_dir: Path) -> ReportBuildError:
+    """The error a reader of the build log needs: notebook, page, cell, error; the notebook kept."""
+    from papermill.exceptions import PapermillExecutionError
+
+    error = outcome.error
+    kept = ""
+    if outcome.executed.exists():
+        failed_dir.mkdir(parents=True, exist_ok=True)
+        target = failed_dir / f"{outcome.executed.stem}.ipynb"
+        shutil.copyfile(outcome.executed, target)
+        kept = f"\nThe executed notebook with the error: {target}"
+    if isinstance(error, PapermillExecutionError):
+        detail = f"cell In [{error.exec_count}] raised {error.ename}: {error.evalue}\n{_cell_context(error)}"
+    else:
+        detail = f"{type(error).__name__}: {error}"
+    message = (f"notebook {notebook.name} ({label}) failed: {detail}\n"
+               f"The previous report in {out_dir} was left unchanged.{kept}")
+    failure = ReportBuildError(notebook.name, message)
+    failure.__cause__ = error
+    return failure
+
+
+def _cell_context(error: Any) -> str:
+    """The failing lines as IPython shows them ("Cell In[3], line 12" ... "---> 12 GROWTH = 3.1 / 0")."""
+    plain = [re.sub(r"\x1b\[[0-9;]*m", "", entry) for entry in error.traceback]
+    in_cell = [entry for entry in plain if entry.lstrip().startswith("Cell In[")]
+    if in_cell:
+        return "\n".join("    " + line for line in in_cell[0].rstrip().splitlines())
+    return "\n".join("    " + line for line in str(error.source).splitlines()[:8])
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """End the workers now (their kernels follow): nothing may keep running after the build."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(timeout=10)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def run_pool(tasks: list[tuple[Any, tuple[Path, Path, dict[str, Any], Path]]], workers: int | None = None
+             ) -> Iterator[tuple[Any, ExecutionOutcome]]:
+    """Execute (key, arguments of :func:`execute_notebook`) tasks; yields (key, outcome) as each ends.
+
+    The caller stops on a failed outcome by closing the generator: the workers are killed then, as
+    on any exception (including KeyboardInterrupt and SystemExit from a signal handler).
+    """
+    workers = workers or min(MAX_PROCESSES, os.cpu_count() or 1, len(tasks))
+    # spawn: a clean interpreter per worker (no inherited threads or locks from the caller).
+    pool = ProcessPoolExecutor(max(workers, 1), mp_context=multiprocessing.get_context("spawn"),
+                               initializer=die_with_parent, initargs=(os.getpid(),))
+    finished = False
+    try:
+        futures: dict[Future, Any] = {pool.submit(execute_notebook, *args): key for key, args in tasks}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: list(futures).index(f)):
+                yield futures[future], future.result()
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:
+            _kill_workers(pool)
