@@ -75,9 +75,10 @@ class Segmented:
     f_statistic: float
     f_df_num: int
     f_df_denom: int
-    f_p_value: float  # exact for independent normal deviations
+    f_p_value: float  # size-controlled over AR(1) persistence up to rho_max where stats offers it
     n_pre: int
     n_post: int
+    rho_max: float | None = None  # None: the p-value assumes independent deviations
 
 
 def segmented(series: pd.Series, first_post_year: int) -> Segmented:
@@ -86,7 +87,8 @@ def segmented(series: pd.Series, first_post_year: int) -> Segmented:
     return Segmented(first_post_year=int(first_post_year), pre_growth_pct=result.pre_growth_pct,
                      post_growth_pct=result.post_growth_pct, f_statistic=result.f_statistic,
                      f_df_num=result.df_num, f_df_denom=result.df_denom,
-                     f_p_value=result.p_value, n_pre=result.n_pre, n_post=result.n_post)
+                     f_p_value=result.p_value, n_pre=result.n_pre, n_post=result.n_post,
+                     rho_max=getattr(result, "rho_max", None))
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,6 +110,7 @@ class Prediction:
     p_value: float
     n_fit: int
     fit_years: tuple[int, ...]
+    rho_max: float | None = None  # None: the p-value assumes independent deviations
 
 
 def predictive_failure(series: pd.Series, last_fit_year: int) -> Prediction:
@@ -141,7 +144,8 @@ def predictive_failure(series: pd.Series, last_fit_year: int) -> Prediction:
     test = extrapolation.extrapolation_test(values, last_fit_year + 1)
     return Prediction(table=table, f_statistic=test.f_statistic, df_num=test.df_num,
                       df_denom=test.df_denom, p_value=test.p_value, n_fit=n_fit,
-                      fit_years=tuple(int(v) for v in years[fit]))
+                      fit_years=tuple(int(v) for v in years[fit]),
+                      rho_max=getattr(test, "rho_max", None))
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,7 @@ class UnknownDate:
     n_significant_alone: int  # candidate years that would each be 'significant' on their own
     first_candidate: int
     last_candidate: int
+    rho_max: float | None = None  # None: the p-value assumes independent deviations
 
 
 def estimated_break(series: pd.Series) -> UnknownDate:
@@ -167,4 +172,5 @@ def estimated_break(series: pd.Series) -> UnknownDate:
                        n_significant_alone=sum(p < result.alpha
                                                for p in result.chow_p_by_year.values()),
                        first_candidate=result.candidate_years[0],
-                       last_candidate=result.candidate_years[-1])
+                       last_candidate=result.candidate_years[-1],
+                       rho_max=getattr(result, "rho_max", None))

@@ -68,7 +68,8 @@ class TrendModels:
     """Trend models of one region against its comparator in one concept (module docstring).
 
     ``region_trend``, ``comparator_trend``, ``difference`` (:class:`trend_stats.Slope`) cover the
-    pre-period; ``segmented`` and ``prediction`` the whole series, split after ``cutoff_year``. A
+    pre-period; ``segmented``, ``prediction`` (the region's own line) and ``relative_prediction``
+    (the line of region / comparator) the whole series, split after ``cutoff_year``. A
     part the data do not allow is None and ``unavailable`` says why. ``explanation`` is the page
     text in order: what is estimated, the inference and why, what the uncertainty is about, the
     segmented line, the extrapolation and its joint test, dropped years.
@@ -83,6 +84,7 @@ class TrendModels:
     difference: trend_stats.Slope | None
     segmented: trend_stats.Segmented | None
     prediction: trend_stats.Prediction | None
+    relative_prediction: trend_stats.Prediction | None  # the same for region / comparator
     estimated_break: trend_stats.UnknownDate | None
     explanation: tuple[Text, ...]
     unavailable: dict[str, Text] = field(default_factory=dict)
@@ -108,6 +110,9 @@ class TrendModels:
                        actual_last=round_level(last["actual"], self.pair.precision),
                        predictive_f=round(self.prediction.f_statistic, 2),
                        predictive_p=float(self.prediction.p_value))
+        if self.relative_prediction is not None:
+            out.update(relative_predictive_f=round(self.relative_prediction.f_statistic, 2),
+                       relative_predictive_p=float(self.relative_prediction.p_value))
         return out
 
     def plot_data(self) -> pd.DataFrame:
@@ -226,13 +231,21 @@ def _trend_texts(models: dict[str, Any], pair: ts.SeriesPair, first: int, cutoff
     return texts
 
 
+def _caveat(rho_max: float | None) -> Text:
+    """What the p-value of a line test allows for (independent or persistent deviations)."""
+    if rho_max is None:
+        return Text("trends.caveat.independent")
+    return Text("trends.caveat.persistence", {"rho_max": Num(rho_max, decimals=1)})
+
+
 def _segmented_text(segmented: trend_stats.Segmented, last: int) -> Text:
     return Text("trends.segmented", {
         "post": _year(segmented.first_post_year), "last": _year(last),
         "pre_growth": _pct(segmented.pre_growth_pct, True),
         "post_growth": _pct(segmented.post_growth_pct, True),
         "f": Num(segmented.f_statistic, decimals=2), "df1": segmented.f_df_num,
-        "df2": segmented.f_df_denom, "p": _p(segmented.f_p_value)})
+        "df2": segmented.f_df_denom, "p": _p(segmented.f_p_value),
+        "caveat": _caveat(segmented.rho_max)})
 
 
 def _sup_f_text(result: trend_stats.UnknownDate) -> Text:
@@ -242,7 +255,7 @@ def _sup_f_text(result: trend_stats.UnknownDate) -> Text:
         "critical": Num(result.critical_value, decimals=2),
         "statistic": Num(result.statistic, decimals=2), "p": _p(result.p_value),
         "best": _year(result.best_year), "n_alone": result.n_significant_alone,
-        "n_candidates": result.n_candidates})
+        "n_candidates": result.n_candidates, "caveat": _caveat(result.rho_max)})
 
 
 def _prediction_text(prediction: trend_stats.Prediction, pair: ts.SeriesPair, first: int,
@@ -259,7 +272,8 @@ def _prediction_text(prediction: trend_stats.Prediction, pair: ts.SeriesPair, fi
         Text("trends.predictive.rejects" if rejects else "trends.predictive.holds", {
             "post": _year(cutoff + 1), "last": _year(int(last["year"])),
             "f": Num(prediction.f_statistic, decimals=2), "df1": prediction.df_num,
-            "df2": prediction.df_denom, "p": _p(prediction.p_value)}),
+            "df2": prediction.df_denom, "p": _p(prediction.p_value),
+            "caveat": _caveat(prediction.rho_max)}),
     ]
 
 
@@ -285,6 +299,8 @@ def trend_models(pair: ts.SeriesPair, first_year: int, cutoff_year: int,
         "difference": lambda: trend_stats.difference(pre_region, pre_comparator),
         "segmented": lambda: trend_stats.segmented(region, cutoff_year + 1),
         "prediction": lambda: trend_stats.predictive_failure(region, cutoff_year),
+        "relative_prediction": lambda: trend_stats.predictive_failure(
+            (region / comparator).dropna(), cutoff_year),
     }
     models: dict[str, Any] = {}
     unavailable: dict[str, Text] = {}
@@ -308,6 +324,17 @@ def trend_models(pair: ts.SeriesPair, first_year: int, cutoff_year: int,
             "part": Text("trends.part.estimated_break"), "reason": str(exc)})
     if models["prediction"] is not None:
         texts.extend(_prediction_text(models["prediction"], window, first_year, cutoff_year))
+    relative = models["relative_prediction"]
+    if relative is not None:
+        last_relative = int(relative.table["year"].iloc[-1])
+        texts.append(Text(
+            "trends.predictive_relative.rejects" if relative.p_value < 0.05
+            else "trends.predictive_relative.holds", {
+                "region": window.region_name, "comparator": window.comparator_name,
+                "post": _year(cutoff_year + 1), "last": _year(last_relative),
+                "f": Num(relative.f_statistic, decimals=2), "df1": relative.df_num,
+                "df2": relative.df_denom, "p": _p(relative.p_value),
+                "caveat": _caveat(relative.rho_max)}))
     texts.extend(window.dropped.values())
     texts.extend(window.notes.values())
     texts.extend(unavailable.values())
