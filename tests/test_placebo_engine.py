@@ -221,3 +221,24 @@ def test_placebo_figure_in_each_language():
         assert plots.find_source_note(figure)
         plt.close(figure)
     assert titles == {"nl": "Plaats 2 van 4 COROP-gebieden", "en": "Rank 2 of 4 COROP regions"}
+
+
+def test_labour_volume_placebo_from_the_regional_accounts():
+    rows = []
+    volumes = {"CR01": (20_000, -0.02), "CR02": (30_000, 0.01), "CR12": (41_600, -0.015)}
+    for code, (level, growth) in volumes.items():
+        for year in range(2010, 2017):
+            rows.append({"source_table": "84419NED", "vintage": "2025-04-22", "region_code": code,
+                         "region_name": f"{code} (CR)", "region_level": "corop",
+                         "sbi_code": "B-E", "year": year,
+                         "labour_volume_total": round(level * (1 + growth) ** (year - 2010), -2),
+                         "labour_volume_employees": 0.0, "value_added": 0.0})
+    accounts = pd.DataFrame(rows)
+    result = placebo.placebo_ranks("CR12", "B-E", 2010, 2015, concept="labour_volume",
+                                   accounts=accounts, source_table="84419NED")
+    twente = [r["labour_volume_total"] for r in rows if r["region_code"] == "CR12"]
+    assert result.values["CR12"] == pytest.approx(100 * (twente[5] / twente[0] - 1))
+    assert result.rank == 2  # only CR01 (-2% a year) fell more
+    with pytest.raises(ValueError, match="source_table"):
+        placebo.placebo_ranks("CR12", "B-E", 2010, 2015, concept="labour_volume",
+                              accounts=accounts)
