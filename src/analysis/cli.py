@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--verdicts-table", action="store_true",
                         help="print the README's 'verdicts in short' table from the latest build, build nothing")
 
+    from analysis.engine.commands import add_check_parsers
+
+    add_check_parsers(sub)
     return parser
 
 
@@ -117,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(revisions.to_string(index=False))
         elif args.command == "report":
             return _report(args)
+        elif args.command in ("check", "league"):
+            from analysis.engine.commands import run
+
+            return run(args)
     except (FetchError, ValueError, RuntimeError, KeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -44,7 +44,11 @@ def tables_for(data_dir: Path | str | None = None) -> Tables:
     """The processed tables of ``data_dir`` (default data/processed), loaded once per folder."""
     key = str(Path(data_dir).resolve()) if data_dir else ""
     if key not in _TABLES:
-        _TABLES[key] = Tables(Path(data_dir) if data_dir else None)
+        tables = Tables(Path(data_dir) if data_dir else None)
+        own = tables.folder / "published_figures.csv"  # a data folder may bring its own figures
+        if data_dir and own.exists():
+            tables.figures_file = own
+        _TABLES[key] = tables
     return _TABLES[key]
 
 
@@ -73,6 +77,8 @@ def with_overrides(claim: Claim, overrides: dict[str, Any]) -> Claim:
     """The claim with its reading's parameters replaced (see the module docstring)."""
     params = KINDS[claim.kind].PARAMS
     overrides = {k: v for k, v in overrides.items() if v is not None}
+    if overrides.get("comparator") == "NL01":  # the nation by its CBS code
+        overrides["comparator"] = "nation"
     if not overrides:
         return claim
     reading = dict(claim.reading)
@@ -225,8 +231,14 @@ def check(claim_id: str, region: str | None = None, registry: Registry | Path | 
         extras={"n_effective": measured.n_effective, "claim_text": {"nl": claim.text_nl,
                                                                      "en": claim.text_en}},
         registry_hash=registry.hash, claim_date=claim.date.isoformat(),
-        fairness_unit=reading_eval.result.unit if reading_eval else "",
+        fairness_unit=_points(reading_eval.result.unit) if reading_eval else "",
         verdict_rule=verdict.rule_text(registry.meta))
+
+
+def _points(unit: str) -> str:
+    """Differences of percentages are percentage points."""
+    return unit.replace("percent", "percentage points", 1) if unit.startswith("percent") \
+        and "points" not in unit else unit
 
 
 def check_all(region: str | None = None, registry: Registry | Path | str | None = None,

@@ -131,7 +131,9 @@ def _key(outcome: Outcome, real_time: bool) -> tuple:
     def q(x: float | None) -> float | None:
         return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(x, 6)
 
-    return (q(r.value), q(r.lo), q(r.hi), outcome.unit, outcome.holds, real_time)
+    parts = tuple((name, q(m.bound.value), q(m.bound.lo), q(m.bound.hi))
+                  for name, m in sorted(outcome.parts.items()))  # a comparison's result is the pair
+    return (q(r.value), q(r.lo), q(r.hi), outcome.unit, outcome.holds, real_time, parts)
 
 
 def evaluate_all(ctx: Ctx) -> tuple[Evaluation | Unevaluable, list[Evaluation], list[Unevaluable]]:

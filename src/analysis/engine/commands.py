@@ -1,0 +1,93 @@
+"""The ``check`` and ``league`` subcommands (wired into :mod:`analysis.cli`).
+
+``python -m analysis check CLAIM_ID [--region CODE] [--registry FILE] [--data DIR] [--json]
+[--lang nl|en] [--base-year Y] [--end-year Y] [--comparator nation|nation_minus_region|NL01]``
+prints the evaluation (JSON: :meth:`analysis.engine.result.ClaimCheck.to_json`);
+``python -m analysis league CLAIM_ID [--csv]`` the same claim for every COROP region.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("claim_id", help="a claim id of the registry")
+    parser.add_argument("--registry", type=Path, default=None, help="another claim registry (TOML)")
+    parser.add_argument("--data", type=Path, default=None,
+                        help="folder with the processed tables (default data/processed)")
+    parser.add_argument("--base-year", type=int, default=None, help="override the reading's base year")
+    parser.add_argument("--end-year", type=int, default=None, help="override the reading's end year")
+    parser.add_argument("--comparator", default=None,
+                        help="nation (NL01) or nation_minus_region (default: the reading's)")
+    parser.add_argument("--lang", default="nl", choices=("nl", "en"), help="language of the text output")
+
+
+def add_check_parsers(sub: Any) -> None:
+    check = sub.add_parser("check", help="check one claim for one region: verdict, reading, measures")
+    _common(check)
+    check.add_argument("--region", default=None, help="COROP code (default: the registry's, CR12)")
+    check.add_argument("--json", action="store_true", help="print the full result as JSON")
+    league = sub.add_parser("league", help="one claim for every COROP region, sorted by value")
+    _common(league)
+    league.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    return {"base_year": args.base_year, "end_year": args.end_year, "comparator": args.comparator}
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.0f}%"
+
+
+def text_report(result: Any, lang: str) -> str:
+    """The evaluation in plain lines (the JSON has everything)."""
+    from analysis.i18n import render
+
+    lines = [f"{result.claim_id} ({result.region} {result.region_name}): "
+             f"{render('verdict.' + result.verdict, lang)}",
+             f"  {result.verdict_reason.render(lang)}"]
+    if result.reading is not None:
+        r = result.reading.result
+        lines.append(f"  reading: {r.value} [{r.low}, {r.high}] {r.unit}, holds={result.reading.holds}")
+        if result.reading.statement is not None:
+            lines.append(f"  {result.reading.statement.render(lang)}")
+    if result.robustness is not None:
+        band = result.robustness_band or (None, None)
+        lines.append(f"  robustness {_pct(result.robustness)} (band {_pct(band[0])}-{_pct(band[1])}), "
+                     f"fairness {result.fairness if result.fairness is None else round(result.fairness, 2)} "
+                     f"{result.fairness_unit}, uniqueness {_pct(result.uniqueness)}; "
+                     f"{sum(p.real_time for p in result.perturbations)} real-time perturbations, "
+                     f"{sum(not p.real_time for p in result.perturbations)} ex post, "
+                     f"{len(result.unevaluable)} settings not evaluable")
+    for text in (result.counter_argument, result.fairer_statement, result.ex_post_text):
+        if text is not None:
+            lines.append(f"  {text.render(lang)}")
+    lines.append(f"  registry {result.registry_hash[:12]}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from analysis.engine.check import check
+    from analysis.engine.league import league
+
+    if args.command == "check":
+        result = check(args.claim_id, args.region, registry=args.registry, data_dir=args.data,
+                       **_overrides(args))
+        if args.json:
+            json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=1)
+            print()
+        else:
+            print(text_report(result, args.lang))
+        return 0
+    frame = league(args.claim_id, registry=args.registry, data_dir=args.data, **_overrides(args))
+    if args.csv:
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        print(frame.to_string(index=False))
+    return 0
