@@ -8,161 +8,42 @@ reproduction with the arithmetic, the perturbations (specification curve, robust
 cherry-picking, counter-argument, fairer statement; the full table collapsed), context, trend
 models, ex post, sources.
 
-Claim texts come from the registry (``data/claims.toml``: quote, translation, title) and, where
-present, from a short text file per claim and language (``data/claims/<claim_id>.<lang>.md``: an
-optional ``# title`` line, then paragraphs of explanation).
+Claim texts and numbers in words: :mod:`analysis.report.claimtexts`; figures of series (the
+headline series, the trend models): :mod:`analysis.report.seriesfigures`.
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping, Sequence
-from functools import cache
 from html import escape
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from analysis import paths
 from analysis.engine.result import ClaimCheck, Evaluation, Interval
-from analysis.i18n import LANGUAGES, Num, Text, catalogue
+from analysis.i18n import Num, Text, catalogue
 from analysis.report import bilingual as bi
-
-CLAIM_TEXTS_DIR = paths.PACKAGE_DATA / "claims"
-REGISTRY_FILE = paths.PACKAGE_DATA / "claims.toml"
-PARAM = "param_"  # prefix of the parameter columns of evaluations_frame / curve_data
-SYMBOLS = {"supported": "✔", "borderline": "◐", "not_supported": "✘", "undecidable": "?",
-           "not_verifiable": "∅", "not_applicable": "–"}  # a second cue besides colour
-UNSIGNED_KINDS = ("share", "value_within", "not_verifiable", "none")  # levels and shares: no "+" sign
-_UNIT_KEYS = {"percent": "page.unit.percent", "percentage points": "page.unit.percentage_points",
-              "percent per year": "page.unit.percent_per_year", "jobs": "page.unit.jobs",
-              "persons": "page.unit.persons"}
-
-
-# --- the registry -----------------------------------------------------------------------------------
-
-
-@cache
-def _registry(path: Path) -> dict[str, Any]:
-    with path.open("rb") as handle:
-        return tomllib.load(handle)
-
-
-def registry(path: Path | None = None) -> dict[str, Any]:
-    """The claim registry as data (``[meta]`` and ``[[claim]]``)."""
-    return _registry(Path(path or REGISTRY_FILE))
-
-
-def claim_ids(path: Path | None = None) -> list[str]:
-    """Every claim id in the registry, in the registry's order (``order``, then file order)."""
-    claims = registry(path).get("claim", [])
-    ranked = sorted(enumerate(claims), key=lambda item: (item[1].get("order", item[0] + 1), item[0]))
-    return [claim["id"] for _, claim in ranked]
-
-
-def claim_entry(claim_id: str, path: Path | None = None) -> dict[str, Any]:
-    """The registry entry of ``claim_id`` (KeyError listing the ids there are)."""
-    for claim in registry(path).get("claim", []):
-        if claim["id"] == claim_id:
-            return claim
-    raise KeyError(f"no claim {claim_id!r} in the registry: use one of {', '.join(claim_ids(path))}")
-
-
-def claim_order(claim_id: str, path: Path | None = None) -> int:
-    return claim_ids(path).index(claim_id) + 1
-
-
-def claim_text_file(claim_id: str, lang: str, folder: Path | None = None) -> tuple[str, list[str]]:
-    """(title, paragraphs) of ``data/claims/<claim_id>.<lang>.md``; ("", []) when there is none."""
-    file = (folder or CLAIM_TEXTS_DIR) / f"{claim_id}.{lang}.md"
-    if not file.exists():
-        return "", []
-    title, paragraphs, current = "", [], []
-    for line in file.read_text(encoding="utf-8").splitlines():
-        if line.startswith("# ") and not title and not paragraphs and not current:
-            title = line[2:].strip()
-        elif line.strip():
-            current.append(line.strip())
-        elif current:
-            paragraphs.append(" ".join(current))
-            current = []
-    if current:
-        paragraphs.append(" ".join(current))
-    return title, paragraphs
-
-
-def claim_title(claim_id: str, path: Path | None = None, folder: Path | None = None) -> dict[str, str]:
-    """The page title per language: the text file's title, else the registry's ``title_<lang>``
-    (``title`` counts as English), else the quote in that language."""
-    entry = claim_entry(claim_id, path)
-    titles = {}
-    for lang in LANGUAGES:
-        from_file, _ = claim_text_file(claim_id, lang, folder)
-        registered = entry.get(f"title_{lang}") or (entry.get("title") if lang == "en" else "")
-        titles[lang] = from_file or registered or entry.get(f"text_{lang}", claim_id)
-    return titles
-
-
-def claim_quote(claim_id: str, path: Path | None = None) -> dict[str, str]:
-    """The claim as published (``nl``) and its English translation (``en``)."""
-    entry = claim_entry(claim_id, path)
-    return {"nl": entry.get("text_nl", ""), "en": entry.get("text_en", "")}
-
-
-# --- numbers with their unit --------------------------------------------------------------------------
-
-
-def value_num(value: float | None, unit: str, signed: bool = True) -> Num:
-    """A value in its unit, at the precision of the data: rates one decimal, jobs to 50."""
-    if unit in ("jobs", "persons"):
-        return Num(value, style="number", signed=signed, round_to=50)
-    if unit in ("percent", "percent per year"):
-        return Num(value, style="percent", decimals=1, signed=signed)
-    return Num(value, style="number", decimals=1, signed=signed)
-
-
-def with_unit(value: float | None, unit: str, signed: bool = True) -> Text:
-    """``value`` in ``unit`` as a message ("−5,7%", "1.700 banen", "0,5% per jaar")."""
-    key = _UNIT_KEYS.get(unit, "page.unit.other")
-    return Text(key, {"value": value_num(value, unit, signed), "unit": unit})
-
-
-def signed_values(check: ClaimCheck) -> bool:
-    """Whether the check's values are changes (shown with a sign) rather than levels or shares."""
-    return check.kind not in UNSIGNED_KINDS
-
-
-def interval_texts(interval: Interval, signed: bool = True) -> dict[str, Text]:
-    return {"value": with_unit(interval.value, interval.unit, signed),
-            "low": with_unit(interval.low, interval.unit, signed),
-            "high": with_unit(interval.high, interval.unit, signed)}
-
-
-def verdict_word(code: str) -> Text:
-    """The verdict's word: the engine's ``verdict.<code>`` where it has one, else this catalogue's."""
-    key = f"verdict.{code}"
-    return Text(key if key in catalogue() else f"page.verdict.{code}")
-
-
-def _holds_text(holds: bool | None) -> Text:
-    return Text({True: "page.reproduction.holds.true", False: "page.reproduction.holds.false"}.get(
-        holds, "page.reproduction.holds.none"))
-
-
-def parameter_name(name: str) -> Text | str:
-    """A parameter's name in words where a catalogue has it (``param.<name>``), else the name."""
-    for key in (f"param.{name}", f"page.param.{name}"):
-        if key in catalogue():
-            return Text(key)
-    return name.replace("_", " ")
-
-
-def parameter_value(value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        return " + ".join(str(v) for v in value)
-    return value if isinstance(value, (Text, Mapping)) else str(value)
-
+from analysis.report.claimtexts import (  # noqa: F401 - the notebook reaches them through claimpage
+    PARAM,
+    SYMBOLS,
+    claim_entry,
+    claim_ids,
+    claim_order,
+    claim_quote,
+    claim_text_file,
+    claim_title,
+    holds_text,
+    interval_texts,
+    parameter_name,
+    parameter_value,
+    registry,
+    result_unit,
+    signed_values,
+    verdict_word,
+    with_unit,
+)
+from analysis.report.seriesfigures import show_headline_series, show_trends, trend_models_of  # noqa: F401
 
 # --- sections -----------------------------------------------------------------------------------------
 
@@ -246,7 +127,7 @@ def result_text(result: Interval, holds: bool | None, signed: bool, key: str) ->
     """``key`` (value with interval) or, where only bounds are known, ``key + "_bounded"``."""
     texts = interval_texts(result, signed)
     bounded = result.value is None and result.low is not None and result.high is not None
-    return Text(key + ("_bounded" if bounded else ""), {**texts, "holds": _holds_text(holds)})
+    return Text(key + ("_bounded" if bounded else ""), {**texts, "holds": holds_text(holds)})
 
 
 def show_evaluation_details(evaluation: Evaluation, signed: bool) -> None:
@@ -320,13 +201,9 @@ def curve_data(check: ClaimCheck) -> pd.DataFrame:
     frame.insert(0, "rank", range(1, len(frame) + 1))
     holds = frame["holds"].map({True: "yes", False: "no"}).fillna("undecidable")
     return frame[["rank", "value", "value_is_midpoint", "low", "high", "reading", "weight"]].assign(
-        holds=holds, unit=_unit(check), **{c: frame[c] for c in choices})
+        holds=holds, unit=result_unit(check), **{c: frame[c] for c in choices})
 
 
-def _unit(check: ClaimCheck) -> str:
-    if check.reading is not None:
-        return check.reading.result.unit
-    return check.perturbations[0].result.unit if check.perturbations else ""
 
 
 def show_perturbations(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem: str = "") -> None:
@@ -348,7 +225,7 @@ def show_perturbations(check: ClaimCheck, *, source: Any, site_dir: str = "", pa
         bi.paragraph(Text("page.perturb.later_apart", {"n": n - len(counted)}))
     data = curve_data(check)
     if len(data) >= 2:
-        unit, sign = _unit(check), signed_values(check)
+        unit, sign = result_unit(check), signed_values(check)
         claimed = check.claimed.value if check.claimed is not None else None
         reading_value = check.reading.result.value if check.reading is not None else None
         values = data["value"].astype(float)
@@ -416,7 +293,7 @@ def _settings_text(parameters: Mapping[str, Any]) -> Any:
 def perturbation_table_html(check: ClaimCheck, lang: str) -> str:
     """The full perturbation table (reading first) for ``lang``."""
     frame = evaluations_frame(check)
-    unit = _unit(check)
+    unit = result_unit(check)
     params = [c for c in frame.columns if c.startswith(PARAM)]
     frame = frame.assign(what=[Text("page.reading.p0") if r else (lbl if lbl is not None else "")
                                for r, lbl in zip(frame["reading"], frame["label"], strict=True)])
@@ -540,95 +417,3 @@ def headline_text(check: ClaimCheck) -> Text:
     return Text("page.headline", {"region_name": check.region_name,
                                   "value": with_unit(result.value, result.unit, signed_values(check)),
                                   "claimed": claimed})
-
-
-# --- figures of series ---------------------------------------------------------------------------------
-
-
-def show_headline_series(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem: str = "") -> None:
-    """The series behind the reading (the check's headline series), one line each."""
-    frame = check.headline_series
-    if frame is None or len(frame) == 0:
-        return
-    unit = _unit(check)
-    data = pd.DataFrame({"year": frame["year"].astype(int).to_numpy(), "value": frame["value"].astype(float).to_numpy()})
-    for lang in LANGUAGES:  # the series' name in each language, so the CSV serves both editions
-        data[f"series_{lang}"] = [bi.localise(s, lang) if isinstance(s, (Text, Mapping, str)) else str(s)
-                                  for s in frame["series"]]
-    reading_value = check.reading.result.value if check.reading is not None else None
-    alt = Text("page.headline_series.alt", {"n": data["series_en"].nunique(),
-                                            "first": Num(data["year"].min(), "year"),
-                                            "last": Num(data["year"].max(), "year"),
-                                            "value": with_unit(reading_value, unit, signed_values(check))})
-
-    def draw(plotted: pd.DataFrame, lang: str) -> Any:
-        from analysis.report import plots
-
-        large = plotted["value"].abs().max() >= 100
-        return plots.lines_figure(plotted, lang, x="year", y="value", series=f"series_{lang}",
-                                  title=Text("page.headline_series.title").render(lang),
-                                  xlabel=Text("page.axis.year").render(lang),
-                                  ylabel=Text("page.axis.value").render(lang), source=bi.localise(source, lang),
-                                  value_format=lambda v: bi.localise(Num(v, decimals=0 if large else 1), lang))
-
-    bi.show_figure(draw, data, name="headline-series", alt=alt, source=source, site_dir=site_dir,
-                   page_stem=page_stem)
-
-
-def trend_models_of(check: ClaimCheck, path: Path | None = None) -> Any:
-    """The check's trend models: the engine's (``extras["trends"]``) or, where the registry gives
-    the claim a ``[claim.trends]`` series, built with :mod:`analysis.engine.trendmodels`."""
-    if check.extras.get("trends") is not None:
-        return check.extras["trends"]
-    spec = claim_entry(check.claim_id, path).get("trends")
-    if not spec or check.verdict == "not_applicable":
-        return None
-    from analysis.engine import series, trendmodels
-
-    cutoff = int(registry(path).get("meta", {}).get("claim_year", 2017)) - 1  # data knowable at the claim's date
-    return trendmodels.trend_models_for("employee_jobs", check.region, spec["series"], int(spec["first_year"]),
-                                        cutoff, jobs=series.load_jobs())
-
-
-def show_trends(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem: str = "",
-                path: Path | None = None) -> None:
-    """Trend models (engine.trendmodels): what is estimated and found, and the figure."""
-    bi.heading(Text("page.trends.heading"))
-    models = trend_models_of(check, path)
-    if models is None:
-        bi.paragraph(Text("page.trends.none"))
-        return
-    bi.bullets(models.explanation)
-    data = models.plot_data().dropna(subset=["value"])
-    if data.empty:
-        return
-    first, cutoff = models.first_year, models.cutoff_year
-    names = {"region": check.region_name,
-             "comparator": Text(f"trends.comparator.{models.pair.comparator}", {"region": check.region_name})
-             if f"trends.comparator.{models.pair.comparator}" in catalogue() else models.pair.comparator,
-             "region_fit": Text("page.trends.series.fit", {"first": Num(first, "year"), "last": Num(cutoff, "year")}),
-             "region_extrapolation": Text("page.trends.series.extrapolation")}
-    last_region = data[data["series"] == "region"].sort_values("year").iloc[-1]
-    alt = Text("page.trends.alt", {"region_name": check.region_name, "first": Num(first, "year"),
-                                   "cutoff": Num(cutoff, "year"), "last": Num(int(last_region["year"]), "year"),
-                                   "value": Num(last_region["value"], round_to=100)})
-
-    def draw(plotted: pd.DataFrame, lang: str) -> Any:
-        from analysis.report import plots
-
-        lines = plotted.assign(series=plotted["series"].map(lambda s: bi.localise(names.get(s, s), lang)))
-        figure = plots.lines_figure(
-            lines, lang, x="year", y="value", series="series",
-            title=Text("page.trends.title", {"region_name": check.region_name}).render(lang),
-            xlabel=Text("page.axis.year").render(lang), ylabel=Text("page.trends.ylabel").render(lang),
-            source=bi.localise(source, lang), mark_x=cutoff + 0.5,
-            value_format=lambda v: bi.localise(Num(v), lang))
-        band = plotted[plotted["series"] == "region_extrapolation"].dropna(subset=["band_low", "band_high"])
-        if len(band):
-            figure.axes[0].fill_between(band["year"], band["band_low"], band["band_high"], color="#999999",
-                                        alpha=0.3, label=Text("page.trends.series.band").render(lang))
-            figure.axes[0].legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
-        return figure
-
-    bi.show_figure(draw, data, name="trend-models", alt=alt, source=source, site_dir=site_dir,
-                   page_stem=page_stem)

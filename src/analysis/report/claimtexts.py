@@ -1,0 +1,159 @@
+"""Claim texts and numbers in words for the pages: the registry as data, units, verdict words.
+
+Claim texts come from the registry (``data/claims.toml``: quote, translation, title, order) and,
+where present, from a short text file per claim and language (``data/claims/<claim_id>.<lang>.md``:
+an optional ``# title`` line, then paragraphs of explanation). Numbers keep the precision of their
+inputs (rates one decimal, jobs to 50) and are formatted by Babel (analysis.i18n).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from analysis import paths
+from analysis.engine.result import ClaimCheck, Interval
+from analysis.i18n import LANGUAGES, Num, Text, catalogue
+
+CLAIM_TEXTS_DIR = paths.PACKAGE_DATA / "claims"
+REGISTRY_FILE = paths.PACKAGE_DATA / "claims.toml"
+PARAM = "param_"  # prefix of the parameter columns of claimpage.evaluations_frame / curve_data
+SYMBOLS = {"supported": "✔", "borderline": "◐", "not_supported": "✘", "undecidable": "?",
+           "not_verifiable": "∅", "not_applicable": "–"}  # a second cue besides colour
+UNSIGNED_KINDS = ("share", "value_within", "not_verifiable", "none")  # levels and shares: no "+" sign
+_UNIT_KEYS = {"percent": "page.unit.percent", "percentage points": "page.unit.percentage_points",
+              "percent per year": "page.unit.percent_per_year", "jobs": "page.unit.jobs",
+              "persons": "page.unit.persons"}
+
+
+# --- the registry -----------------------------------------------------------------------------------
+
+
+@cache
+def _registry(path: Path) -> dict[str, Any]:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def registry(path: Path | None = None) -> dict[str, Any]:
+    """The claim registry as data (``[meta]`` and ``[[claim]]``)."""
+    return _registry(Path(path or REGISTRY_FILE))
+
+
+def claim_ids(path: Path | None = None) -> list[str]:
+    """Every claim id in the registry, in the registry's order (``order``, then file order)."""
+    claims = registry(path).get("claim", [])
+    ranked = sorted(enumerate(claims), key=lambda item: (item[1].get("order", item[0] + 1), item[0]))
+    return [claim["id"] for _, claim in ranked]
+
+
+def claim_entry(claim_id: str, path: Path | None = None) -> dict[str, Any]:
+    """The registry entry of ``claim_id`` (KeyError listing the ids there are)."""
+    for claim in registry(path).get("claim", []):
+        if claim["id"] == claim_id:
+            return claim
+    raise KeyError(f"no claim {claim_id!r} in the registry: use one of {', '.join(claim_ids(path))}")
+
+
+def claim_order(claim_id: str, path: Path | None = None) -> int:
+    return claim_ids(path).index(claim_id) + 1
+
+
+def claim_text_file(claim_id: str, lang: str, folder: Path | None = None) -> tuple[str, list[str]]:
+    """(title, paragraphs) of ``data/claims/<claim_id>.<lang>.md``; ("", []) when there is none."""
+    file = (folder or CLAIM_TEXTS_DIR) / f"{claim_id}.{lang}.md"
+    if not file.exists():
+        return "", []
+    title, paragraphs, current = "", [], []
+    for line in file.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# ") and not title and not paragraphs and not current:
+            title = line[2:].strip()
+        elif line.strip():
+            current.append(line.strip())
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return title, paragraphs
+
+
+def claim_title(claim_id: str, path: Path | None = None, folder: Path | None = None) -> dict[str, str]:
+    """The page title per language: the text file's title, else the registry's ``title_<lang>``
+    (``title`` counts as English), else the quote in that language."""
+    entry = claim_entry(claim_id, path)
+    titles = {}
+    for lang in LANGUAGES:
+        from_file, _ = claim_text_file(claim_id, lang, folder)
+        registered = entry.get(f"title_{lang}") or (entry.get("title") if lang == "en" else "")
+        titles[lang] = from_file or registered or entry.get(f"text_{lang}", claim_id)
+    return titles
+
+
+def claim_quote(claim_id: str, path: Path | None = None) -> dict[str, str]:
+    """The claim as published (``nl``) and its English translation (``en``)."""
+    entry = claim_entry(claim_id, path)
+    return {"nl": entry.get("text_nl", ""), "en": entry.get("text_en", "")}
+
+
+# --- numbers with their unit --------------------------------------------------------------------------
+
+
+def value_num(value: float | None, unit: str, signed: bool = True) -> Num:
+    """A value in its unit, at the precision of the data: rates one decimal, jobs to 50."""
+    if unit in ("jobs", "persons"):
+        return Num(value, style="number", signed=signed, round_to=50)
+    if unit in ("percent", "percent per year"):
+        return Num(value, style="percent", decimals=1, signed=signed)
+    return Num(value, style="number", decimals=1, signed=signed)
+
+
+def with_unit(value: float | None, unit: str, signed: bool = True) -> Text:
+    """``value`` in ``unit`` as a message ("−5,7%", "1.700 banen", "0,5% per jaar")."""
+    key = _UNIT_KEYS.get(unit, "page.unit.other")
+    return Text(key, {"value": value_num(value, unit, signed), "unit": unit})
+
+
+def signed_values(check: ClaimCheck) -> bool:
+    """Whether the check's values are changes (shown with a sign) rather than levels or shares."""
+    return check.kind not in UNSIGNED_KINDS
+
+
+def interval_texts(interval: Interval, signed: bool = True) -> dict[str, Text]:
+    return {"value": with_unit(interval.value, interval.unit, signed),
+            "low": with_unit(interval.low, interval.unit, signed),
+            "high": with_unit(interval.high, interval.unit, signed)}
+
+
+def verdict_word(code: str) -> Text:
+    """The verdict's word: the engine's ``verdict.<code>`` where it has one, else this catalogue's."""
+    key = f"verdict.{code}"
+    return Text(key if key in catalogue() else f"page.verdict.{code}")
+
+
+def holds_text(holds: bool | None) -> Text:
+    return Text({True: "page.reproduction.holds.true", False: "page.reproduction.holds.false"}.get(
+        holds, "page.reproduction.holds.none"))
+
+
+def parameter_name(name: str) -> Text | str:
+    """A parameter's name in words where a catalogue has it (``param.<name>``), else the name."""
+    for key in (f"param.{name}", f"page.param.{name}"):
+        if key in catalogue():
+            return Text(key)
+    return name.replace("_", " ")
+
+
+def parameter_value(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return " + ".join(str(v) for v in value)
+    return value if isinstance(value, (Text, Mapping)) else str(value)
+
+
+def result_unit(check: ClaimCheck) -> str:
+    if check.reading is not None:
+        return check.reading.result.unit
+    return check.perturbations[0].result.unit if check.perturbations else ""
