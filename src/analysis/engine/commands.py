@@ -49,8 +49,8 @@ def text_report(result: Any, lang: str) -> str:
     """The evaluation in plain lines (the JSON has everything)."""
     from analysis.i18n import render
 
-    lines = [f"{result.claim_id} ({result.region} {result.region_name}): "
-             f"{render('verdict.' + result.verdict, lang)}",
+    lines = [(f"{result.claim_id} ({result.region} {result.region_name}): "
+              f"{render('verdict.' + result.verdict, lang)}"),
              f"  {result.verdict_reason.render(lang)}"]
     if result.reading is not None:
         r = result.reading.result

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.engine.check import check, registry_for, tables_for
+from analysis.engine.kinds import KINDS
 from analysis.engine.registry import Registry
 
 COLUMNS = ["region_code", "region_name", "value", "low", "high", "unit", "holds", "verdict",
@@ -24,16 +25,20 @@ def league(claim_id: str, registry: Registry | Path | str | None = None,
            data_dir: Path | str | None = None, **overrides: Any) -> pd.DataFrame:
     tables = tables_for(data_dir)
     loaded = registry_for(registry, tables)
+    part = getattr(KINDS[loaded.claim(claim_id).kind], "LEAGUE_VALUE", None)
     rows = []
     for region in tables.corop_regions():
         result = check(claim_id, region, loaded, data_dir, **overrides)
         reading = result.reading
+        shown = None
+        if reading is not None:
+            shown = reading.parts.get(part) if part else reading.result
         rows.append({
             "region_code": region, "region_name": result.region_name,
-            "value": reading.result.value if reading else None,
-            "low": reading.result.low if reading else None,
-            "high": reading.result.high if reading else None,
-            "unit": reading.result.unit if reading else "",
+            "value": shown.value if shown else None,
+            "low": shown.low if shown else None,
+            "high": shown.high if shown else None,
+            "unit": (shown.unit or reading.result.unit) if shown else "",
             "holds": reading.holds if reading else None,
             "verdict": result.verdict, "robustness": result.robustness})
     frame = pd.DataFrame(rows, columns=COLUMNS)

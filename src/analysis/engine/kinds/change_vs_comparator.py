@@ -33,6 +33,7 @@ PARAMS: dict[str, dict[str, Any]] = {
 }
 RELATIONS = ("both_fall", "region_grows_comparator_falls", "faster")
 NEEDS_CLAIMED = False
+LEAGUE_VALUE = "region"  # the league ranks regions by their own change (None where unmeasurable)
 
 
 def claimed_bound(claim: Any) -> Bound | None:
