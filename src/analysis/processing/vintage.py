@@ -123,3 +123,118 @@ def revisions_table(changes: list[TableChanges], limit: int = 50) -> pd.DataFram
     revised = pd.concat(frames, ignore_index=True)
     order = revised["difference"].abs().sort_values(ascending=False, na_position="first").index
     return revised.loc[order].head(limit).reset_index(drop=True)
+
+
+# --- two releases the registry holds, side by side in data/processed --------------------------------
+
+# table family -> (processed file, key columns, measured columns); a dataset's family follows from
+# its registry measures (the cbsodata-download table 83582NED is a jobs table).
+RELEASE_FAMILIES: dict[str, tuple[str, list[str], list[str]]] = {
+    "jobs": ("jobs.csv", ["region_code", "sbi_code", "year", "period_status"], ["employee_jobs"]),
+    "labour": ("labour_accounts.csv", ["sbi_code", "year", "worker_type"],
+               ["persons_employed", "jobs", "labour_years", "hours_worked"]),
+    "regional": ("regional_accounts.csv", ["region_code", "sbi_code", "year"],
+                 ["labour_volume_total", "labour_volume_employees", "value_added"]),
+}
+
+
+@dataclass(frozen=True)
+class ReleaseComparison:
+    """Two releases compared cell by cell (a cell = key x measure) on the processed tables."""
+
+    first: str  # "83582NED 2025-04-22"
+    second: str
+    family: str
+    counts: dict[str, int]  # cells in both, equal, revised, published in one only, keys only in one
+    revised: pd.DataFrame  # key, measure, first, second, difference, relative
+    by_measure: pd.DataFrame  # per measure and SBI code: cells, revised, median and max |relative| change
+
+    def summary(self) -> str:
+        c = self.counts
+        return (f"{self.first} vs {self.second} ({self.family}): {c['cells_in_both']} cells in both, "
+                f"{c['equal']} equal, {c['revised']} revised, {c['published_in_one_only']} published in one only; "
+                f"keys only in {self.first}: {c['keys_only_in_first']}, only in {self.second}: {c['keys_only_in_second']}")
+
+
+def _family(source) -> str:
+    names = {m["name"] for m in source.measures} or {"employee_jobs"}
+    for family, (_, _, measures) in RELEASE_FAMILIES.items():
+        if names & set(measures):
+            return family
+    raise ValueError(f"{source.id}: no processed table holds its measures {sorted(names)}")
+
+
+def _release_rows(source, processed: Path, manifest: dict) -> tuple[pd.DataFrame, str]:
+    file, key, measures = RELEASE_FAMILIES[_family(source)]
+    vintages = {i["dataset_id"]: i.get("vintage", "") for i in manifest.get("inputs", [])}
+    if source.id not in vintages:
+        raise ValueError(f"{source.id} is not in {processed / 'manifest.json'}: fetch and build it first "
+                         f"(`python -m analysis fetch {source.id}` and `python -m analysis build`)")
+    vintage = vintages[source.id] or source.vintage
+    frame = _read(processed / file)
+    rows = frame[(frame["source_table"] == source.table_id) & (frame["vintage"] == vintage)]
+    if "derived" in rows:
+        rows = rows[~rows["derived"].astype(str).str.lower().eq("true")]
+    if rows.empty:
+        raise ValueError(f"{processed / file} has no rows of {source.table_id} release {vintage}: rebuild")
+    return rows[[*key, *measures]], f"{source.table_id} {vintage}"
+
+
+def compare_releases(first: str, second: str, processed: Path | None = None) -> ReleaseComparison:
+    """Compare two releases the registry holds (dataset or table ids) cell by cell.
+
+    Works on the processed tables, so both must have been built: 83582NED 2025-04-22 against the
+    later copy (``cbs-83582NED-2025-04-22`` ``cbs-83582NED``), the labour accounts ``84164NED``
+    against ``85918NED``, the regional accounts ``84419NED`` against ``85925NED``.
+    """
+    import json
+
+    from analysis.sources.registry import get_source
+
+    processed = processed or paths.processed_dir()
+    manifest = json.loads((processed / "manifest.json").read_text(encoding="utf-8"))
+    sources = [get_source(first), get_source(second)]
+    families = {_family(s) for s in sources}
+    if len(families) != 1:
+        raise ValueError(f"{first} and {second} are different statistics ({', '.join(sorted(families))}): "
+                         "compare two releases of one statistic")
+    family = families.pop()
+    _, key, measures = RELEASE_FAMILIES[family]
+    (a, name_a), (b, name_b) = (_release_rows(s, processed, manifest) for s in sources)
+    if name_a == name_b:
+        raise ValueError(f"{first} and {second} are the same release ({name_a})")
+    merged = a.merge(b, on=key, how="outer", suffixes=("_first", "_second"), indicator=True)
+    both = merged[merged["_merge"] == "both"]
+    counts = {"keys_in_both": len(both),
+              "keys_only_in_first": int((merged["_merge"] == "left_only").sum()),
+              "keys_only_in_second": int((merged["_merge"] == "right_only").sum()),
+              "cells_in_both": 0, "equal": 0, "revised": 0, "published_in_one_only": 0}
+    revised, per_measure = [], []
+    for measure in measures:
+        x = pd.to_numeric(both[f"{measure}_first"]).astype("Float64")
+        y = pd.to_numeric(both[f"{measure}_second"]).astype("Float64")
+        present = x.notna() & y.notna()
+        one_only = x.notna() ^ y.notna()
+        differs = present & ((x - y).abs() > 1e-9)
+        counts["cells_in_both"] += int(present.sum())
+        counts["equal"] += int((present & ~differs).sum())
+        counts["revised"] += int(differs.sum())
+        counts["published_in_one_only"] += int(one_only.sum())
+        changed = both.loc[differs.fillna(False).to_numpy(), key].assign(
+            measure=measure, first=x[differs.fillna(False)], second=y[differs.fillna(False)])
+        changed["difference"] = changed["second"] - changed["first"]
+        changed["relative"] = changed["difference"] / changed["first"].where(changed["first"] != 0)
+        revised.append(changed)
+        relative = ((y - x) / x.where(x != 0)).abs()[present]
+        stats = pd.DataFrame({"sbi_code": both.loc[present.to_numpy(), "sbi_code"], "relative": relative,
+                              "revised": differs[present]})
+        for code, group in stats.groupby("sbi_code", sort=True):
+            per_measure.append({"measure": measure, "sbi_code": code, "cells": len(group),
+                                "revised": int(group["revised"].sum()),
+                                "median_abs_relative": float(group["relative"].median()),
+                                "max_abs_relative": float(group["relative"].max())})
+    revised_frame = pd.concat(revised, ignore_index=True) if revised else pd.DataFrame()
+    order = revised_frame["relative"].abs().sort_values(ascending=False, na_position="last").index
+    return ReleaseComparison(first=name_a, second=name_b, family=family, counts=counts,
+                             revised=revised_frame.loc[order].reset_index(drop=True),
+                             by_measure=pd.DataFrame(per_measure))
