@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.stats.placebo import (
     percentile_rank,
@@ -102,3 +105,30 @@ def test_standardised_rank_can_differ_from_the_raw_rank() -> None:
     with pytest.raises(ValueError, match="same units"):
         standardised_rank(pre, post.drop("big"), "small")
     assert np.isfinite(ratio.to_dict()["percentile_rank"])
+
+
+# --- property: the bounded ranks are the extremes over every placement of the dropped units -----
+
+finite = st.floats(min_value=-100, max_value=100, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(finite, min_size=1, max_size=6), st.lists(st.tuples(finite, finite), max_size=3),
+       st.sampled_from(["greater", "less"]))
+def test_bounded_ranks_are_the_extremes_over_all_placements(known, intervals, alternative) -> None:
+    """Brute force, independent of the function: put every dropped unit at each end of its
+    interval (the rank is monotone in each value, so the extremes are at the ends), rank the
+    focal unit (the first known one) in each completed set, and take the minimum and maximum."""
+    values = {f"k{i}": v for i, v in enumerate(known)}
+    bounds = {f"d{j}": (min(a, b), max(a, b)) for j, (a, b) in enumerate(intervals)}
+    result = percentile_rank({**values, **dict.fromkeys(bounds, math.nan)}, "k0",
+                             alternative=alternative, bounds=bounds)
+    focal = values["k0"]
+    ranks = []
+    for ends in itertools.product(*[bounds[d] for d in bounds]):
+        every = [*values.values(), *ends]
+        ranks.append(sum((v >= focal) if alternative == "greater" else (v <= focal)
+                         for v in every))
+    assert result.best_rank == min(ranks)
+    assert result.worst_rank == max(ranks)
+    assert result.n_units_bounded == len(values) + len(bounds)
