@@ -233,11 +233,13 @@ def test_extrapolation_and_levels_rounded_to_the_data_precision():
         assert numbers[key] == round(numbers[key], 1)
     tidy = models.plot_data()
     assert list(tidy.columns) == ["year", "series", "value", "band_low", "band_high"]
-    assert set(tidy["series"]) == {"region", "comparator", "region_fit", "region_extrapolation",
-                                   "region_index", "comparator_index"}
-    levels = tidy[~tidy["series"].str.endswith("_index")]
-    assert (levels["value"].dropna() % 100 == 0).all()
-    index = tidy[tidy["series"] == "region_index"].set_index("year")["value"]
+    assert set(tidy["series"]) == {"region", "comparator", "region_fit", "region_extrapolation"}
+    assert (tidy["value"].dropna() % 100 == 0).all()
+    drawn = models.figure_data()
+    assert set(drawn["series"]) == {"region", "region_fit", "region_extrapolation",
+                                    "region_index", "comparator_index"}
+    index = models.index_data().set_index("year")
+    index = index[index["series"] == "region_index"]["value"]
     assert index[2010] == 100.0
     assert index[2016] == round(100 * region[2016] / region[2010], 1)
     extrapolated = tidy[tidy["series"] == "region_extrapolation"]
@@ -276,27 +278,49 @@ def test_too_few_points_gives_estimates_without_p_values():
 # --- the joint predictive-failure test ----------------------------------------------------------
 
 
+def ar1_line(seed: int, rho: float, growth: float = -0.01) -> pd.Series:
+    """A straight log line with AR(1) deviations of 1% innovation sd (stationary start)."""
+    from analysis.stats.inference import simulate_ar1
+
+    deviations = simulate_ar1(np.random.default_rng(seed), 1, len(YEARS), rho)[0]
+    return pd.Series(40_000 * np.exp(growth * np.arange(len(YEARS)) + 0.01 * deviations),
+                     index=YEARS)
+
+
 def test_predictive_test_size_on_straight_lines_and_power_on_a_level_shift():
-    """400 straight lines with independent 1% deviations: the 5% test rejects 2%-8% of them
-    (binomial sd at 400 draws is 1.1 points); with a 12% level shift after the cutoff (twelve
-    times the deviation; with 5 residual df the pre-period spread is itself uncertain) it rejects
-    at least 95% of them (measured: 99%; at a 6% shift only about 58%)."""
-    rejections_line = rejections_shift = 0
+    """400 straight lines each (fixed seeds), pre-period 2010-2016, later years 2017-2024.
+
+    Size: with independent deviations the exact-F p-value rejects 2%-8% of the lines at 5%
+    (binomial sd at 400 draws: 1.1 points; measured 7.3%); the size-controlled p-value (the largest
+    over AR(1) rho up to 0.8) rejects at most 7% with independent deviations (measured 1.3%) and
+    with rho = 0.5 (measured 3.8%), where the exact-F p-value over-rejects (measured 12%).
+    Power: a 20% level shift from 2017 on (twenty times the deviation) is rejected in at least 95%
+    of the lines (measured 99.8%; a 12% shift only about 75%, with 5 residual df)."""
     draws = 400
-    for seed in range(draws):
-        line = noisy_line(10_000 + seed, -0.01)
-        shifted = line.copy()
-        shifted.loc[2017:] *= 1.12
-        rejections_line += trend_stats.predictive_failure(line, 2016).p_value < 0.05
-        rejections_shift += trend_stats.predictive_failure(shifted, 2016).p_value < 0.05
-    assert 0.02 <= rejections_line / draws <= 0.08
-    assert rejections_shift / draws >= 0.95
+    independent = [trend_stats.predictive_failure(ar1_line(10_000 + i, 0.0), 2016)
+                   for i in range(draws)]
+    persistent = [trend_stats.predictive_failure(ar1_line(20_000 + i, 0.5), 2016)
+                  for i in range(draws)]
+    shifted_lines = []
+    for i in range(draws):
+        line = ar1_line(30_000 + i, 0.0)
+        line.loc[2017:] *= 1.20
+        shifted_lines.append(trend_stats.predictive_failure(line, 2016))
+
+    def rate(results, attribute="p_value"):
+        return sum(getattr(r, attribute) < 0.05 for r in results) / draws
+
+    assert 0.02 <= rate(independent, "p_value_independent") <= 0.08
+    assert rate(independent) <= 0.07
+    assert rate(persistent) <= 0.07
+    assert rate(persistent, "p_value_independent") > 0.08  # why the size control is needed
+    assert rate(shifted_lines) >= 0.95
 
 
 def test_predictive_test_texts_follow_the_result():
     line = noisy_line(42, -0.01)
     shifted = line.copy()
-    shifted.loc[2017:] *= 1.10
+    shifted.loc[2017:] *= 1.25
     comparator = noisy_line(43, 0.0, level=8e5)
     shifted_models = trendmodels.trend_models(synthetic_pair(shifted, comparator), 2010, 2016)
     assert shifted_models.prediction.p_value < 0.05
@@ -392,7 +416,7 @@ def test_trend_figures_draw_the_plot_data_in_each_language():
     plots.use_house_style()
     models = trendmodels.trend_models(
         synthetic_pair(noisy_line(11, -0.01), noisy_line(12, 0.0, level=8e5)), 2010, 2016)
-    tidy = models.plot_data()
+    tidy = models.figure_data()
     titles = {}
     for lang in ("nl", "en"):
         figure = trendplots.trend_figure(models, lang, "Bron: CBS 83582NED")

@@ -79,6 +79,7 @@ class Segmented:
     n_pre: int
     n_post: int
     rho_max: float | None = None  # None: the p-value assumes independent deviations
+    p_value_independent: float | None = None  # exact F for independent deviations
 
 
 def segmented(series: pd.Series, first_post_year: int) -> Segmented:
@@ -88,7 +89,8 @@ def segmented(series: pd.Series, first_post_year: int) -> Segmented:
                      post_growth_pct=result.post_growth_pct, f_statistic=result.f_statistic,
                      f_df_num=result.df_num, f_df_denom=result.df_denom,
                      f_p_value=result.p_value, n_pre=result.n_pre, n_post=result.n_post,
-                     rho_max=getattr(result, "rho_max", None))
+                     rho_max=getattr(result, "rho_max", None),
+                     p_value_independent=getattr(result, "p_value_independent", None))
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,6 +113,7 @@ class Prediction:
     n_fit: int
     fit_years: tuple[int, ...]
     rho_max: float | None = None  # None: the p-value assumes independent deviations
+    p_value_independent: float | None = None  # exact F for independent deviations
 
 
 def predictive_failure(series: pd.Series, last_fit_year: int) -> Prediction:
@@ -145,7 +148,8 @@ def predictive_failure(series: pd.Series, last_fit_year: int) -> Prediction:
     return Prediction(table=table, f_statistic=test.f_statistic, df_num=test.df_num,
                       df_denom=test.df_denom, p_value=test.p_value, n_fit=n_fit,
                       fit_years=tuple(int(v) for v in years[fit]),
-                      rho_max=getattr(test, "rho_max", None))
+                      rho_max=getattr(test, "rho_max", None),
+                      p_value_independent=getattr(test, "p_value_independent", None))
 
 
 @dataclass(frozen=True)

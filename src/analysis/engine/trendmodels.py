@@ -120,9 +120,9 @@ class TrendModels:
 
         Series: ``region``, ``comparator`` (actual values; the comparator's bounds as its band
         where cells were suppressed), ``region_fit`` (the pre-period line), ``region_extrapolation``
-        (the line extended, with the single-year 95% band), and ``region_index`` /
-        ``comparator_index`` (``first_year`` = 100, one decimal). Levels are rounded to the data's
-        precision. The report writes this frame as the figure's CSV.
+        (the line extended, with the single-year 95% band). Levels are rounded to the data's
+        precision. The report writes this frame (or :meth:`figure_data` for the figure of
+        :mod:`analysis.report.trendplots`) as the figure's CSV.
         """
         precision = self.pair.precision
         frame = self.pair.frame
@@ -145,16 +145,25 @@ class TrendModels:
         tidy = pd.concat(parts, ignore_index=True)
         for column in ("value", "band_low", "band_high"):
             tidy[column] = tidy[column].map(lambda v: round_level(v, precision))
-        indexed = self._index_rows()
-        tidy = pd.concat([tidy, indexed], ignore_index=True) if len(indexed) else tidy
         tidy["year"] = tidy["year"].astype(int)
         return tidy
 
-    def _index_rows(self) -> pd.DataFrame:
-        """Region and comparator as an index, ``first_year`` = 100, one decimal."""
+    def figure_data(self) -> pd.DataFrame:
+        """Exactly what :func:`analysis.report.trendplots.trend_figure` draws: the region's levels,
+        line and extrapolation (left panel) and :meth:`index_data` (right panel)."""
+        levels = self.plot_data()
+        levels = levels[levels["series"] != "comparator"]
+        return pd.concat([levels, self.index_data()], ignore_index=True)
+
+    def index_data(self) -> pd.DataFrame:
+        """Region and comparator as an index, ``first_year`` = 100, one decimal: ``year, series
+        (region_index | comparator_index), value, band_low, band_high``."""
         frame = self.pair.frame.set_index("year")
         if self.first_year not in frame.index or pd.isna(frame.loc[self.first_year, "comparator"]):
-            return pd.DataFrame(columns=["year", "series", "value", "band_low", "band_high"])
+            return pd.DataFrame({"year": pd.Series(dtype=int), "series": pd.Series(dtype=str),
+                                 "value": pd.Series(dtype=float),
+                                 "band_low": pd.Series(dtype=float),
+                                 "band_high": pd.Series(dtype=float)})
         rows = []
         for column, name in (("region", "region_index"), ("comparator", "comparator_index")):
             index = 100.0 * frame[column] / float(frame.loc[self.first_year, column])
@@ -162,7 +171,9 @@ class TrendModels:
                                       "value": [rounding.round_to_precision(v, 0.1)
                                                 if pd.notna(v) else math.nan for v in index],
                                       "band_low": math.nan, "band_high": math.nan}))
-        return pd.concat(rows, ignore_index=True)
+        index = pd.concat(rows, ignore_index=True)
+        index["year"] = index["year"].astype(int)
+        return index
 
     def to_json(self) -> dict[str, Any]:
         return {"concept": self.pair.concept, "sbi": self.pair.sbi, "region": self.pair.region,
@@ -372,8 +383,9 @@ class ConceptSet:
     unavailable: dict[str, Text]
 
     def plot_data(self) -> pd.DataFrame:
-        """Every concept's tidy plot data with a ``concept`` column."""
-        frames = [m.plot_data().assign(concept=label) for label, m in self.models.items()]
+        """What :func:`analysis.report.trendplots.concepts_figure` draws: every concept's
+        :meth:`TrendModels.index_data` with a ``concept`` column."""
+        frames = [m.index_data().assign(concept=label) for label, m in self.models.items()]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
             columns=["year", "series", "value", "band_low", "band_high", "concept"])
 

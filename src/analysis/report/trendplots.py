@@ -4,8 +4,9 @@ Each function takes a result of :mod:`analysis.engine.trendmodels` or :mod:`anal
 a language (``nl`` or ``en``) and a source line, and returns a matplotlib Figure in the house style
 (:func:`analysis.report.plots.use_house_style`): labels from the message catalogue
 (``data/messages/trends.toml``), ticks formatted by Babel, series told apart by line style and
-marker as well as colour, the source under the figure. The numbers drawn are exactly those of the
-result's ``plot_data()`` (the report writes them as the figure's CSV), so figure and CSV agree.
+marker as well as colour, the source under the figure. The numbers drawn are exactly those of
+``TrendModels.figure_data()``, ``ConceptSet.plot_data()`` and ``PlaceboRanks.plot_data()`` (the
+report writes them as the figure's CSV), so figure and CSV agree.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _years_axis(ax) -> None:
 def trend_figure(models: TrendModels, lang: str, source: str) -> Figure:
     """Left: the region's level, its pre-period line and the extrapolation with its single-year band;
     right: region and comparator as an index (first year = 100)."""
-    data = models.plot_data()
+    data = models.figure_data()
     pair = models.pair
     fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 4.2), layout="constrained")
     series = {name: group.sort_values("year") for name, group in data.groupby("series")}
@@ -84,7 +85,7 @@ def concepts_figure(concepts: ConceptSet, lang: str, source: str) -> Figure:
                              layout="constrained", sharey=True, squeeze=False)
     for ax, label in zip(axes[0], labels, strict=True):
         models = concepts.models[label]
-        data = models.plot_data()
+        data = models.index_data()
         for i, (name, text) in enumerate((("region_index", models.pair.region_name),
                                           ("comparator_index",
                                            models.pair.comparator_name.render(lang)))):
