@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.engine.result import ClaimCheck
-from analysis.i18n import LANGUAGES, Num, Text, catalogue
+from analysis.i18n import LANGUAGES, Num, Text
 from analysis.report import bilingual as bi
 from analysis.report.claimtexts import claim_entry, registry, result_unit, signed_values, with_unit
 
@@ -48,60 +48,67 @@ def show_headline_series(check: ClaimCheck, *, source: Any, site_dir: str = "", 
                    page_stem=page_stem)
 
 
+def trend_settings(check: ClaimCheck, path: Path | None = None) -> dict[str, Any] | None:
+    """The trend models' settings: the registry's ``[claim.trends]`` where it has one, else the
+    reading's own series (a CBS jobs series of one SBI code). None where the claim has no series."""
+    if check.verdict in ("not_applicable", "not_verifiable"):
+        return None
+    reading = check.reading.parameters if check.reading is not None else {}
+    comparator = {"nation": "nation"}.get(str(reading.get("comparator", "")), "rest_of_nation")
+    spec = claim_entry(check.claim_id, path).get("trends")
+    if spec:
+        return {"sbi": str(spec["series"]), "first_year": int(spec["first_year"]), "comparator": comparator}
+    sector = reading.get("sector")
+    if reading.get("source", "cbs") != "cbs" or reading.get("concept", "employee_jobs") != "employee_jobs" \
+            or not isinstance(sector, str) or sector in registry(path).get("meta", {}).get("sector_lists", {}) \
+            or reading.get("base_year") is None:
+        return None
+    return {"sbi": sector, "first_year": int(reading["base_year"]), "comparator": comparator}
+
+
+def cutoff_year(check: ClaimCheck, path: Path | None = None) -> int:
+    """The last year of the pre-period: December figures known at the claim's date (Oct 2017 -> 2016)."""
+    date = getattr(check, "claim_date", "") or str(registry(path).get("meta", {}).get("article_date", ""))
+    return int(date[:4]) - 1
+
+
 def trend_models_of(check: ClaimCheck, path: Path | None = None) -> Any:
-    """The check's trend models: the engine's (``extras["trends"]``) or, where the registry gives
-    the claim a ``[claim.trends]`` series, built with :mod:`analysis.engine.trendmodels`."""
+    """The check's trend models: the engine's (``extras["trends"]``) or built with
+    :mod:`analysis.engine.trendmodels` from :func:`trend_settings`; None where there are none."""
     if check.extras.get("trends") is not None:
         return check.extras["trends"]
-    spec = claim_entry(check.claim_id, path).get("trends")
-    if not spec or check.verdict == "not_applicable":
+    settings = trend_settings(check, path)
+    if settings is None:
         return None
     from analysis.engine import series, trendmodels
 
-    cutoff = int(registry(path).get("meta", {}).get("claim_year", 2017)) - 1  # data knowable at the claim's date
-    return trendmodels.trend_models_for("employee_jobs", check.region, spec["series"], int(spec["first_year"]),
-                                        cutoff, jobs=series.load_jobs())
+    return trendmodels.trend_models_for("employee_jobs", check.region, settings["sbi"], settings["first_year"],
+                                        cutoff_year(check, path), jobs=series.load_jobs(),
+                                        comparator=settings["comparator"])
 
 
 def show_trends(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem: str = "",
                 path: Path | None = None) -> None:
-    """Trend models (engine.trendmodels): what is estimated and found, and the figure."""
+    """Trend models (engine.trendmodels): what is estimated and found, and the figure (report.trendplots)."""
+    from analysis.report import trendplots
+
     bi.heading(Text("page.trends.heading"))
-    models = trend_models_of(check, path)
+    try:
+        models = trend_models_of(check, path)
+    except ValueError as exc:  # the data do not allow the models here: say why
+        bi.paragraph(Text("page.trends.unavailable", {"reason": str(exc)}))
+        return
     if models is None:
         bi.paragraph(Text("page.trends.none"))
         return
     bi.bullets(models.explanation)
-    data = models.plot_data().dropna(subset=["value"])
-    if data.empty:
+    data = models.figure_data()
+    region = data[data["series"] == "region"].dropna(subset=["value"]).sort_values("year")
+    if region.empty:
         return
-    first, cutoff = models.first_year, models.cutoff_year
-    names = {"region": check.region_name,
-             "comparator": Text(f"trends.comparator.{models.pair.comparator}", {"region": check.region_name})
-             if f"trends.comparator.{models.pair.comparator}" in catalogue() else models.pair.comparator,
-             "region_fit": Text("page.trends.series.fit", {"first": Num(first, "year"), "last": Num(cutoff, "year")}),
-             "region_extrapolation": Text("page.trends.series.extrapolation")}
-    last_region = data[data["series"] == "region"].sort_values("year").iloc[-1]
-    alt = Text("page.trends.alt", {"region_name": check.region_name, "first": Num(first, "year"),
-                                   "cutoff": Num(cutoff, "year"), "last": Num(int(last_region["year"]), "year"),
-                                   "value": Num(last_region["value"], round_to=100)})
-
-    def draw(plotted: pd.DataFrame, lang: str) -> Any:
-        from analysis.report import plots
-
-        lines = plotted.assign(series=plotted["series"].map(lambda s: bi.localise(names.get(s, s), lang)))
-        figure = plots.lines_figure(
-            lines, lang, x="year", y="value", series="series",
-            title=Text("page.trends.title", {"region_name": check.region_name}).render(lang),
-            xlabel=Text("page.axis.year").render(lang), ylabel=Text("page.trends.ylabel").render(lang),
-            source=bi.localise(source, lang), mark_x=cutoff + 0.5,
-            value_format=lambda v: bi.localise(Num(v), lang))
-        band = plotted[plotted["series"] == "region_extrapolation"].dropna(subset=["band_low", "band_high"])
-        if len(band):
-            figure.axes[0].fill_between(band["year"], band["band_low"], band["band_high"], color="#999999",
-                                        alpha=0.3, label=Text("page.trends.series.band").render(lang))
-            figure.axes[0].legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
-        return figure
-
-    bi.show_figure(draw, data, name="trend-models", alt=alt, source=source, site_dir=site_dir,
-                   page_stem=page_stem)
+    last = region.iloc[-1]
+    alt = Text("page.trends.alt", {"region_name": check.region_name, "first": Num(models.first_year, "year"),
+                                   "cutoff": Num(models.cutoff_year, "year"), "last": Num(int(last["year"]), "year"),
+                                   "value": Num(last["value"], round_to=100)})
+    bi.show_figure(lambda _data, lang: trendplots.trend_figure(models, lang, bi.localise(source, lang)), data,
+                   name="trend-models", alt=alt, source=source, site_dir=site_dir, page_stem=page_stem)
