@@ -23,14 +23,15 @@ page_stem = ""  # this page's file name without .html
 # %%
 # One page per claim of the registry: every text comes from the message catalogues and the registry,
 # every number from the engine's check in this run (analysis.report.claimpage shows the sections).
-from analysis.report import claimpage, legacy_check, plots, record
+from analysis.engine.check import check as check_claim
+from analysis.report import claimpage, plots, record
 from analysis.report import overview as data_overview
 
 plots.use_house_style()
 if not claim_id:
     raise ValueError(f"claim_id is empty: pass one of {', '.join(claimpage.claim_ids())} (papermill -p claim_id ...)")
 page_stem = page_stem or f"claim-{claim_id}"
-check = legacy_check.run_check(claim_id, region, base_year=base_year, end_year=end_year, comparator=comparator)
+check = check_claim(claim_id, region, base_year=base_year, end_year=end_year, comparator=comparator)
 manifest = data_overview.read_manifest()
 datasets = claimpage.datasets_used(check, manifest)
 source = claimpage.source_line(datasets, manifest)
