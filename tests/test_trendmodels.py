@@ -493,3 +493,16 @@ def test_real_industry_trends_in_every_concept(real_jobs, real_accounts):
     for models in concepts.models.values():
         assert models.pair.comparator == "rest_of_nation"
         assert models.difference.years == tuple(range(2010, 2017))
+
+
+def test_real_time_only_says_in_both_languages_why_there_is_no_extrapolation():
+    region = noisy_line(21, -0.01).loc[:2016]
+    comparator = noisy_line(22, 0.0, level=8e5).loc[:2016]
+    models = trendmodels.trend_models(synthetic_pair(region, comparator), 2010, 2016)
+    assert models.prediction is None and models.segmented is None
+    reason = models.unavailable["prediction"]
+    assert reason.render("nl") == ("Niet te berekenen (extrapolatie): er zijn nog geen jaren na "
+                                   "de datum van de bewering.")
+    assert reason.render("en") == ("Not computable (extrapolation): there are no years after the "
+                                   "claim's date yet.")
+    assert models.difference is not None  # the real-time reading itself is unaffected

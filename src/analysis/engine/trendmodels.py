@@ -197,6 +197,23 @@ def _fitted_line(series: pd.Series) -> pd.Series:
 # --- texts ------------------------------------------------------------------------------------------
 
 
+_REASONS = (  # (words in the error of the statistics, catalogue key of the reader's reason)
+    (("no values after", "no values from"), "trends.reason.no_later_years"),
+    (("values before", "on each side", "candidate break year"), "trends.reason.short_segment"),
+    (("usable annual values", "needs at least", "share", "only"), "trends.reason.too_few_years"),
+    (("regional accounts", "no regional-accounts rows", "has no"), "trends.reason.no_data"),
+)
+
+
+def reason_text(error: Exception) -> Text:
+    """Why a part could not be computed, as a reader's text (the technical message kept as detail)."""
+    message = str(error)
+    for words, key in _REASONS:
+        if any(word in message for word in words):
+            return Text(key, {"detail": message})
+    return Text("trends.reason.other", {"detail": message})
+
+
 def _no_inference_reason(slope: trend_stats.Slope) -> Text:
     years = slope.years
     if len(years) < inference.MIN_INFERENCE_POINTS:
@@ -321,7 +338,7 @@ def trend_models(pair: ts.SeriesPair, first_year: int, cutoff_year: int,
         except ValueError as exc:
             models[name] = None
             unavailable[name] = Text("trends.unavailable", {"part": Text(f"trends.part.{name}"),
-                                                            "reason": str(exc)})
+                                                            "reason": reason_text(exc)})
     texts = _trend_texts(models, window, first_year, cutoff_year)
     if models["segmented"] is not None:
         texts.append(_segmented_text(models["segmented"], last))
@@ -332,7 +349,7 @@ def trend_models(pair: ts.SeriesPair, first_year: int, cutoff_year: int,
     except ValueError as exc:
         break_result = None
         unavailable["estimated_break"] = Text("trends.unavailable", {
-            "part": Text("trends.part.estimated_break"), "reason": str(exc)})
+            "part": Text("trends.part.estimated_break"), "reason": reason_text(exc)})
     if models["prediction"] is not None:
         texts.extend(_prediction_text(models["prediction"], window, first_year, cutoff_year))
     relative = models["relative_prediction"]
@@ -415,5 +432,5 @@ def concept_trend_models(
         except ValueError as exc:
             unavailable[label] = Text("trends.concept_unavailable", {
                 "concept": concept_text(concept), "table": table or "83582NED",
-                "reason": str(exc)})
+                "reason": reason_text(exc)})
     return ConceptSet(models=models, unavailable=unavailable)
