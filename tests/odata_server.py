@@ -8,6 +8,11 @@ Mirror layout (see ``../shared/data/README.md``)::
 
     <mirror>/cbs/<TABLE>/<EntitySet>.json   one JSON list per OData entity set, exactly as
                                             ``cbsodata.download_data(TABLE, dir=...)`` writes it
+    <mirror>/cbs/<TABLE>/<TABLE>.csv        or one CSV in the CBS label layout (what ``cbsodata.get_data``
+                                            returns: titles instead of keys), served as the entity sets
+                                            it came from (keys and code lists made up, see
+                                            :func:`label_csv_to_entity_sets`), so that get_data gives
+                                            the file's records back
     <mirror>/<any other file>               served byte for byte under /files/
 
 What is served (``HOST`` is ``127.0.0.1:PORT``, the port is chosen by the OS):
@@ -67,6 +72,7 @@ interrupts ``delay`` faults and joins every handler thread.
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import logging
 import mimetypes
@@ -603,14 +609,92 @@ class _Table:
             return self._sets.setdefault(name, entity_set)
 
 
+_MEASURE_COLUMN = re.compile(r".+_\d+")  # CBS names measures Name_<n>; dimensions have no suffix
+
+
+def label_csv_to_entity_sets(path: Path, table: str) -> dict[str, list[dict]]:
+    """A CSV in the CBS label layout (what ``cbsodata.get_data`` returns, see the mirror README) ->
+    the entity sets CBS serves: TypedDataSet with keys, one code list (Key, Title) per dimension,
+    DataProperties, TableInfos. ``cbsodata.get_data`` against them swaps every key back for its title
+    and so returns the file's records.
+
+    Keys are made up here (``K0000``, ...): one per title, in record order; a title that occurs twice
+    within the same other dimensions (81497NED's period titles of two period keys) gets a second key
+    for its second occurrence, on the period dimension (the only one CBS has such pairs in).
+    Measures become numbers (``7891.9``; ``592653`` stays an integer), empty cells ``null``.
+    """
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    header, body = rows[0], rows[1:]
+    dims = [c for c in header if c != "ID" and not _MEASURE_COLUMN.fullmatch(c)]
+    period = "Perioden" if "Perioden" in dims else dims[-1]
+    seen: dict[tuple, int] = {}
+    keys: dict[str, dict[tuple[str, int], str]] = {d: {} for d in dims}
+    typed = []
+    for values in body:
+        record = dict(zip(header, values, strict=True))
+        combo = tuple(record[d] for d in dims)
+        occurrence = seen.get(combo, 0)
+        seen[combo] = occurrence + 1
+        out: dict[str, Any] = {}
+        for column in header:
+            text = record[column]
+            if column == "ID":
+                out[column] = int(text)
+            elif column in keys:
+                code = (text, occurrence if column == period else 0)
+                out[column] = keys[column].setdefault(code, f"K{len(keys[column]):04d}")
+            else:
+                out[column] = None if text == "" else (float(text) if "." in text else int(text))
+        typed.append(out)
+    sets: dict[str, list[dict]] = {"TypedDataSet": typed}
+    for dim in dims:
+        sets[dim] = [{"Key": key, "Title": title, "Description": None} for (title, _), key in keys[dim].items()]
+    sets["DataProperties"] = (
+        [{"ID": n, "Key": d, "Type": "TimeDimension" if d == "Perioden" else "Dimension", "Title": d}
+         for n, d in enumerate(dims)]
+        + [{"ID": len(dims) + n, "Key": c, "Type": "Topic", "Title": c, "Decimals": None}
+           for n, c in enumerate(c for c in header if _MEASURE_COLUMN.fullmatch(c))])
+    sets["TableInfos"] = [{"ID": 1, "Identifier": table, "Title": f"{table} (label layout served as OData)"}]
+    return sets
+
+
+class _LabelTable(_Table):
+    """A table folder holding one label-layout CSV (``<TABLE>.csv``), served as OData entity sets."""
+
+    def __init__(self, name: str, folder: Path, csv_path: Path) -> None:
+        super().__init__(name, folder)
+        self._csv_path = csv_path
+        self._sets_raw: dict[str, list[dict]] | None = None
+        header = csv_path.read_text(encoding="utf-8-sig").split("\n", 1)[0].split(";")
+        dims = [c for c in header if c != "ID" and not _MEASURE_COLUMN.fullmatch(c)]
+        self.files = {n: csv_path for n in ("TableInfos", "TypedDataSet", "DataProperties", *dims)}
+
+    def _raw(self, name: str) -> Any:
+        with self._lock:
+            if self._sets_raw is None:
+                self._sets_raw = label_csv_to_entity_sets(self._csv_path, self.name)
+            return self._sets_raw[name]
+
+
+def _label_csv(folder: Path) -> Path | None:
+    path = folder / f"{folder.name}.csv"
+    if path.is_file() and path.read_bytes()[:12].lstrip(b"\xef\xbb\xbf").startswith(b"ID;"):
+        return path
+    return None
+
+
 def _scan_tables(mirror_dir: Path) -> dict[str, _Table]:
-    """Lower-case table id -> table, for every folder in <mirror>/cbs/ holding *.json files."""
+    """Lower-case table id -> table, for every folder in <mirror>/cbs/ holding *.json files (the
+    ``cbsodata.download_data`` layout) or one label-layout CSV named after the table."""
     tables: dict[str, _Table] = {}
     cbs = mirror_dir / "cbs"
     if cbs.is_dir():
         for folder in sorted(cbs.iterdir()):
             if folder.is_dir() and any(folder.glob("*.json")):
                 tables[folder.name.lower()] = _Table(folder.name, folder)
+            elif folder.is_dir() and (label := _label_csv(folder)) is not None:
+                tables[folder.name.lower()] = _LabelTable(folder.name, folder, label)
     return tables
 
 

@@ -159,3 +159,46 @@ def test_timeout_is_a_transient_error(server: MirrorServer, fetched_once) -> Non
     server.set_faults(plan)
     _live(server, raw, ["duo-wo-2019"], timeout=1)
     assert plan.fired() == [1]
+
+
+# --- a table in the CBS label layout (cbsodata.get_data), paged --------------------------------------
+
+LABEL_DATASET, LABEL_TYPED = "cbs-81497NED", "81497NED/TypedDataSet"
+
+
+@pytest.fixture()
+def paged_server(mirror_dir: Path) -> Iterator[MirrorServer]:
+    # 81497NED has 1,250 records: pages of 500 make cbsodata follow odata.nextLink twice.
+    with serve_mirror(mirror_dir, page_size=500) as running:
+        yield running
+
+
+def test_label_table_fetched_over_three_pages_equals_the_mirror_import(
+        paged_server: MirrorServer, mirror_dir: Path, tmp_path: Path) -> None:
+    live = fetch([LABEL_DATASET], catalog_url=paged_server.base_url, raw_root=tmp_path / "live", progress=False)[0]
+    pages = [r for r in paged_server.requests if LABEL_TYPED in r]
+    assert len(pages) == 3 and "$skip=500" in pages[1] and "$skip=1000" in pages[2]  # ceil(1250 / 500) = 3
+    assert live["mode"] == "live" and live["tool"].endswith("get_data")
+    imported = fetch([LABEL_DATASET], mirror=mirror_dir, raw_root=tmp_path / "mirror", progress=False)[0]
+    # the same snapshot: the same file, byte for byte (titles with their trailing blanks, numbers as CBS wrote them)
+    assert live["files"] == imported["files"]
+    assert imported["vintage"] == "2025-04-22" and live["vintage"] == live["retrieved_at"][:10]
+
+
+def test_label_table_with_a_column_missing_upstream_keeps_the_previous_snapshot(
+        paged_server: MirrorServer, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    fetch([LABEL_DATASET], catalog_url=paged_server.base_url, raw_root=raw, progress=False)
+    before = verify_snapshot(LABEL_DATASET, raw)["files"]
+    paged_server.set_faults(FaultPlan([FaultRule("drop_column", match=LABEL_TYPED, times=None,
+                                                 column="TotaalAantalBanen_1")]))
+    with pytest.raises(SnapshotError, match=r"missing column\(s\) \['TotaalAantalBanen_1'\].*untouched"):
+        fetch([LABEL_DATASET], catalog_url=paged_server.base_url, raw_root=raw, progress=False)
+    assert verify_snapshot(LABEL_DATASET, raw)["files"] == before
+
+
+def test_label_table_persistently_truncated_names_the_problem(paged_server: MirrorServer, tmp_path: Path) -> None:
+    paged_server.set_faults(FaultPlan([FaultRule("truncate", match=LABEL_TYPED, times=None, full_length=False)]))
+    with pytest.raises(FetchError, match="incomplete or invalid JSON"):
+        fetch([LABEL_DATASET], catalog_url=paged_server.base_url, raw_root=tmp_path / "raw", progress=False,
+              timeout=5)

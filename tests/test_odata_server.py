@@ -481,3 +481,29 @@ def test_quiet_and_clean_shutdown(tiny_mirror: Path, capfd: pytest.CaptureFixtur
     session.close()
     captured = capfd.readouterr()
     assert captured.err == "" and captured.out == ""
+
+
+# --- label-layout tables (cbsodata.get_data's layout written as CSV) ---------------------------------
+
+LABEL_CSV = (
+    "ID;BedrijfstakkenBranchesSBI2008;Perioden;TotaalAantalBanen_1\n"
+    "0;28 Machine-industrie;2011 december;76.9\n"
+    "1;28 Machine-industrie;2011 december ;77.12\n"  # a trailing blank: another title
+    "2;28 Machine-industrie;2012 december;77.4\n"
+    "3;28 Machine-industrie;2012 december;\n"  # not published: empty
+)
+
+
+def test_label_table_served_with_keys_and_code_lists(tmp_path: Path) -> None:
+    folder = tmp_path / "cbs" / "T9"
+    folder.mkdir(parents=True)
+    (folder / "T9.csv").write_text(LABEL_CSV, encoding="utf-8-sig")
+    with serve_mirror(tmp_path, page_size=2) as server, server.cbsodata_client() as cbsodata:
+        records = cbsodata.get_data("T9")
+        periods = cbsodata.get_meta("T9", "Perioden")
+    # every key swapped back for its title; "2012 december" twice stays two records (two keys)
+    assert [(r["Perioden"], r["TotaalAantalBanen_1"]) for r in records] == [
+        ("2011 december", 76.9), ("2011 december ", 77.12), ("2012 december", 77.4), ("2012 december", None)]
+    assert [p["Title"] for p in periods] == ["2011 december", "2011 december ", "2012 december", "2012 december"]
+    assert len({p["Key"] for p in periods}) == 4
+    assert sum("TypedDataSet" in r for r in server.requests) == 2  # 4 records in pages of 2
