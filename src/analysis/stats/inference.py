@@ -19,7 +19,7 @@ bandwidth equal to the sample size (b = 1)::
     t     = (slope - slope_0) / sqrt(omega / (sum x^2)^2)
 
 Critical values: the asymptotic fixed-b tables assume n large relative to the persistence; at
-n = 8 the 95% quantile of |t| is 6.9 with independent deviations, 10.3 at rho = 0.5 and 14.5 at
+n = 8 the 95% quantile of |t| is 6.9 with independent deviations, 10.2 at rho = 0.5 and 14.5 at
 rho = 0.8 (our simulation), so no single table is valid. We therefore control the size over a
 range of persistence, the idea of Pötscher & Preinerstorfer (2016, "Controlling the size of
 autocorrelation robust tests", J. Econometrics; R package ``acrt``): the exact finite-sample null
