@@ -506,3 +506,18 @@ def test_real_time_only_says_in_both_languages_why_there_is_no_extrapolation():
     assert reason.render("en") == ("Not computable (extrapolation): there are no years after the "
                                    "claim's date yet.")
     assert models.difference is not None  # the real-time reading itself is unaffected
+
+
+def test_difference_with_bounded_comparator_cells_at_both_ends():
+    cells = three_regions(list(range(2010, 2017)), {("CR02", 2014): "B-E"})
+    jobs = jobs_table(cells)
+    pair = ts.employee_jobs_pair(jobs, "CR12", "B-E", national="corop")
+    models = trendmodels.trend_models(pair, 2010, 2016)
+    frame = pair.frame.set_index("year")
+    years = frame.index.to_numpy(float)
+    slopes = [np.polyfit(years, np.log(frame["region"]) - np.log(frame[column]), 1)[0]
+              for column in ("comparator_low", "comparator_high")]
+    expected = sorted(100 * math.expm1(b) for b in slopes)
+    assert models.difference_bounds == pytest.approx(tuple(expected))
+    assert expected[0] <= models.difference.growth_pct <= expected[1]
+    assert "trends.difference_bounds" in {t.key for t in models.explanation}

@@ -88,6 +88,7 @@ class TrendModels:
     estimated_break: trend_stats.UnknownDate | None
     explanation: tuple[Text, ...]
     unavailable: dict[str, Text] = field(default_factory=dict)
+    difference_bounds: tuple[float, float] | None = None  # comparator cells at their bounds
 
     @property
     def pre_years(self) -> tuple[int, ...]:
@@ -104,6 +105,9 @@ class TrendModels:
             out[f"{name}_low"] = round_rate(slope.ci_low) if slope.inference_valid else None
             out[f"{name}_high"] = round_rate(slope.ci_high) if slope.inference_valid else None
             out[f"{name}_p"] = float(slope.p_value) if slope.inference_valid else None
+        if self.difference_bounds is not None:
+            out["difference_bound_low"] = round_rate(self.difference_bounds[0])
+            out["difference_bound_high"] = round_rate(self.difference_bounds[1])
         if self.prediction is not None:
             last = self.prediction.table.iloc[-1]
             out.update(predicted_last=round_level(last["predicted"], self.pair.precision),
@@ -308,6 +312,22 @@ def _prediction_text(prediction: trend_stats.Prediction, pair: ts.SeriesPair, fi
 # --- the models --------------------------------------------------------------------------------------
 
 
+def _difference_bounds(pair: ts.SeriesPair, cutoff_year: int) -> tuple[float, float] | None:
+    """The pre-period growth difference with every bounded comparator cell at its low or its high
+    end (None where nothing in the pre-period was bounded)."""
+    pre = pair.frame[pair.frame["year"] <= cutoff_year].dropna(subset=["comparator"])
+    if (pre["comparator_low"] == pre["comparator_high"]).all():
+        return None
+    region = pre.set_index("year")["region"]
+    values = []
+    for column in ("comparator_low", "comparator_high"):
+        try:
+            values.append(trend_stats.difference(region, pre.set_index("year")[column]).growth_pct)
+        except ValueError:
+            return None
+    return (min(values), max(values))
+
+
 def trend_models(pair: ts.SeriesPair, first_year: int, cutoff_year: int,
                  last_year: int | None = None) -> TrendModels:
     """Trend models of ``pair`` with the pre-period ``first_year``..``cutoff_year`` (module doc)."""
@@ -340,6 +360,10 @@ def trend_models(pair: ts.SeriesPair, first_year: int, cutoff_year: int,
             unavailable[name] = Text("trends.unavailable", {"part": Text(f"trends.part.{name}"),
                                                             "reason": reason_text(exc)})
     texts = _trend_texts(models, window, first_year, cutoff_year)
+    difference_bounds = _difference_bounds(window, cutoff_year)
+    if difference_bounds is not None and models["difference"] is not None:
+        texts.insert(2, Text("trends.difference_bounds", {
+            "low": _pct(difference_bounds[0], True), "high": _pct(difference_bounds[1], True)}))
     if models["segmented"] is not None:
         texts.append(_segmented_text(models["segmented"], last))
     texts.append(Text("trends.no_break_date", {"post": _year(cutoff_year + 1)}))
@@ -368,6 +392,7 @@ def trend_models(pair: ts.SeriesPair, first_year: int, cutoff_year: int,
     texts.extend(unavailable.values())
     return TrendModels(pair=window, first_year=int(first_year), cutoff_year=int(cutoff_year),
                        last_year=last, estimated_break=break_result,
+                       difference_bounds=difference_bounds,
                        explanation=tuple(texts), unavailable=unavailable, **models)
 
 
