@@ -67,7 +67,7 @@ def _inputs_of(table: Table, path: Path, inputs: list[dict[str, Any]]) -> list[d
 
 
 def _source(record: dict[str, Any]) -> dict[str, str]:
-    release = f" (release {record['vintage']})" if record.get("vintage") else ""
+    release = f" [release: {record['vintage']}]" if record.get("vintage") else ""
     source = {"title": f"{record['publisher']} {record['dataset_id']}: {record['title']}{release}"}
     if record.get("upstream"):
         source["path"] = record["upstream"]

@@ -160,7 +160,7 @@ def pandera_schema(name: str) -> pa.DataFrameSchema:
             checks.append(pa.Check.isin(allowed))
         if spec.pattern is not None:
             checks.append(_fullmatch(spec.pattern, optional=not spec.required))
-        if spec.type == "string" and spec.required:
+        if spec.type == "string" and spec.required and spec.pattern is None and spec.enum is None:
             checks.append(pa.Check(lambda cells: cells != "", name="not_empty", error="not empty"))
         if spec.minimum is not None:
             checks.append(pa.Check.ge(spec.minimum))
