@@ -31,12 +31,12 @@ import pandas as pd
 
 from analysis.engine import series as ser
 from analysis.engine import trend_series as ts
+from analysis.engine.trend_panel import MIN_TREND_POINTS, accounts_panel, jobs_panel, rest_totals
 from analysis.i18n import Num, Text
 from analysis.stats import placebo as stats_placebo
 
 METRICS: tuple[str, ...] = ("change", "trend")
 ALTERNATIVES: tuple[str, ...] = ("less", "greater", "two-sided")
-MIN_TREND_POINTS = 4
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,62 +135,6 @@ def _extremeness(values: pd.Series, alternative: str) -> pd.Series:
     return (values - float(np.nanmedian(values))).abs()
 
 
-# --- the COROP panel ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Panel:
-    values: pd.DataFrame  # year x region code, NaN where suppressed
-    bounds: dict[tuple[str, int], tuple[float, float]]  # (region, year) -> hierarchy bounds
-    names: dict[str, str]
-
-
-def _jobs_panel(jobs: pd.DataFrame, sbi: str, years: list[int], source_table: str) -> _Panel:
-    names = {c: ser.short_name(n) for c, n in ser.corop_regions(jobs).items()}
-    columns = {}
-    bounds: dict[tuple[str, int], tuple[float, float]] = {}
-    for code in names:
-        values = ser.jobs_series(jobs, code, sbi, source_table).reindex(years)
-        columns[code] = values
-        for year in values.index[values.isna()]:
-            bounds[(code, int(year))] = ts.cell_bounds(jobs, code, sbi, int(year), source_table)
-    return _Panel(pd.DataFrame(columns, index=years), bounds, names)
-
-
-def _accounts_panel(accounts: pd.DataFrame, sbi: str, years: list[int], source_table: str,
-                    measure: str) -> _Panel:
-    ts.check_accounts(accounts)
-    rows = accounts[(accounts["source_table"].astype(str) == source_table)
-                    & (accounts["sbi_code"].astype(str) == sbi)
-                    & (accounts["region_level"].astype(str) == "corop")]
-    if rows.empty:
-        raise ValueError(f"no COROP rows for table {source_table!r} and SBI {sbi!r} in the "
-                         "regional accounts")
-    wide = rows.pivot_table(index="year", columns="region_code", values=measure, aggfunc="last")
-    names = dict(zip(rows["region_code"].astype(str),
-                     rows["region_name"].astype(str).map(ser.short_name), strict=True))
-    return _Panel(wide.reindex(years), {}, dict(sorted(names.items())))
-
-
-def _rest_totals(panel: _Panel) -> pd.Series:
-    """Per year the sum over all regions, suppressed cells at the midpoint of their bounds.
-
-    A year whose bounds leave the total more than :data:`trend_series.MAX_BOUND_SHARE` uncertain
-    (or unbounded) gets NaN: the standardised scores then use the other years.
-    """
-    totals = {}
-    for year in panel.values.index:
-        row = panel.values.loc[year]
-        low = high = float(row.sum())
-        for code in row.index[row.isna()]:
-            cell_low, cell_high = panel.bounds.get((code, int(year)), (math.nan, math.inf))
-            low, high = low + cell_low, high + cell_high
-        middle = (low + high) / 2.0
-        usable = math.isfinite(high) and middle > 0 and (high - low) / middle <= ts.MAX_BOUND_SHARE
-        totals[int(year)] = middle if usable else math.nan
-    return pd.Series(totals, dtype=float)
-
-
 # --- metrics -------------------------------------------------------------------------------------------
 
 
@@ -284,19 +228,19 @@ def placebo_ranks(
         if jobs is None:
             raise ValueError("employee jobs need the jobs table (data/processed/jobs.csv)")
         table = source_table or ser.MAIN_TABLE
-        panel = _jobs_panel(ts.one_vintage(jobs, table, vintage), sbi, years, table)
+        panel = jobs_panel(ts.one_vintage(jobs, table, vintage), sbi, years, table)
     elif concept in ("labour_volume", "labour_volume_employees"):
         if accounts is None or source_table is None:
             raise ValueError("labour volume needs the regional accounts table and source_table "
                              f"(one of {', '.join(ts.ACCOUNTS_TABLES)})")
         measure = "labour_volume_total" if concept == "labour_volume" else "labour_volume_employees"
-        panel = _accounts_panel(accounts, sbi, years, source_table, measure)
+        panel = accounts_panel(accounts, sbi, years, source_table, measure)
     else:
         raise ValueError(f"unknown concept {concept!r}: use one of {', '.join(ts.CONCEPTS)}")
     if region not in panel.names:
         raise ValueError(f"{region!r} is not a COROP region here; regions: "
                          + "; ".join(f"{c} {n}" for c, n in panel.names.items()))
-    totals = _rest_totals(panel)
+    totals = rest_totals(panel)
     values, scores = {}, {}
     dropped: dict[str, Text] = {}
     bounds: dict[str, tuple[float, float]] = {}
@@ -388,94 +332,5 @@ def _texts(result: PlaceboRanks) -> tuple[Text, ...]:
     return tuple(texts)
 
 
-# --- ex post: departure from the region's own pre-period line -----------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class DepartureRanks:
-    """After the claim: did the region leave its own pre-period line more than the others did?
-
-    For every COROP region the gap ``ln(y / R)`` against the rest of the nation (``R`` = the other
-    regions) is fitted by a line over ``first_year``..``cutoff_year``; the pre-period deviations
-    and the later deviations from the extended line give the RMSPE ratio (``ratio``: post / pre,
-    direction-free) and the mean later deviation over the pre-period RMSPE (``signed``, in the
-    direction of ``alternative``), both ranked by :func:`stats.placebo.standardised_rank`.
-    ``gaps``: region x year deviations (pre and post), for the figure.
-    """
-
-    region: str
-    region_name: str
-    first_year: int
-    cutoff_year: int
-    last_year: int
-    ratio: stats_placebo.PercentileRank
-    signed: stats_placebo.PercentileRank
-    gaps: pd.DataFrame
-    explanation: tuple[Text, ...]
-
-    def plot_data(self) -> pd.DataFrame:
-        """``region_code, year, series (gap), value, band_low, band_high, focal``; value = the
-        deviation in percent (100 x log points), rounded to one decimal."""
-        long = self.gaps.stack().rename("value").reset_index()
-        long.columns = ["region_code", "year", "value"]
-        return long.assign(series="gap", value=(100.0 * long["value"]).round(1),
-                           band_low=math.nan, band_high=math.nan,
-                           focal=long["region_code"] == self.region)[
-            ["region_code", "year", "series", "value", "band_low", "band_high", "focal"]]
-
-
-def departure_ranks(
-    region: str,
-    sbi: str,
-    first_year: int,
-    cutoff_year: int,
-    last_year: int,
-    *,
-    alternative: str = "less",
-    jobs: pd.DataFrame,
-    source_table: str | None = None,
-    vintage: str | None = None,
-) -> DepartureRanks:
-    """RMSPE-ratio ranks of every COROP region's departure after ``cutoff_year`` (class doc)."""
-    if not first_year < cutoff_year < last_year:
-        raise ValueError(f"need first year < cutoff year < last year, got {first_year}, "
-                         f"{cutoff_year}, {last_year}")
-    table = source_table or ser.MAIN_TABLE
-    years = list(range(first_year, last_year + 1))
-    panel = _jobs_panel(ts.one_vintage(jobs, table, vintage), sbi, years, table)
-    totals = _rest_totals(panel)
-    gaps: dict[str, pd.Series] = {}
-    dropped: dict[str, str] = {}
-    for code in panel.names:
-        gap = (np.log(panel.values[code]) - np.log(totals - panel.values[code])).dropna()
-        pre = gap.loc[:cutoff_year]
-        if len(pre) < MIN_TREND_POINTS or gap.loc[cutoff_year + 1:].empty:
-            dropped[code] = "too few years with a value"
-            continue
-        x = pre.index.to_numpy(dtype=float)
-        slope, intercept = np.polyfit(x - x.mean(), pre.to_numpy(dtype=float), 1)
-        line = intercept + slope * (gap.index.to_numpy(dtype=float) - x.mean())
-        gaps[code] = (gap - line).reindex(years)
-    if region not in gaps:
-        raise ValueError(f"{region} has too few years with a value for a pre-period line")
-    frame = pd.DataFrame(gaps).T
-    pre_gaps, post_gaps = frame.loc[:, :cutoff_year], frame.loc[:, cutoff_year + 1:]
-    nan_rows = dict.fromkeys(dropped, math.nan)
-    pre_all = pd.concat([pre_gaps, pd.DataFrame(nan_rows, index=pre_gaps.columns).T])
-    post_all = pd.concat([post_gaps, pd.DataFrame(nan_rows, index=post_gaps.columns).T])
-    ratio = stats_placebo.standardised_rank(pre_all, post_all, region, statistic="rmspe_ratio",
-                                            dropped=dropped)
-    signed = stats_placebo.standardised_rank(pre_all, post_all, region,
-                                             statistic="mean_over_rmspe", alternative=alternative,
-                                             dropped=dropped)
-    texts = (Text("placebo.departure", {
-        "region": panel.names[region], "first": Num(first_year, "year"),
-        "cutoff": Num(cutoff_year, "year"), "post": Num(cutoff_year + 1, "year"),
-        "last": Num(last_year, "year"), "ratio": Num(ratio.value, decimals=1),
-        "rank": ratio.rank, "n": ratio.n_units,
-        "signed": Num(signed.value, decimals=1, signed=True), "signed_rank": signed.rank,
-        "side": Text(f"placebo.side.{alternative}")}), Text("placebo.what"))
-    return DepartureRanks(region=region, region_name=panel.names[region],
-                          first_year=int(first_year), cutoff_year=int(cutoff_year),
-                          last_year=int(last_year), ratio=ratio, signed=signed, gaps=frame,
-                          explanation=texts)
+# the ex-post departure ranks live in their own module; re-exported so the placebo API is one place
+from analysis.engine.trend_departure import DepartureRanks, departure_ranks  # noqa: F401

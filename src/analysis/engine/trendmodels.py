@@ -29,38 +29,10 @@ import pandas as pd
 
 from analysis.engine import trend_series as ts
 from analysis.engine import trend_stats
+from analysis.engine import trend_texts as tx
+from analysis.engine.trend_texts import concept_text, reason_text, round_level, round_rate  # noqa: F401
 from analysis.i18n import Num, Text
-from analysis.stats import inference, rounding
-
-RATE_DECIMALS = 1
-
-
-def round_rate(value: float) -> float:
-    """A growth rate at the precision its inputs allow (one decimal, half away from zero)."""
-    return rounding.round_rate(float(value))
-
-
-def round_level(value: float, precision: float = ts.PUBLISHED_UNIT) -> float:
-    """A level (jobs, labour years) rounded to a multiple of ``precision`` (100 for CBS thousands)."""
-    return rounding.round_to_precision(float(value), precision)
-
-
-def _pct(value: float, signed: bool = False) -> Num:
-    return Num(round_rate(value), "percent", RATE_DECIMALS, signed=signed)
-
-
-def _p(p_value: float) -> Text:
-    if p_value < 0.001:
-        return Text("trends.p.small")
-    return Text("trends.p.value", {"p": Num(p_value, decimals=3)})
-
-
-def _year(value: int) -> Num:
-    return Num(value, "year")
-
-
-def concept_text(concept: str) -> Text:
-    return Text(f"trends.concept.{concept}")
+from analysis.stats import rounding
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,17 +73,17 @@ class TrendModels:
             slope = getattr(self, name)
             if slope is None:
                 continue
-            out[f"{name}_pct"] = round_rate(slope.growth_pct)
-            out[f"{name}_low"] = round_rate(slope.ci_low) if slope.inference_valid else None
-            out[f"{name}_high"] = round_rate(slope.ci_high) if slope.inference_valid else None
+            out[f"{name}_pct"] = tx.round_rate(slope.growth_pct)
+            out[f"{name}_low"] = tx.round_rate(slope.ci_low) if slope.inference_valid else None
+            out[f"{name}_high"] = tx.round_rate(slope.ci_high) if slope.inference_valid else None
             out[f"{name}_p"] = float(slope.p_value) if slope.inference_valid else None
         if self.difference_bounds is not None:
-            out["difference_bound_low"] = round_rate(self.difference_bounds[0])
-            out["difference_bound_high"] = round_rate(self.difference_bounds[1])
+            out["difference_bound_low"] = tx.round_rate(self.difference_bounds[0])
+            out["difference_bound_high"] = tx.round_rate(self.difference_bounds[1])
         if self.prediction is not None:
             last = self.prediction.table.iloc[-1]
-            out.update(predicted_last=round_level(last["predicted"], self.pair.precision),
-                       actual_last=round_level(last["actual"], self.pair.precision),
+            out.update(predicted_last=tx.round_level(last["predicted"], self.pair.precision),
+                       actual_last=tx.round_level(last["actual"], self.pair.precision),
                        predictive_f=round(self.prediction.f_statistic, 2),
                        predictive_p=float(self.prediction.p_value))
         if self.relative_prediction is not None:
@@ -148,7 +120,7 @@ class TrendModels:
                                        "band_high": table["upper"]}))
         tidy = pd.concat(parts, ignore_index=True)
         for column in ("value", "band_low", "band_high"):
-            tidy[column] = tidy[column].map(lambda v: round_level(v, precision))
+            tidy[column] = tidy[column].map(lambda v: tx.round_level(v, precision))
         tidy["year"] = tidy["year"].astype(int)
         return tidy
 
@@ -196,117 +168,6 @@ def _fitted_line(series: pd.Series) -> pd.Series:
 
     slope, intercept = np.polyfit(years - years.mean(), np.log(values.to_numpy(dtype=float)), 1)
     return pd.Series(np.exp(intercept + slope * (years - years.mean())), index=values.index)
-
-
-# --- texts ------------------------------------------------------------------------------------------
-
-
-_REASONS = (  # (words in the error of the statistics, catalogue key of the reader's reason)
-    (("no values after", "no values from"), "trends.reason.no_later_years"),
-    (("values before", "on each side", "candidate break year"), "trends.reason.short_segment"),
-    (("usable annual values", "needs at least", "share", "only"), "trends.reason.too_few_years"),
-    (("regional accounts", "no regional-accounts rows", "has no"), "trends.reason.no_data"),
-)
-
-
-def reason_text(error: Exception) -> Text:
-    """Why a part could not be computed, as a reader's text (the technical message kept as detail)."""
-    message = str(error)
-    for words, key in _REASONS:
-        if any(word in message for word in words):
-            return Text(key, {"detail": message})
-    return Text("trends.reason.other", {"detail": message})
-
-
-def _no_inference_reason(slope: trend_stats.Slope) -> Text:
-    years = slope.years
-    if len(years) < inference.MIN_INFERENCE_POINTS:
-        return Text("trends.no_inference.few_points", {"n": len(years),
-                                                       "min": inference.MIN_INFERENCE_POINTS})
-    gaps = sorted(set(range(years[0], years[-1] + 1)) - set(years))
-    return Text("trends.no_inference.gaps", {"years": ", ".join(str(y) for y in gaps)})
-
-
-def _inference_text(slope: trend_stats.Slope) -> Text:
-    if not slope.inference_valid:
-        return Text("trends.inference.none", {"reason": _no_inference_reason(slope)})
-    return Text("trends.inference.interval", {
-        "low": _pct(slope.ci_low, signed=True), "high": _pct(slope.ci_high, signed=True),
-        "p": _p(slope.p_value)})
-
-
-def _trend_texts(models: dict[str, Any], pair: ts.SeriesPair, first: int, cutoff: int) -> list[Text]:
-    texts: list[Text] = []
-    common = {"region": pair.region_name, "comparator": pair.comparator_name,
-              "concept": concept_text(pair.concept), "sbi": pair.sbi, "first": _year(first),
-              "cutoff": _year(cutoff)}
-    region, comparator, diff = (models.get(k) for k in ("region_trend", "comparator_trend",
-                                                          "difference"))
-    if region is not None and comparator is not None:
-        texts.append(Text("trends.what.pair", {
-            **common, "region_growth": _pct(region.growth_pct, True),
-            "comparator_growth": _pct(comparator.growth_pct, True),
-            "region_inference": _inference_text(region),
-            "comparator_inference": _inference_text(comparator)}))
-    if diff is not None:
-        key = "trends.what.difference_faster" if diff.growth_pct >= 0 else \
-            "trends.what.difference_slower"
-        texts.append(Text(key, {**common, "difference": _pct(abs(diff.growth_pct)),
-                                "inference": _inference_text(diff)}))
-        texts.append(Text("trends.comparator.built", {"how": pair.comparator_text}))
-        if diff.inference_valid:
-            texts.append(Text("trends.method.fixed_b", {"n": diff.n,
-                                                        "rho_max": Num(diff.rho_max, decimals=1)}))
-        else:
-            texts.append(Text("trends.method.estimate_only", {"n": diff.n}))
-    texts.append(Text("trends.uncertainty"))
-    return texts
-
-
-def _caveat(rho_max: float | None) -> Text:
-    """What the p-value of a line test allows for (independent or persistent deviations)."""
-    if rho_max is None:
-        return Text("trends.caveat.independent")
-    return Text("trends.caveat.persistence", {"rho_max": Num(rho_max, decimals=1)})
-
-
-def _segmented_text(segmented: trend_stats.Segmented, last: int) -> Text:
-    return Text("trends.segmented", {
-        "post": _year(segmented.first_post_year), "last": _year(last),
-        "pre_growth": _pct(segmented.pre_growth_pct, True),
-        "post_growth": _pct(segmented.post_growth_pct, True),
-        "f": Num(segmented.f_statistic, decimals=2), "df1": segmented.f_df_num,
-        "df2": segmented.f_df_denom, "p": _p(segmented.f_p_value),
-        "caveat": _caveat(segmented.rho_max)})
-
-
-def _sup_f_text(result: trend_stats.UnknownDate) -> Text:
-    return Text("trends.sup_f", {
-        "first_candidate": _year(result.first_candidate),
-        "last_candidate": _year(result.last_candidate),
-        "critical": Num(result.critical_value, decimals=2),
-        "statistic": Num(result.statistic, decimals=2), "p": _p(result.p_value),
-        "best": _year(result.best_year), "n_alone": result.n_significant_alone,
-        "n_candidates": result.n_candidates, "caveat": _caveat(result.rho_max)})
-
-
-def _prediction_text(prediction: trend_stats.Prediction, pair: ts.SeriesPair, first: int,
-                     cutoff: int) -> list[Text]:
-    last = prediction.table.iloc[-1]
-    level = {"round_to": pair.precision}
-    rejects = prediction.p_value < 0.05
-    return [
-        Text("trends.extrapolation", {
-            "region": pair.region_name, "first": _year(first), "cutoff": _year(cutoff),
-            "last": _year(int(last["year"])), "unit": Text(f"trends.unit.{pair.concept}"),
-            "predicted": Num(last["predicted"], **level), "lower": Num(last["lower"], **level),
-            "upper": Num(last["upper"], **level), "actual": Num(last["actual"], **level)}),
-        Text("trends.predictive.rejects" if rejects else "trends.predictive.holds", {
-            "post": _year(cutoff + 1), "last": _year(int(last["year"])),
-            "f": Num(prediction.f_statistic, decimals=2), "df1": prediction.df_num,
-            "df2": prediction.df_denom, "p": _p(prediction.p_value),
-            "caveat": _caveat(prediction.rho_max)}),
-    ]
 
 
 # --- the models --------------------------------------------------------------------------------------
@@ -358,24 +219,24 @@ def trend_models(pair: ts.SeriesPair, first_year: int, cutoff_year: int,
         except ValueError as exc:
             models[name] = None
             unavailable[name] = Text("trends.unavailable", {"part": Text(f"trends.part.{name}"),
-                                                            "reason": reason_text(exc)})
-    texts = _trend_texts(models, window, first_year, cutoff_year)
+                                                            "reason": tx.reason_text(exc)})
+    texts = tx.trend_texts(models, window, first_year, cutoff_year)
     difference_bounds = _difference_bounds(window, cutoff_year)
     if difference_bounds is not None and models["difference"] is not None:
         texts.insert(2, Text("trends.difference_bounds", {
-            "low": _pct(difference_bounds[0], True), "high": _pct(difference_bounds[1], True)}))
+            "low": tx.pct(difference_bounds[0], True), "high": tx.pct(difference_bounds[1], True)}))
     if models["segmented"] is not None:
-        texts.append(_segmented_text(models["segmented"], last))
-    texts.append(Text("trends.no_break_date", {"post": _year(cutoff_year + 1)}))
+        texts.append(tx.segmented_text(models["segmented"], last))
+    texts.append(Text("trends.no_break_date", {"post": tx.year_num(cutoff_year + 1)}))
     try:
         break_result = trend_stats.estimated_break(region.dropna())
-        texts.append(_sup_f_text(break_result))
+        texts.append(tx.sup_f_text(break_result))
     except ValueError as exc:
         break_result = None
         unavailable["estimated_break"] = Text("trends.unavailable", {
-            "part": Text("trends.part.estimated_break"), "reason": reason_text(exc)})
+            "part": Text("trends.part.estimated_break"), "reason": tx.reason_text(exc)})
     if models["prediction"] is not None:
-        texts.extend(_prediction_text(models["prediction"], window, first_year, cutoff_year))
+        texts.extend(tx.prediction_text(models["prediction"], window, first_year, cutoff_year))
     relative = models["relative_prediction"]
     if relative is not None:
         last_relative = int(relative.table["year"].iloc[-1])
@@ -383,10 +244,10 @@ def trend_models(pair: ts.SeriesPair, first_year: int, cutoff_year: int,
             "trends.predictive_relative.rejects" if relative.p_value < 0.05
             else "trends.predictive_relative.holds", {
                 "region": window.region_name, "comparator": window.comparator_name,
-                "post": _year(cutoff_year + 1), "last": _year(last_relative),
+                "post": tx.year_num(cutoff_year + 1), "last": tx.year_num(last_relative),
                 "f": Num(relative.f_statistic, decimals=2), "df1": relative.df_num,
-                "df2": relative.df_denom, "p": _p(relative.p_value),
-                "caveat": _caveat(relative.rho_max)}))
+                "df2": relative.df_denom, "p": tx.p_text(relative.p_value),
+                "caveat": tx.caveat(relative.rho_max)}))
     texts.extend(window.dropped.values())
     texts.extend(window.notes.values())
     texts.extend(unavailable.values())
@@ -456,6 +317,6 @@ def concept_trend_models(
                                              comparator=comparator, last_year=last_year)
         except ValueError as exc:
             unavailable[label] = Text("trends.concept_unavailable", {
-                "concept": concept_text(concept), "table": table or "83582NED",
-                "reason": reason_text(exc)})
+                "concept": tx.concept_text(concept), "table": table or "83582NED",
+                "reason": tx.reason_text(exc)})
     return ConceptSet(models=models, unavailable=unavailable)
