@@ -1,8 +1,9 @@
-"""Benchmark of the claim engine: ``evaluate_all()`` over every claim and specification.
+"""Benchmark of the claim engine v2: ``check`` for every claim and ``league`` for every claim over
+the 40 COROP regions, in one run (cold: a fresh process, tables loaded on first use).
 
-Not a test. Run: ``python benchmarks/bench_engine.py`` (needs data/processed). Prints the time
-to load the processed tables, the time of one full evaluation (all claims: stress grids, trends,
-placebo ranks, verdicts) and the number of specifications. Target: under 10 s on 2 cores.
+Not a test. Run: ``python benchmarks/bench_engine.py`` (needs data/processed). Prints the time of
+each part and the total. Target: under 10 s on this machine (2 cores). ``--old`` also times the
+old engine (``analysis.engine.claims.evaluate_all``) for comparison while it still exists.
 """
 
 from __future__ import annotations
@@ -10,42 +11,52 @@ from __future__ import annotations
 import argparse
 import time
 
-from analysis.engine import claims
-from analysis.engine import series as ser
-
 TARGET_SECONDS = 10.0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=1, help="evaluations to time (default 1)")
-    parser.add_argument("--region", default="CR12", help="COROP region code (default CR12)")
+    parser.add_argument("--region", default=None, help="COROP region for check (default: the registry's)")
+    parser.add_argument("--old", action="store_true", help="also time the old engine")
     args = parser.parse_args()
 
     start = time.perf_counter()
-    jobs, enrolment = ser.load_jobs(), ser.load_enrolment()
-    loaded = time.perf_counter() - start
-    print(f"load processed tables: {loaded:.2f} s ({len(jobs):,} job rows, "
-          f"{len(enrolment):,} enrolment rows)")
+    from analysis.engine.check import check, registry_for, tables_for
+    from analysis.engine.league import league
 
-    timings = []
-    for _ in range(args.repeat):
+    tables = tables_for()
+    registry = registry_for(None, tables)
+    setup = time.perf_counter() - start
+    print(f"import, load and validate the registry against the data: {setup:.2f} s "
+          f"({len(registry.claims)} claims)")
+
+    start = time.perf_counter()
+    for claim_id in registry.claims:
+        t0 = time.perf_counter()
+        result = check(claim_id, args.region, registry)
+        real_time = sum(p.real_time for p in result.perturbations)
+        print(f"  check {claim_id:<20} {time.perf_counter() - t0:5.2f} s  {result.verdict:<15} "
+              f"{len(result.perturbations):>3} distinct perturbations ({real_time} real-time), "
+              f"{len(result.unevaluable):>3} not evaluable")
+    checks = time.perf_counter() - start
+
+    start = time.perf_counter()
+    for claim_id in registry.claims:
+        t0 = time.perf_counter()
+        frame = league(claim_id, registry)
+        print(f"  league {claim_id:<19} {time.perf_counter() - t0:5.2f} s  {len(frame)} regions")
+    leagues = time.perf_counter() - start
+
+    total = setup + checks + leagues
+    print(f"check, every claim: {checks:.2f} s; league, every claim x 40 regions: {leagues:.2f} s")
+    print(f"target < {TARGET_SECONDS:.0f} s: {'met' if total < TARGET_SECONDS else 'MISSED'} "
+          f"(total {total:.2f} s)")
+    if args.old:
+        from analysis.engine import claims
+
         start = time.perf_counter()
-        results = claims.evaluate_all(region=args.region, jobs=jobs, enrolment=enrolment)
-        timings.append(time.perf_counter() - start)
-
-    total = sum(r.n_specifications for r in results.values())
-    counted = sum(int(r.stress["counts"].sum()) for r in results.values() if len(r.stress))
-    for claim_id, result in results.items():
-        label = result.verdict.label if result.verdict else f"n/a ({result.reason[:40]}...)"
-        print(f"  {claim_id:<20} {result.n_specifications:>4} specifications  {label}")
-    first = timings[0]  # cold: module imports (statsmodels) and the per-table caches are built
-    repeats = ", ".join(f"{t:.2f}" for t in timings[1:])
-    print(f"evaluate_all: {first:.2f} s on the first run"
-          + (f" (repeats with warm caches: {repeats} s)" if repeats else "")
-          + f"; {len(results)} claims, {total} specifications ({counted} count for the verdicts)")
-    print(f"target < {TARGET_SECONDS:.0f} s: {'met' if first + loaded < TARGET_SECONDS else 'MISSED'}"
-          f" (load + first evaluation = {first + loaded:.2f} s)")
+        claims.evaluate_all()
+        print(f"old engine, evaluate_all: {time.perf_counter() - start:.2f} s")
     return 0
 
 

@@ -173,8 +173,11 @@ def _empty(claim: Claim, region: str, name: str, registry: Registry, code: str,
 
 
 def check(claim_id: str, region: str | None = None, registry: Registry | Path | str | None = None,
-          data_dir: Path | str | None = None, **overrides: Any) -> ClaimCheck:
-    """Evaluate ``claim_id`` for ``region`` (default: the registry's focal region, Twente)."""
+          data_dir: Path | str | None = None, *, lean: bool = False, **overrides: Any) -> ClaimCheck:
+    """Evaluate ``claim_id`` for ``region`` (default: the registry's focal region, Twente).
+
+    ``lean=True`` (for the league) computes the verdict and the measures but no texts of the
+    perturbations, no counter-argument, no context, no ex post and no headline series."""
     tables = tables_for(data_dir)
     registry = registry_for(registry, tables)
     region = region or registry.focal_region
@@ -192,7 +195,7 @@ def check(claim_id: str, region: str | None = None, registry: Registry | Path | 
     if claim.kind == "not_verifiable":
         return _empty(claim, region, name, registry, NOT_VERIFIABLE, Text("engine.reason.not_verifiable", {
             "reason": claim.text("reason"), "settled_by": claim.text("settled_by")}))
-    reading, perturbations, unevaluable = perturb.evaluate_all(replace(ctx, claim=claim))
+    reading, perturbations, unevaluable = perturb.evaluate_all(ctx, texts=not lean)
     reading_eval = reading if isinstance(reading, Evaluation) else None
     if reading_eval is not None and not reading_eval.real_time:
         reading_eval = None  # the reading must rest on data public by the claim's date
@@ -202,7 +205,7 @@ def check(claim_id: str, region: str | None = None, registry: Registry | Path | 
     measured = measures_mod.compute(reading_eval, perturbations)
     code, reason = verdict.decide(reading_eval, measured, registry.meta)
     ex_post = ex_post_text = None
-    if claim.ex_post:
+    if claim.ex_post and not lean:
         setting = _latest(ctx, {**claim.reading, **claim.ex_post})
         result = perturb.evaluate(ctx, setting, 1.0)
         if isinstance(result, Evaluation):
@@ -226,8 +229,9 @@ def check(claim_id: str, region: str | None = None, registry: Registry | Path | 
         robustness=measured.robustness, robustness_band=measured.band, fairness=measured.fairness,
         uniqueness=measured.uniqueness, counter_argument=measured.counter_argument,
         fairer_statement=measured.fairer_statement, ex_post=ex_post, ex_post_text=ex_post_text,
-        perturbations=perturbations, unevaluable=unevaluable, context=_context(ctx, claim),
-        headline_series=_headline_series(ctx, claim.reading),
+        perturbations=perturbations, unevaluable=unevaluable,
+        context=[] if lean else _context(ctx, claim),
+        headline_series=None if lean else _headline_series(ctx, claim.reading),
         extras={"n_effective": measured.n_effective, "claim_text": {"nl": claim.text_nl,
                                                                      "en": claim.text_en}},
         registry_hash=registry.hash, claim_date=claim.date.isoformat(),

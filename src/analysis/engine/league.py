@@ -28,7 +28,7 @@ def league(claim_id: str, registry: Registry | Path | str | None = None,
     part = getattr(KINDS[loaded.claim(claim_id).kind], "LEAGUE_VALUE", None)
     rows = []
     for region in tables.corop_regions():
-        result = check(claim_id, region, loaded, data_dir, **overrides)
+        result = check(claim_id, region, loaded, data_dir, lean=True, **overrides)
         reading = result.reading
         shown = None
         if reading is not None:

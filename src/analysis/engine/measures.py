@@ -71,7 +71,7 @@ def compute(reading: Evaluation | None, perturbations: list[Evaluation]) -> Meas
     failing = [p for p in counted if p.holds is False]
     counter = max(failing, key=lambda p: (p.weight, -(p.strength or 0.0)), default=None)
     counter_text = None
-    if counter is not None:
+    if counter is not None and counter.label is not None:
         counter_text = Text("engine.counter", {"label": counter.label, "statement": counter.statement})
     return Measures(holds, (low, high), fairness, uniqueness, len(counted), n_eff, counter,
                     counter_text, _fairer(reading, perturbations))
@@ -80,7 +80,8 @@ def compute(reading: Evaluation | None, perturbations: list[Evaluation]) -> Meas
 def _fairer(reading: Evaluation | None, perturbations: list[Evaluation]) -> Text | None:
     if reading is not None and reading.statement is not None:
         return Text("engine.fairer", {"statement": reading.statement})
-    candidates = [p for p in perturbations if p.real_time and p.statement is not None]
+    candidates = [p for p in perturbations if p.real_time and p.statement is not None
+                  and p.label is not None]
     best = max(candidates, key=lambda p: p.weight, default=None)
     if best is None:
         return None

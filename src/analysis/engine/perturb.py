@@ -103,14 +103,18 @@ def evaluate_raw(ctx: Ctx, params: dict[str, Any]) -> Outcome | Unevaluable:
 
 
 def materialize(ctx: Ctx, params: dict[str, Any], weight: float, outcome: Outcome,
-                merged: list[dict[str, Any]] | None = None) -> Evaluation:
-    """An :class:`Evaluation` with its texts (label, statement, arithmetic)."""
+                merged: list[dict[str, Any]] | None = None, texts: bool = True) -> Evaluation:
+    """An :class:`Evaluation` with its texts (label, statement, arithmetic; ``texts=False``
+    leaves them out, for a league that shows none of them)."""
     effective = {**params, **outcome.effective}
     return Evaluation(
         parameters=effective, result=interval(outcome), holds=outcome.holds, weight=weight,
         real_time=outcome.public <= ctx.claim.date, strength=outcome.strength,
-        label=label(ctx, effective), arithmetic=_resolve(outcome.arithmetic), inputs=outcome.inputs,
-        statement=_resolve(outcome.statement), notes=list(outcome.notes),
+        label=label(ctx, effective) if texts else None,
+        arithmetic=_resolve(outcome.arithmetic) if texts else None,
+        inputs=outcome.inputs or {k: [m.bound.lo, m.bound.value, m.bound.hi]
+                                  for k, m in outcome.parts.items()},
+        statement=_resolve(outcome.statement) if texts else None, notes=list(outcome.notes),
         public=outcome.public.isoformat(), merged_parameters=list(merged or []),
         parts={k: Interval(m.bound.value, m.bound.lo, m.bound.hi,
                            "percent" if m.levels is not None or m.source != "cbs" else "")
@@ -136,7 +140,8 @@ def _key(outcome: Outcome, real_time: bool) -> tuple:
     return (q(r.value), q(r.lo), q(r.hi), outcome.unit, outcome.holds, real_time, parts)
 
 
-def evaluate_all(ctx: Ctx) -> tuple[Evaluation | Unevaluable, list[Evaluation], list[Unevaluable]]:
+def evaluate_all(ctx: Ctx, texts: bool = True
+                 ) -> tuple[Evaluation | Unevaluable, list[Evaluation], list[Unevaluable]]:
     """The reading, the distinct perturbations (most sensible first) and the settings the data
     cannot evaluate. Settings with the same result merge (see the module docstring); a source
     that fixes some parameters (a published figure's own period) makes settings identical, and
@@ -145,19 +150,28 @@ def evaluate_all(ctx: Ctx) -> tuple[Evaluation | Unevaluable, list[Evaluation], 
     unevaluable: list[Unevaluable] = []
     reading: Outcome | Unevaluable | None = None
     reading_key = None
+    from analysis.engine.kinds.base import canonical
+
+    seen: dict[tuple, tuple[Outcome | Unevaluable, tuple | None]] = {}
     for params, weight in settings(ctx.claim):
-        outcome = evaluate_raw(ctx, params)
+        canon = canonical(params)
+        if canon not in seen:
+            found = evaluate_raw(ctx, params)
+            seen[canon] = (found, None if isinstance(found, Unevaluable)
+                           else _key(found, found.public <= ctx.claim.date))
+        outcome, key = seen[canon]
         if reading is None:
             reading = outcome
-            if isinstance(outcome, Outcome):
-                reading_key = _key(outcome, outcome.public <= ctx.claim.date)
+            if key is not None:
+                reading_key = key
                 groups.setdefault(reading_key, []).append((weight, params, outcome))
             continue
-        if isinstance(outcome, Unevaluable):
+        if key is None:
+            if outcome.parameters is not params:
+                outcome = Unevaluable(parameters=params, reason=outcome.reason)
             unevaluable.append(outcome)
             continue
-        groups.setdefault(_key(outcome, outcome.public <= ctx.claim.date), []).append(
-            (weight, params, outcome))
+        groups.setdefault(key, []).append((weight, params, outcome))
     assert reading is not None
     merged: list[Evaluation] = []
     reading_eval: Evaluation | Unevaluable = reading  # type: ignore[assignment]
@@ -173,7 +187,8 @@ def evaluate_all(ctx: Ctx) -> tuple[Evaluation | Unevaluable, list[Evaluation], 
             full = {**params, **outcome.effective}
             if full != head_params and full not in others:
                 others.append(full)
-        evaluation = materialize(ctx, head[1], head[0], head[2], others)
+        evaluation = materialize(ctx, head[1], head[0], head[2], others,
+                                 texts=texts or key == reading_key)
         if key == reading_key:
             reading_eval = evaluation
         else:

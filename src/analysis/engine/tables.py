@@ -120,8 +120,11 @@ class Tables:
     def jobs_years(self, table: str) -> list[int]:
         return sorted(self._jobs["years"].get(table, ()))
 
-    def jobs_codes(self, table: str, region: str) -> set[str]:
-        return set(self._jobs["codes"].get((table, region), ()))
+    def jobs_codes(self, table: str, region: str) -> frozenset[str]:
+        key = ("codes", table, region)
+        if key not in self._memo:
+            self._memo[key] = frozenset(self._jobs["codes"].get((table, region), ()))
+        return self._memo[key]
 
     def _published(self, table: str, region: str, sbi: str, year: int, vintage: str) -> float | None:
         """The published cell, NaN if suppressed, None if the table has no such row."""
@@ -220,15 +223,25 @@ class Tables:
                   exclude: str | None = None) -> Bound:
         """The sum of the COROP regions (CR99 included), suppressed cells bounded."""
         codes = list(codes)
-        key = ("sum", table, tuple(codes), year, vintage, exclude)
+        key = ("sum", table, tuple(codes), year, vintage)
         if key not in self._memo:
-            regions = [r for r in self._jobs["corop"] if r != exclude
-                       and self._published(table, r, codes[0], year, vintage) is not None]
+            regions = [r for r in self._jobs["corop"]
+                       if self._published(table, r, codes[0], year, vintage) is not None]
             if not regions:
                 raise NoData(Text("engine.nodata.corop", {"table": table, "year": Num(year, "year")}))
-            self._memo[key] = total([self.region_jobs(table, r, codes, year, vintage)
-                                     for r in regions])
-        return self._memo[key]
+            self._memo[key] = (total([self.region_jobs(table, r, codes, year, vintage)
+                                      for r in regions]), set(regions))
+        whole, regions = self._memo[key]
+        if exclude is None or exclude not in regions:
+            return whole
+        # the sum of the others: the excluded region's own interval comes off end by end (exact,
+        # as the sum is a plain sum of independent intervals)
+        own = self.region_jobs(table, exclude, codes, year, vintage)
+        if math.isinf(own.hi):  # an unbounded cell cannot come off an unbounded sum: add the others
+            return total([self.region_jobs(table, r, codes, year, vintage)
+                          for r in sorted(regions - {exclude})])
+        value = None if whole.value is None or own.value is None else whole.value - own.value
+        return Bound(whole.lo - own.lo, value, whole.hi - own.hi)
 
     def national_jobs(self, table: str, codes: Iterable[str], year: int,
                       vintage: str = "newest") -> Bound:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -274,6 +275,14 @@ def employee_jobs_pair(
 
 
 # --- labour volume ------------------------------------------------------------------------------------
+
+
+def load_accounts(path: Path | None = None) -> pd.DataFrame:
+    """``data/processed/regional_accounts.csv``, checked on read like every processed table
+    (:func:`analysis.processing.validate.load_table`)."""
+    from analysis.processing.validate import load_table
+
+    return load_table("regional_accounts", path)
 
 
 def check_accounts(accounts: pd.DataFrame) -> pd.DataFrame:

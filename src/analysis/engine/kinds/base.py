@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from analysis.engine.intervals import Bound, change_pct
@@ -110,23 +111,33 @@ def _division_span(code: str) -> set[int] | None:
 
 def sector_list(registry: Registry, name: str) -> list[str] | None:
     """The SBI division codes of a named list in ``[meta.sector_lists]`` (None: not a list)."""
-    lists = registry.meta.get("sector_lists", {})
-    if name not in lists:
+    spec = registry.meta.get("sector_lists", {}).get(name)
+    if spec is None:
         return None
-    spec = lists[name]
-    with (PACKAGE_DATA / spec["file"]).open(encoding="utf-8") as handle:
+    return list(_read_list(spec["file"], spec["column"], spec.get("code_column", "division")))
+
+
+@lru_cache(maxsize=64)
+def _read_list(file: str, column: str, code_column: str) -> tuple[str, ...]:
+    with (PACKAGE_DATA / file).open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    codes = [r[spec.get("code_column", "division")] for r in rows
-             if r.get(spec["column"], "").strip().lower() == "true"
-             and r.get(spec.get("code_column", "division"), "").strip()]
-    return sorted(set(codes), key=lambda c: (len(c), c))
+    codes = {r[code_column].strip() for r in rows
+             if r.get(column, "").strip().lower() == "true" and r.get(code_column, "").strip()}
+    return tuple(sorted(codes, key=lambda c: (len(c), c)))
 
 
 def resolve_codes(wanted: list[str], available: set[str]) -> list[str] | None:
+    """Cover the wanted divisions (see :func:`_resolve`), memoised."""
+    found = _resolve(tuple(wanted), frozenset(available))
+    return None if found is None else list(found)
+
+
+@lru_cache(maxsize=256)
+def _resolve(wanted: tuple[str, ...], available: frozenset[str]) -> tuple[str, ...] | None:
     """Cover the wanted SBI divisions with the codes a table has (single divisions or groups
     such as '29-30' lying wholly inside the wanted set); None if some division cannot be covered."""
     if all(code in available for code in wanted):
-        return list(wanted)
+        return tuple(wanted)
     remaining = set().union(*(_division_span(c) or set() for c in wanted))
     spans = [(code, _division_span(code)) for code in available]
     spans = sorted([(c, s) for c, s in spans if s], key=lambda cs: -len(cs[1]))
@@ -135,7 +146,7 @@ def resolve_codes(wanted: list[str], available: set[str]) -> list[str] | None:
         if span <= remaining:
             chosen.append(code)
             remaining -= span
-    return sorted(chosen) if not remaining else None
+    return tuple(sorted(chosen)) if not remaining else None
 
 
 def sector_label(ctx: Ctx, sector: str) -> Any:
@@ -234,7 +245,7 @@ def change(ctx: Ctx, setting: dict[str, Any], who: str) -> Measured:
     """Percent change of the setting's series from base_year to end_year (or a published one);
     memoised per data folder (perturbations share most of their measurements)."""
     region = "" if who == "nation" else ctx.region  # the nation is the same for every region
-    key = ("change", ctx.claim.id, region, who, *(repr(setting.get(k)) for k in _SERIES_KEYS))
+    key = ("change", ctx.claim.id, region, who, *[setting.get(k) for k in _SERIES_KEYS])
     memo = ctx.tables._memo
     if key not in memo:
         try:
@@ -259,6 +270,17 @@ def _change(ctx: Ctx, setting: dict[str, Any], who: str) -> Measured:
     result = change_pct(first.bound, last.bound)
     return Measured(result, max(first.public, last.public), first.what, period=(base, end),
                     concept=first.concept, levels=(first.bound, last.bound))
+
+
+PUBLISHED_FIXES = ("sector", "concept", "table", "nation", "vintage", "base_year", "end_year")
+
+
+def canonical(setting: dict[str, Any]) -> tuple:
+    """A key under which settings give the same outcome: a published source fixes its own
+    period, sector and concept, so those parameters do not matter for it."""
+    published = setting.get("source", "cbs") != "cbs"
+    return tuple(tuple(v) if isinstance(v, list) else v for k, v in setting.items()
+                 if not (published and k in PUBLISHED_FIXES))
 
 
 def try_measure(func: Any, *args: Any) -> tuple[Measured | None, Text | None]:

@@ -109,8 +109,7 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
             "region": _arith(region, ctx, "region"), "comparator": _arith(other, ctx, comparator)})
     return base.Outcome(result=result, unit=unit, holds=holds, strength=strength, public=public,
                         statement=lambda: statement(), arithmetic=lambda: arithmetic(), parts=parts,
-                        effective=effective, notes=notes,
-                        inputs={k: [v.bound.lo, v.bound.value, v.bound.hi] for k, v in parts.items()})
+                        effective=effective, notes=notes)
 
 
 def _change_words(measured: base.Measured | None) -> Text | str:
