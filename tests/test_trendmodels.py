@@ -350,25 +350,24 @@ def test_predictive_test_texts_follow_the_result():
 
 @pytest.fixture(scope="module")
 def real_jobs() -> pd.DataFrame:
-    path = paths.processed_dir() / "jobs.csv"
-    frame = pd.read_csv(path, dtype={"missing_parts": "string", "derivation": "string",
-                                     "period_status": "string", "region_code": "string",
-                                     "vintage": "string"})
-    if "vintage" not in frame.columns:  # jobs.csv built before releases were kept side by side
-        frame["vintage"] = "latest"
-    return ser._typed_jobs(frame)
+    """The processed jobs table as the engine reads it (checked, the current release per table)."""
+    return ser.load_jobs()
 
 
-def plain_jobs(frame: pd.DataFrame) -> pd.DataFrame:
-    """Published B-E cells of 83582NED (the newest release) read with plain pandas."""
-    rows = frame[(frame["source_table"] == "83582NED") & (frame["sbi_code"] == "B-E")
-                 & ~frame["derived"]]
-    latest = rows.groupby("vintage")["year"].max().sort_values().index[-1]
-    return rows[rows["vintage"] == latest]
+@pytest.fixture(scope="module")
+def plain_csv() -> pd.DataFrame:
+    """jobs.csv read with plain pandas, for the hand computations."""
+    return pd.read_csv(paths.processed_dir() / "jobs.csv", low_memory=False)
 
 
-def test_real_twente_and_rest_of_nation_b_e_2010_2015(real_jobs):
-    rows = plain_jobs(real_jobs)
+def plain_jobs(csv: pd.DataFrame) -> pd.DataFrame:
+    """Published B-E cells of 83582NED, current release ("latest"), from the plain CSV."""
+    return csv[(csv["source_table"] == "83582NED") & (csv["vintage"] == "latest")
+               & (csv["sbi_code"] == "B-E") & (csv["derived"].astype(str) == "False")]
+
+
+def test_real_twente_and_rest_of_nation_b_e_2010_2015(real_jobs, plain_csv):
+    rows = plain_jobs(plain_csv)
     twente = rows[rows["region_code"] == "CR12"].set_index("year")["employee_jobs"].astype(float)
     others = rows[(rows["region_level"] == "corop") & (rows["region_code"] != "CR12")]
     rest = others.groupby("year")["employee_jobs"].sum(min_count=39).astype(float)
@@ -434,11 +433,11 @@ def test_trend_figures_draw_the_plot_data_in_each_language():
     plt.close(figure)
 
 
-def test_real_rest_of_nation_from_cbs_published_national_rows(real_jobs):
-    national = real_jobs[(real_jobs["source_table"] == "83583NED")
-                         & (real_jobs["region_code"] == "NL01") & (real_jobs["sbi_code"] == "B-E")
-                         & ~real_jobs["derived"]].set_index("year")["employee_jobs"].astype(float)
-    twente = plain_jobs(real_jobs)
+def test_real_rest_of_nation_from_cbs_published_national_rows(real_jobs, plain_csv):
+    national = plain_csv[(plain_csv["source_table"] == "83583NED")
+                         & (plain_csv["region_code"] == "NL01") & (plain_csv["sbi_code"] == "B-E")
+                         ].set_index("year")["employee_jobs"].astype(float)
+    twente = plain_jobs(plain_csv)
     twente = twente[twente["region_code"] == "CR12"].set_index("year")["employee_jobs"]
     rest_2010 = national[2010] - twente[2010]  # 837,500 - 44,000
     rest_2016 = national[2016] - twente[2016]  # 809,900 - 40,400
@@ -460,13 +459,13 @@ def test_real_rest_of_nation_from_cbs_published_national_rows(real_jobs):
 
 @pytest.fixture(scope="module")
 def real_accounts() -> pd.DataFrame:
-    return pd.read_csv(paths.processed_dir() / "regional_accounts.csv")
+    return ts.load_accounts()
 
 
 @pytest.mark.parametrize("table", ["84419NED", "85925NED"])
 def test_real_labour_volume_twente_and_rest_of_nation(real_accounts, table):
-    rows = real_accounts[(real_accounts["source_table"] == table)
-                         & (real_accounts["sbi_code"] == "B-E")]
+    plain = pd.read_csv(paths.processed_dir() / "regional_accounts.csv")
+    rows = plain[(plain["source_table"] == table) & (plain["sbi_code"] == "B-E")]
     by = rows.pivot_table(index="year", columns="region_code", values="labour_volume_total")
     rest = by["NL01"] - by["CR12"]
     models = trendmodels.trend_models_for("labour_volume", "CR12", "B-E", 2010, 2016,
