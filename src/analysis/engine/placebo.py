@@ -19,6 +19,18 @@ Regions whose metric cannot be computed because CBS suppressed a cell are not si
 they are listed with the reason, their metric is bounded by the SBI hierarchy of their own cells
 where possible (:func:`analysis.engine.trend_series.hierarchy_bounds`), and the region's rank is
 given with them in the best and the worst case (a region without a bound counts only in the worst).
+
+Public API
+----------
+``placebo_ranks(region, sbi, base_year, end_year, *, metric="change" | "trend",
+alternative="less" | "greater" | "two-sided", concept="employee_jobs", jobs=None, accounts=None,
+source_table=None, volatility_years=None, vintage=None) -> PlaceboRanks`` with ``values``,
+``scores``, ``rank``, ``percentile``, ``standardised_rank``, ``standardised_percentile``,
+``n_compared``, ``n_total``, ``dropped`` (region -> Text), ``bounds``, ``rank_best``,
+``rank_worst``, ``percentile_best``, ``percentile_worst``, ``explanation``, ``table()``,
+``plot_data()``, ``to_json()``.
+``departure_ranks(region, sbi, first_year, cutoff_year, last_year, *, alternative, jobs, ...)
+-> DepartureRanks`` (ex post, :mod:`analysis.engine.trend_departure`).
 """
 
 from __future__ import annotations

@@ -10,13 +10,34 @@ knowable at the claim's date (an October 2017 claim knew December figures up to 
   persistence (:mod:`analysis.stats.inference`), or estimates without p-values and the reason;
 - the segmented line with its split at ``cutoff_year + 1``: a test of "not one straight line"
   over the whole series (the date comes from the claim, it is not estimated);
+- a sup-F test (Andrews) of a shift at an unknown year, whose best-fitting year is reported, not
+  claimed as a dated break;
 - the extrapolation of the pre-period line to the later years, with one joint predictive-failure
-  (Chow) test instead of a count of years outside single-year bands.
+  (Chow) test instead of a count of years outside single-year bands, for the region's own series
+  and for the ratio region / comparator.
 
 The comparator is the nation minus the region unless ``comparator="nation"`` says the claim means
 the nation itself (:mod:`analysis.engine.trend_series`). Every text a reader sees is an
 :class:`analysis.i18n.Text`; numbers are rounded to the precision of the inputs (growth rates to
 one decimal, levels to 100: CBS publishes thousands with one decimal).
+
+Public API
+----------
+``trend_models_for(concept, region, sbi, first_year, cutoff_year, *, jobs=None, accounts=None,
+source_table=None, comparator="rest_of_nation", last_year=None, **pair_options) -> TrendModels``
+(concept ``employee_jobs`` from ``jobs``; ``labour_volume`` / ``labour_volume_employees`` from
+``accounts`` with ``source_table`` 84419NED or 85925NED; ``pair_options``: ``national``,
+``vintage``, ``national_table``, ``max_bound_share`` of :func:`trend_series.employee_jobs_pair`)
+``trend_models(pair, first_year, cutoff_year, last_year=None) -> TrendModels``
+``concept_trend_models(region, sbi, first_year, cutoff_year, *, jobs, accounts, ...) -> ConceptSet``
+``TrendModels``: ``pair`` (:class:`trend_series.SeriesPair`), ``first_year``, ``cutoff_year``,
+``last_year``, ``pre_years``, ``region_trend`` / ``comparator_trend`` / ``difference``
+(:class:`trend_stats.Slope`: ``growth_pct, ci_low, ci_high, p_value, inference_valid, reason, n,
+years``), ``difference_bounds``, ``segmented``, ``estimated_break``, ``prediction``,
+``relative_prediction``, ``explanation`` (tuple of Text), ``unavailable`` (part -> Text),
+``numbers()`` (rounded headline numbers), ``plot_data()`` / ``figure_data()`` / ``index_data()``
+(tidy: ``year, series, value, band_low, band_high``), ``to_json()``.
+Figures: :mod:`analysis.report.trendplots`.
 """
 
 from __future__ import annotations
