@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis import paths
 from analysis.errors import FetchError
 from analysis.processing.build import build
-from analysis.sources.fetch import fetch
-from analysis.sources.snapshot import SnapshotError, verify_snapshot
+from analysis.sources.fetch import fetch, has_live_source
+from analysis.sources.registry import load_registry
+from analysis.sources.snapshot import SnapshotError, sha256_of, verify_snapshot
 from odata_server import FaultPlan, FaultRule, MirrorServer, serve_mirror
 
 pytestmark = pytest.mark.mirror
@@ -34,23 +36,42 @@ def _live(server: MirrorServer, raw: Path, names: list[str], timeout: float = 10
                  progress=False, timeout=timeout)
 
 
+def _as_committed(frame: pd.DataFrame, fetch_date: str) -> pd.DataFrame:
+    """A table built from a live fetch with its vintage put back as the mirror import labels it: a live
+    snapshot is dated by the day it was fetched, a mirror copy by the registry (`latest`, `2025-04-22`)."""
+    labels = {s.table_id: s.vintage for s in load_registry().values() if not s.superseded_by or
+              load_registry()[s.superseded_by].table_id != s.table_id}
+    vintage = [labels[t] if v == fetch_date else v for t, v in zip(frame["source_table"], frame["vintage"], strict=True)]
+    return frame.assign(vintage=vintage)
+
+
 def test_live_fetch_and_build_equal_the_mirror_import(server: MirrorServer, mirror_dir: Path, tmp_path: Path) -> None:
     raw = tmp_path / "data" / "raw"
-    manifests = _live(server, raw, LIVE_DATASETS)
+    labels = [s.id for s in load_registry().values() if s.kind == "cbs-odata3-labels" and has_live_source(s)]
+    manifests = _live(server, raw, LIVE_DATASETS + labels)
     assert {m["mode"] for m in manifests} == {"live"}
     assert manifests[0]["origin"] == f"{server.base_url}/ODataFeed/odata/83582NED/"
     assert manifests[0]["tool"].startswith("cbsodata ")
     # the registered server-side filter was sent, and paging was followed
-    typed_requests = [r for r in server.requests if "TypedDataSet" in r]
+    typed_requests = [r for r in server.requests if "83582NED/TypedDataSet" in r]
     assert len(typed_requests) >= 4
     assert "startswith(RegioS,'CR')" in typed_requests[0] and "$skip=5000" in typed_requests[1]
-    # StatLine's CSV export has no download URL: that one dataset comes from the mirror either way
-    fetch(["cbs-81402ned"], mirror=mirror_dir, raw_root=raw, progress=False)
+    # the label tables came through cbsodata.get_data as the same files the mirror holds
+    for manifest in manifests[len(LIVE_DATASETS):]:
+        source = load_registry()[manifest["dataset_id"]]
+        assert manifest["files"][0]["sha256"] == sha256_of(mirror_dir / source.mirror_path), source.id
+    # StatLine's CSV export has no download URL, and the service serves no earlier release of 83582NED:
+    # those two come from the mirror either way
+    fetch(["cbs-81402ned", "cbs-83582NED-2025-04-22"], mirror=mirror_dir, raw_root=raw, progress=False)
     out = tmp_path / "data" / "processed"
     build(raw_root=raw, out_dir=out)
     committed = paths.project_root() / "data" / "processed"
-    for name in ("jobs.csv", "enrolment.csv"):
-        assert (out / name).read_bytes() == (committed / name).read_bytes(), name
+    assert (out / "enrolment.csv").read_bytes() == (committed / "enrolment.csv").read_bytes()
+    fetch_date = manifests[0]["retrieved_at"][:10]
+    for name in ("jobs.csv", "jobs_by_firm_size.csv", "labour_accounts.csv", "regional_accounts.csv"):
+        read = {"dtype": str, "keep_default_na": False}
+        live = _as_committed(pd.read_csv(out / name, **read), fetch_date)
+        pd.testing.assert_frame_equal(live, pd.read_csv(committed / name, **read), obj=name)
 
 
 @pytest.fixture()
