@@ -242,3 +242,13 @@ def test_labour_volume_placebo_from_the_regional_accounts():
     with pytest.raises(ValueError, match="source_table"):
         placebo.placebo_ranks("CR12", "B-E", 2010, 2015, concept="labour_volume",
                               accounts=accounts)
+
+
+def test_placebo_result_serialises_to_json():
+    import json
+
+    result = placebo.placebo_ranks("CR03", "B-E", 2010, 2015, jobs=jobs_table({("CR05", 2015): "B-E"}))
+    record = json.loads(json.dumps(result.to_json()))
+    assert (record["rank"], record["rank_best"], record["rank_worst"]) == (2, 3, 3)
+    assert record["n_compared"] == 4 and record["n_total"] == 5
+    assert "CR05" in record["dropped"] and record["dropped"]["CR05"]["nl"]

@@ -520,3 +520,14 @@ def test_difference_with_bounded_comparator_cells_at_both_ends():
     assert models.difference_bounds == pytest.approx(tuple(expected))
     assert expected[0] <= models.difference.growth_pct <= expected[1]
     assert "trends.difference_bounds" in {t.key for t in models.explanation}
+
+
+def test_results_serialise_to_json_with_both_languages():
+    import json
+
+    models = trendmodels.trend_models(
+        synthetic_pair(noisy_line(31, -0.01), noisy_line(32, 0.0, level=8e5)), 2010, 2016)
+    record = json.loads(json.dumps(models.to_json()))
+    assert record["cutoff_year"] == 2016 and record["comparator"] == "rest_of_nation"
+    assert record["numbers"]["difference_pct"] == models.numbers()["difference_pct"]
+    assert all({"en", "nl", "key"} <= set(text) for text in record["explanation"])
