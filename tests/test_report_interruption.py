@@ -1,24 +1,32 @@
-"""Report builds started at once, or killed halfway, leave the last good report in place."""
+"""Report builds started at once, or killed halfway, leave the last good report in place and no processes.
+
+The kill is timed by what the build does, not by the clock: the test waits until the build's process
+tree has a running Jupyter kernel (or until the build reports its first finished page), then kills
+it. So the test does the same thing on a fast and on a slow machine.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
-from analysis.report import site as report
-from test_report import make_project
+from test_report import TESTS, make_project, project_env
 
 pytestmark = pytest.mark.slow
+WAIT_SECONDS = 300  # upper bound for a synchronisation point to arrive; never a sleep to "let it run"
 
 
 def _report(root: Path, *args: str) -> subprocess.Popen:
-    env = {**os.environ, "TWENTE_CLAIMS_ROOT": str(root)}
+    env = {**os.environ, **project_env(root), "PYTHONPATH": str(TESTS)}
     return subprocess.Popen([sys.executable, "-m", "analysis", "report", *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -29,29 +37,87 @@ def _site(folder: Path) -> dict[str, bytes]:
             and "previous-results" not in p.parts}
 
 
-@pytest.fixture()
-def built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = make_project(tmp_path / "project")
-    monkeypatch.setenv("TWENTE_CLAIMS_ROOT", str(root))
-    list(report.build_report())
+def _is_kernel(process: psutil.Process) -> bool:
+    try:
+        return any("ipykernel" in part for part in process.cmdline())
+    except psutil.Error:
+        return False
+
+
+def _tree(pid: int) -> list[psutil.Process]:
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def _wait_for_kernel(process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not any(_is_kernel(child) for child in _tree(process.pid)):
+        assert process.poll() is None, f"the build ended before a kernel started: {process.stderr.read()}"
+        assert time.monotonic() < deadline, "no kernel started within the time limit"
+        time.sleep(0.05)  # polling an observable state, not waiting for the build to "get far enough"
+
+
+def _wait_for_line(process: subprocess.Popen, pattern: str) -> str:
+    for line in process.stdout:
+        if re.search(pattern, line):
+            return line
+    raise AssertionError(f"the build ended without printing {pattern!r}: {process.stderr.read()}")
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project built once, by the command line (so later command-line builds see the same code)."""
+    root = make_project(tmp_path_factory.mktemp("interrupted") / "project")
+    process = _report(root)
+    _out, err = process.communicate(timeout=600)
+    assert process.returncode == 0, err
     return root
 
 
-@pytest.mark.parametrize("kill_after", [1.0, 3.0])
-def test_report_killed_halfway_keeps_previous_site(built: Path, kill_after: float) -> None:
-    before = _site(built / "reports")
+@pytest.fixture()
+def built(built_once: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(built_once, root)
+    return root
+
+
+@pytest.mark.parametrize(("kill_at", "kill_signal"), [("kernel running", signal.SIGKILL),
+                                                      ("first page done", signal.SIGKILL),
+                                                      ("kernel running", signal.SIGTERM)])
+def test_report_killed_halfway_keeps_previous_site(built: Path, kill_at: str, kill_signal: int) -> None:
+    reports = built / "reports"
+    before = _site(reports)
+    state = (reports / ".build-state.json").read_bytes()
     process = _report(built, "--force")
-    time.sleep(kill_after)  # while the notebooks execute
-    os.killpg(os.getpgid(process.pid), 0)  # still running
-    process.send_signal(signal.SIGKILL)
+    if kill_at == "kernel running":
+        _wait_for_kernel(process)
+    else:
+        _wait_for_line(process, r"^  \[1/\d+\] ok ")
+    tree = _tree(process.pid)
+    assert tree, "the build has no worker processes at the kill point"
+    process.send_signal(kill_signal)
     process.wait(timeout=60)
-    assert _site(built / "reports") == before
-    # the next build works and finds nothing to redo: the killed one never recorded a state
+    # Workers die with the build (PR_SET_PDEATHSIG), kernels with their worker (parent poller).
+    _gone, alive = psutil.wait_procs(tree, timeout=30)
+    assert alive == [], f"processes of the killed build still running: {[p.cmdline() for p in alive]}"
+    assert _site(reports) == before
+    assert (reports / ".build-state.json").read_bytes() == state  # the killed build recorded nothing
+    stale = list(reports.glob(".tmp-build-*"))
+    if kill_signal == signal.SIGTERM:
+        assert stale == []  # an ordinary signal: the build removes its own temporary folder
+    else:
+        assert stale, "a build killed during execution leaves its temporary folder (removed by the next build)"
+    # The next build works and removes every stale folder. (It may rebuild: the subprocess
+    # fingerprints the real package code, the fixture's build a private copy.)
+    (reports / ".tmp-build-leftover").mkdir()
+    (reports / ".tmp-build-leftover" / "half.html").write_text("<p>half</p>")
     finished = _report(built)
     _out, err = finished.communicate(timeout=300)
     assert finished.returncode == 0, err
-    assert _site(built / "reports").keys() == before.keys()
-    assert not list((built / "reports").glob(".tmp-build-*"))  # the stale temporary folder is gone
+    assert _site(reports).keys() == before.keys()
+    assert not list(reports.glob(".tmp-build-*"))
 
 
 def test_two_report_builds_at_once(built: Path) -> None:
