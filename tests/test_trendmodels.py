@@ -531,3 +531,21 @@ def test_results_serialise_to_json_with_both_languages():
     assert record["cutoff_year"] == 2016 and record["comparator"] == "rest_of_nation"
     assert record["numbers"]["difference_pct"] == models.numbers()["difference_pct"]
     assert all({"en", "nl", "key"} <= set(text) for text in record["explanation"])
+
+
+def test_published_national_rows_use_the_second_of_two_period_keys():
+    # 81497NED has two period keys for 2011; the second agrees with 83583NED and is the one used
+    cells = three_regions([2011])
+    jobs = jobs_table(cells)
+    extra = jobs.iloc[:2].copy()
+    for i, (status, value) in enumerate((("first-of-two", 846_000.0), ("second-of-two", 845_500.0))):
+        extra.iloc[i, extra.columns.get_loc("source_table")] = "81497NED"
+        extra.iloc[i, extra.columns.get_loc("region_code")] = "NL01"
+        extra.iloc[i, extra.columns.get_loc("region_level")] = "nl"
+        extra.iloc[i, extra.columns.get_loc("sbi_code")] = "B-E"
+        extra.iloc[i, extra.columns.get_loc("period_status")] = status
+        extra.iloc[i, extra.columns.get_loc("employee_jobs")] = value
+    jobs = pd.concat([jobs, extra], ignore_index=True)
+    pair = ts.employee_jobs_pair(jobs, "CR12", "B-E", national="published",
+                                 national_table="81497NED")
+    assert pair.frame.set_index("year").loc[2011, "comparator"] == 845_500 - 39_900

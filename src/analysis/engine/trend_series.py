@@ -114,16 +114,19 @@ def _published_national(jobs: pd.DataFrame, sbi: str, vintage: str | None,
                         national_table: str | None, source_table: str) -> pd.Series:
     """CBS's published national rows (NL01, not derived here); NaN-free, indexed by year.
 
-    ``national_table`` picks one source table; by default every table but the older release
-    81402ned (a different revision of the same statistic) unless that release is the region's.
+    ``national_table`` picks one source table; by default 83583NED (for the older release
+    81402ned: its own national row).
     """
     rows = jobs[(jobs["region_code"] == ser.NATIONAL) & ~jobs["derived"]
                 & jobs["employee_jobs"].notna()]
     if national_table is None:
-        # CBS's national table by SBI (83583NED) where present; else any other table but the
-        # older release of the regional table (a different revision of the same statistic)
+        # the older release's own national row for that release; else CBS's national table by
+        # SBI (83583NED) where present; else any other table but the older release (a different
+        # revision of the same statistic)
         tables = set(rows["source_table"])
-        if NATIONAL_TABLE in tables:
+        if source_table == ser.OLDER_TABLE:
+            national_table = ser.OLDER_TABLE
+        elif NATIONAL_TABLE in tables:
             national_table = NATIONAL_TABLE
         elif source_table != ser.OLDER_TABLE:
             rows = rows[rows["source_table"] != ser.OLDER_TABLE]
@@ -136,8 +139,9 @@ def _published_national(jobs: pd.DataFrame, sbi: str, vintage: str | None,
     total = None
     for part in ser.sbi_parts(sbi):
         cells = rows[rows["sbi_code"] == part]
-        # the newest source table or vintage wins where several publish the same year
-        order = ["vintage", "source_table"] if "vintage" in cells.columns else ["source_table"]
+        # the newest source table or vintage wins where several publish the same year; of the
+        # two period keys 81497NED has for 2011-2013 the second (it agrees with 83583NED)
+        order = [c for c in ("vintage", "source_table", "period_status") if c in cells.columns]
         cells = cells.sort_values(order).drop_duplicates("year", keep="last")
         values = cells.set_index("year")["employee_jobs"].astype(float)
         total = values if total is None else total.add(values)
