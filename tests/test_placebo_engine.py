@@ -252,3 +252,14 @@ def test_placebo_result_serialises_to_json():
     assert (record["rank"], record["rank_best"], record["rank_worst"]) == (2, 3, 3)
     assert record["n_compared"] == 4 and record["n_total"] == 5
     assert "CR05" in record["dropped"] and record["dropped"]["CR05"]["nl"]
+
+
+def test_trend_metric_names_regions_whose_line_skips_suppressed_years():
+    jobs = jobs_table({("CR02", 2013): "all"})
+    result = placebo.placebo_ranks("CR03", "B-E", 2010, 2016, metric="trend", jobs=jobs)
+    assert "CR02" in result.values.index  # six of seven years still give a line
+    years = np.array([y for y in YEARS if y != 2013], float)
+    own = np.array([value("CR02", int(y)) for y in years])
+    assert result.values["CR02"] == pytest.approx(100 * math.expm1(np.polyfit(years, np.log(own), 1)[0]))
+    partial = next(t for t in result.explanation if t.key == "placebo.partial")
+    assert partial.render("en").endswith("Gebied 2 (2013).")

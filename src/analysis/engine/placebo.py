@@ -257,6 +257,7 @@ def placebo_ranks(
     dropped: dict[str, Text] = {}
     bounds: dict[str, tuple[float, float]] = {}
     unbounded: list[str] = []
+    partial: dict[str, str] = {}  # trend metric: region -> suppressed years left out of its line
     for code, name in panel.names.items():
         own = panel.values[code]
         value = _raw_metric(own, metric, base_year, end_year)
@@ -272,6 +273,10 @@ def placebo_ranks(
                 bounds[code] = limits
             continue
         values[code] = value
+        if metric == "trend":
+            gaps = [y for y in range(base_year, end_year + 1) if pd.isna(own.get(y))]
+            if gaps:
+                partial[code] = ", ".join(str(y) for y in gaps)
         gap = np.log(own) - np.log(totals - own)
         scores[code] = _score(gap, metric, base_year, end_year, vol)
     if region not in values:
@@ -309,7 +314,11 @@ def placebo_ranks(
         rank_best=rank_best, rank_worst=rank_worst, percentile_best=pct_best,
         percentile_worst=pct_worst, standardised_rank_best=s_best,
         standardised_rank_worst=s_worst)
-    return PlaceboRanks(**{**result.__dict__, "explanation": _texts(result)})
+    texts = _texts(result)
+    if partial:
+        texts += (Text("placebo.partial", {"regions": "; ".join(
+            f"{panel.names[c]} ({years})" for c, years in partial.items())}),)
+    return PlaceboRanks(**{**result.__dict__, "explanation": texts})
 
 
 # --- texts -------------------------------------------------------------------------------------------
