@@ -1,7 +1,9 @@
-"""The rendered site in a real browser (headless Debian Chromium, offline): what a policy advisor sees.
+"""The rendered site in a real browser (headless Debian Chromium, offline): what a policy advisor sees,
+in both editions.
 
 Needs ``/usr/bin/chromium`` (``apt-get install chromium``). Without it the test is skipped with the
-reason, except under ``CI=true`` where it fails.
+reason, except under CI where it fails. The site is the synthetic one of test_report (two claims,
+the overview and after-2017 pages, the league page); test_real_report walks the real one the same way.
 """
 
 from __future__ import annotations
@@ -23,17 +25,15 @@ MIN_PIXEL_VARIANCE = 50.0  # a blank (single-colour) page has variance 0; a rend
 pytestmark = pytest.mark.slow
 
 
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) to run the browser test"
-    fail_or_skip(reason)
+def require_chromium() -> None:
+    if not CHROMIUM.exists():
+        fail_or_skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) to run the "
+                     "browser test")
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A report built from the two synthetic notebooks of test_report (claim page + overview page)."""
-    _require_chromium()
+    require_chromium()
     from test_report import build, make_project, use_project
 
     root = make_project(tmp_path_factory.mktemp("browser-project"))
@@ -69,58 +69,109 @@ def browser_page(site: Path) -> Iterator[tuple[object, list[str], list[str]]]:
         browser.close()
 
 
-def _pixel_variance(png: bytes) -> float:
+def pixel_variance(png: bytes) -> float:
     import matplotlib.image
 
     pixels = matplotlib.image.imread(io.BytesIO(png), format="png")[..., :3] * 255.0
     return float(pixels.var())
 
 
-def test_index_and_every_linked_page_load_without_errors(site: Path, browser_page) -> None:
-    page, errors, external = browser_page
-    index = site / "index.html"
-    page.goto(index.as_uri())
-    assert "Twente (CR12)" in page.title()
-    assert page.locator("table.claims tbody tr").count() == 1
-    assert "supported" in page.locator("table.claims .verdict").first.inner_text()
-    links = sorted({href for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
-                    if not href.startswith(("http:", "https:", "#", "mailto:"))})
-    assert links == ["00_overview.html", "01_claim.html", "index.html"]
-    for href in links:
-        target = site / href
-        assert target.exists(), f"index links to {href}, which was not built"
-        page.goto(target.as_uri())
-        assert page.locator("h1").count() >= 1, href
-        assert page.locator("header a.home").get_attribute("href") == "index.html"
-        assert page.locator("footer").inner_text().startswith("Built ")
-        # Figures are decoded images, not broken ones.
+def walk_site(site: Path, page, errors: list[str], external: list[str]) -> dict[str, dict[str, list[str]]]:
+    """Open every page both editions link to; check links, images, lang, switch and screenshots.
+
+    Returns edition -> page path -> its headings (h1-h3 texts), for comparisons between editions.
+    """
+    headings: dict[str, dict[str, list[str]]] = {"nl": {}, "en": {}}
+    queue = [site / "index.html", site / "en" / "index.html"]
+    seen: set[Path] = set()
+    csv_links: set[Path] = set()
+    while queue:
+        path = queue.pop(0).resolve()
+        if path in seen:
+            continue
+        seen.add(path)
+        assert path.exists(), f"a link leads to {path}, which was not built"
+        if path.suffix != ".html":  # a CSV of a figure or chart
+            assert path.stat().st_size > 0, f"{path} is empty"
+            csv_links.add(path)
+            continue
+        page.goto(path.as_uri())
+        lang = "en" if path.parent.name == "en" else "nl"
+        relative = path.relative_to(site.resolve()).as_posix()
+        assert page.locator("html").get_attribute("lang") == lang, relative
         for image in page.locator("img").all():
-            assert image.evaluate("img => img.complete && img.naturalWidth > 0"), href
+            assert image.evaluate("img => img.complete && img.naturalWidth > 0"), relative
+            assert (image.get_attribute("alt") or "").strip(), f"an image on {relative} has no alt text"
+        for chart in page.locator("svg").all():
+            assert chart.get_attribute("role") == "img", relative
+            assert chart.locator("title").first.text_content().strip(), f"a chart on {relative} has no title"
+        variance = pixel_variance(page.screenshot(full_page=False))
+        assert variance > MIN_PIXEL_VARIANCE, f"{relative} looks blank (pixel variance {variance:.1f})"
+        headings[lang][relative.removeprefix("en/")] = [
+            " ".join(text.split()) for text in page.locator("main h1, main h2, main h3").all_inner_texts()]
+        # The language switch leads to the same page in the other edition.
+        switch = page.locator("a.lang-switch")
+        target = (path.parent / switch.get_attribute("href")).resolve()
+        other = site.resolve() / ("en/" if lang == "nl" else "") / path.name
+        assert target == other, f"the switch on {relative} leads to {target}"
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
+            if href.startswith(("http:", "https:", "#", "mailto:")):
+                continue
+            queue.append(path.parent / href.split("#")[0])
     assert errors == [], f"console errors: {errors}"
     assert external == [], f"requests to the network: {external}"
+    written = {p.resolve() for p in (site / "data").rglob("*.csv")}
+    assert written and written <= csv_links, f"CSV files no page links to: {sorted(written - csv_links)}"
+    return headings
 
 
-def test_pages_are_not_blank(site: Path, browser_page) -> None:
-    page, _errors, _external = browser_page
-    for name in ("index.html", "01_claim.html"):
-        page.goto((site / name).as_uri())
-        variance = _pixel_variance(page.screenshot(full_page=True))
-        assert variance > MIN_PIXEL_VARIANCE, f"{name} looks blank (pixel variance {variance:.1f})"
+def check_editions_differ(headings: dict[str, dict[str, list[str]]]) -> None:
+    """Every page exists in both editions and the Dutch one shows none of the English headings."""
+    assert headings["nl"].keys() == headings["en"].keys()
+    english = {text for texts in headings["en"].values() for text in texts}
+    dutch = {text for texts in headings["nl"].values() for text in texts}
+    # Headings that are names (a region, "Twente claims" in both) may match; sentences may not.
+    shared = {text for text in english & dutch if len(text.split()) > 2}
+    assert shared == set(), f"English headings in the Dutch edition: {sorted(shared)}"
 
 
-def test_show_code_reveals_the_code(site: Path, browser_page) -> None:
+def test_both_editions_walk_without_errors(site: Path, browser_page) -> None:
+    page, errors, external = browser_page
+    headings = walk_site(site, page, errors, external)
+    assert set(headings["nl"]) == {"index.html", "league.html", "overview.html", "claim-jobs-grew.html",
+                                   "claim-students-share.html", "after-2017.html"}
+    check_editions_differ(headings)
+    assert headings["nl"]["claim-jobs-grew.html"][0] == "Banen groeiden 3%"
+    assert headings["en"]["claim-jobs-grew.html"][0] == "Jobs grew 3%"
+
+
+def test_show_code_reveals_the_code_in_the_edition_language(site: Path, browser_page) -> None:
     page, errors, _external = browser_page
-    page.goto((site / "01_claim.html").as_uri())
-    code = page.locator(".code_cell .input").first
-    button = page.get_by_role("button", name="Show code")
-    assert button.is_visible()
-    assert not code.is_visible()  # hidden by default: advisors read results, not code
-    button.click()
-    assert code.is_visible()
-    assert "record_result" in page.locator(".code_cell .input").last.inner_text()
-    assert page.locator("#code-toggle").inner_text() == "Hide code"
-    assert page.locator("#code-toggle").get_attribute("aria-pressed") == "true"
-    page.locator("#code-toggle").click()
-    assert not code.is_visible()
+    for path, show, hide in ((site / "claim-jobs-grew.html", "Toon code", "Verberg code"),
+                             (site / "en" / "claim-jobs-grew.html", "Show code", "Hide code")):
+        page.goto(path.as_uri())
+        code = page.locator(".code_cell .input").first
+        button = page.get_by_role("button", name=show)
+        assert button.is_visible() and not code.is_visible()  # hidden by default: advisors read results
+        button.click()
+        assert code.is_visible() and page.locator("#code-toggle").inner_text() == hide
+        assert page.locator("#code-toggle").get_attribute("aria-pressed") == "true"
+        page.locator("#code-toggle").click()
+        assert not code.is_visible()
     assert errors == []
 
+
+def test_league_table_sorts_by_a_claim(site: Path, browser_page) -> None:
+    page, errors, _external = browser_page
+    page.goto((site / "en" / "league.html").as_uri())
+
+    def regions() -> list[str]:
+        return page.eval_on_selector_all("#league-table tbody tr", "rows => rows.map(r => r.dataset.region)")
+
+    assert regions() == ["CR12", "CR15"]  # by code
+    page.locator('#league-table th[data-claim="jobs-grew"] button').click()
+    assert regions() == ["CR12", "CR15"]  # 27.64 < 30.0 (fake_league: 2010 jobs / 10,000)
+    page.locator('#league-table th[data-claim="jobs-grew"] button').click()
+    assert regions() == ["CR15", "CR12"]  # again: descending
+    assert page.locator('#league-table th[data-claim="jobs-grew"]').get_attribute("aria-sort") == "descending"
+    assert errors == []
