@@ -113,7 +113,7 @@ def test_committed_package_is_what_the_build_writes_and_the_cli_accepts_it(built
         "data/processed/datapackage.json differs from a rebuild from the mirror: run "
         "`make data MIRROR=../shared/data` and commit the result")
     result = subprocess.run([str(FRICTIONLESS), "validate", str(COMMITTED / FILE_NAME)], capture_output=True,
-                            text=True)
+                            text=True, check=False)
     assert result.returncode == 0, result.stdout[-3000:]
     assert result.stdout.count("VALID") == len(json.loads((COMMITTED / FILE_NAME).read_text())["resources"])
 

@@ -37,8 +37,8 @@ JOBS_ROWS = [
     "83582NED,latest,CR99,Niet in te delen,corop_unassigned,C,Industrie,2015,1000,False,False,,,",
     "83582NED,latest,NL01,Nederland,nl,C,Industrie,2015,41000,False,True,sum of 41 COROP regions,,",
     "83583NED,2025-04-22,NL01,Nederland,nl,28,Machine-industrie,2015,80000,False,False,,,",
-    "81402ned,statline-export,PV23,Overijssel (PV),provincie,A-U,Alle economische activiteiten,2010,"
-    "500000,False,False,,,provisional",
+    ("81402ned,statline-export,PV23,Overijssel (PV),provincie,A-U,Alle economische activiteiten,2010,"
+     "500000,False,False,,,provisional"),
 ]
 
 
@@ -216,8 +216,8 @@ def test_synthetic_jobs_pass_with_the_loader_types(tmp_path: Path) -> None:
     # an SBI code CBS does not use
     (JOBS_ROWS[0].replace(",C,", ",C1,").replace(",2015,", ",2012,"), r"column sbi_code breaks the rule 'matches .*' .*e.g. 'C1'"),
     # the same key twice (line 8 repeats line 2)
-    (JOBS_ROWS[0], r"the key \(source_table, vintage, region_code, sbi_code, year, period_status, derived\) is "
-                   r"not unique: 2 rows on lines 2, 8 share a key, e.g. \(83582NED, latest, CR12, C, 2015, , False\)"),
+    (JOBS_ROWS[0], (r"the key \(source_table, vintage, region_code, sbi_code, year, period_status, derived\) is "
+                    r"not unique: 2 rows on lines 2, 8 share a key, e.g. \(83582NED, latest, CR12, C, 2015, , False\)")),
 ])
 def test_contract_breaks_are_named_with_their_lines(tmp_path: Path, row: str, expected: str) -> None:
     folder = publish_like_build(tmp_path / "p", {"jobs.csv": jobs_csv([*JOBS_ROWS, row])})
@@ -281,3 +281,12 @@ def test_report_region_list_checks_the_hash_without_pandas(tmp_path: Path) -> No
     (folder / "jobs.csv").write_bytes(jobs_csv(JOBS_ROWS).replace(b"40000", b"40001"))
     with pytest.raises(ProcessedDataError, match=r"jobs.csv: its sha256 .*\(edited by hand"):
         site.corop_regions(folder / "jobs.csv")
+
+
+def test_text_loader_gives_the_cells_as_written_after_the_same_checks(enrolment_copy: Path) -> None:
+    text = validate.load_text("enrolment", enrolment_copy)
+    pd.testing.assert_frame_equal(text, pd.read_csv(COMMITTED / "enrolment.csv", dtype=str, keep_default_na=False))
+    lines = enrolment_copy.read_text().splitlines(keepends=True)
+    enrolment_copy.write_text("".join([*lines[:2], lines[2].replace(",662,", ",663,"), *lines[3:]]))
+    with pytest.raises(ProcessedDataError, match="edited by hand"):
+        validate.load_text("enrolment", enrolment_copy)

@@ -259,7 +259,8 @@ def validate_frame(name: str, frame: pd.DataFrame, path: Path | None = None) -> 
         raise ProcessedDataError(path or Path(table.file), _schema_problem(table, exc)) from None
 
 
-_VALIDATED: dict[tuple[str, str], pd.DataFrame] = {}
+# (resolved path, sha256) -> (typed frame, cells as text) of a table that passed
+_VALIDATED: dict[tuple[str, str], tuple[pd.DataFrame, pd.DataFrame]] = {}
 
 
 def load_table(name: str, path: Path | None = None) -> pd.DataFrame:
@@ -270,6 +271,17 @@ def load_table(name: str, path: Path | None = None) -> pd.DataFrame:
     a file elsewhere without a manifest beside it (a table written by hand) is checked against the
     contract only, since no build recorded its hash.
     """
+    return _checked(name, path)[0].copy()
+
+
+def load_text(name: str, path: Path | None = None) -> pd.DataFrame:
+    """The same checks as :func:`load_table`; returns every cell as the text in the file ('' if empty),
+    as ``pd.read_csv(path, dtype=str, keep_default_na=False)`` gives it, for readers that parse cells
+    themselves."""
+    return _checked(name, path)[1].copy()
+
+
+def _checked(name: str, path: Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     import pandas as pd
 
     table = get_table(name)
@@ -283,7 +295,7 @@ def load_table(name: str, path: Path | None = None) -> pd.DataFrame:
     actual = sha256_of(path)
     key = (str(path.resolve()), actual)
     if key in _VALIDATED and (record is None or record["sha256"] == actual):
-        return _VALIDATED[key].copy()
+        return _VALIDATED[key]
     if path.stat().st_size == 0:
         raise ProcessedDataError(path, "is empty (0 bytes)")
     try:
@@ -304,8 +316,8 @@ def load_table(name: str, path: Path | None = None) -> pd.DataFrame:
     frame = validate_frame(table.name, _typed(path, table, text), path)
     if record is not None and record["sha256"] != actual:
         raise ProcessedDataError(path, _sha_problem(path, actual, record["sha256"]))
-    _VALIDATED[key] = frame
-    return frame.copy()
+    _VALIDATED[key] = (frame, text)
+    return frame, text
 
 
 def validate_folder(folder: Path) -> dict[str, int]:
