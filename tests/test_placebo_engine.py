@@ -263,3 +263,11 @@ def test_trend_metric_names_regions_whose_line_skips_suppressed_years():
     assert result.values["CR02"] == pytest.approx(100 * math.expm1(np.polyfit(years, np.log(own), 1)[0]))
     partial = next(t for t in result.explanation if t.key == "placebo.partial")
     assert partial.render("en").endswith("Gebied 2 (2013).")
+
+
+def test_cutoff_sets_the_pre_period_of_the_volatility():
+    jobs = jobs_table({})
+    result = placebo.placebo_ranks("CR03", "B-E", 2010, 2015, jobs=jobs, cutoff_year=2016)
+    assert result.volatility_years == (2010, 2016) and result.real_time is True
+    later = placebo.placebo_ranks("CR03", "B-E", 2010, 2016, jobs=jobs, cutoff_year=2015)
+    assert later.real_time is False and later.volatility_years == (2010, 2015)

@@ -88,6 +88,7 @@ class PlaceboRanks:
     percentile_worst: float = math.nan
     standardised_rank_best: int | None = None
     standardised_rank_worst: int | None = None
+    real_time: bool | None = None  # the metric uses only years knowable at the claim's date
     explanation: tuple[Text, ...] = ()
 
     @property
@@ -131,6 +132,7 @@ class PlaceboRanks:
                 "standardised_rank": self.standardised_rank,
                 "standardised_percentile": _round(self.standardised_percentile),
                 "rank_best": self.rank_best, "rank_worst": self.rank_worst,
+                "real_time": self.real_time,
                 "dropped": {k: v.to_json() for k, v in self.dropped.items()},
                 "explanation": [t.to_json() for t in self.explanation]}
 
@@ -220,12 +222,16 @@ def placebo_ranks(
     source_table: str | None = None,
     volatility_years: tuple[int, int] | None = None,
     vintage: str | None = None,
+    cutoff_year: int | None = None,
 ) -> PlaceboRanks:
     """Rank ``region`` among the COROP regions on a metric of ``sbi`` (module docstring).
 
     ``volatility_years``: the pre-period whose year-to-year volatility standardises the scores
     (default ``base_year``..``end_year``; pass the claim's pre-period, e.g. (2010, 2016)).
     ``vintage``: the release of the jobs table (default: the one covering the latest year).
+    ``cutoff_year``: the last year knowable at the claim's date; then the volatility comes from
+    ``base_year``..``cutoff_year`` (the claim's pre-period) unless given, and ``real_time`` says
+    whether the metric itself uses only knowable years.
     """
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}: use one of {', '.join(METRICS)}")
@@ -234,7 +240,9 @@ def placebo_ranks(
                          f"{', '.join(ALTERNATIVES)}")
     if end_year <= base_year:
         raise ValueError(f"end year {end_year} must lie after the base year {base_year}")
-    vol = tuple(volatility_years or (base_year, end_year))
+    if cutoff_year is not None and cutoff_year <= base_year:
+        raise ValueError(f"the cutoff year {cutoff_year} must lie after the base year {base_year}")
+    vol = tuple(volatility_years or (base_year, end_year if cutoff_year is None else cutoff_year))
     years = list(range(min(base_year, vol[0]), max(end_year, vol[1]) + 1))
     if concept == "employee_jobs":
         if jobs is None:
@@ -313,7 +321,8 @@ def placebo_ranks(
         standardised_percentile=s_pct, n_total=len(panel.names), dropped=dropped, bounds=bounds,
         rank_best=rank_best, rank_worst=rank_worst, percentile_best=pct_best,
         percentile_worst=pct_worst, standardised_rank_best=s_best,
-        standardised_rank_worst=s_worst)
+        standardised_rank_worst=s_worst,
+        real_time=None if cutoff_year is None else end_year <= cutoff_year)
     texts = _texts(result)
     if partial:
         texts += (Text("placebo.partial", {"regions": "; ".join(
