@@ -13,7 +13,8 @@ from analysis.processing.vintage import changes_table, compare_vintages, revisio
 from analysis.sources.fetch import fetch
 
 TWENTE, CR12_C_2015 = "CR12", ("307500", "CR12", "2015JJ00")
-MAIN = "83582NED latest"  # the table has two releases side by side: each is compared with itself
+REVISED_AREAS = ("Twente (CR)", "Overijssel (PV)", "Oost-Nederland (LD)", "Nederland")
+MAIN = "83582NED"  # the current release; the earlier one held beside it is "83582NED 2025-04-22"
 
 
 def _modified_mirror(mirror_dir: Path, target: Path) -> Path:
@@ -34,6 +35,20 @@ def _modified_mirror(mirror_dir: Path, target: Path) -> Path:
     periods = json.loads(periods_path.read_text(encoding="utf-8"))
     periods_path.write_text(json.dumps(periods + [{"Key": "2025JJ00", "Title": "2025 december",
                                                     "Description": None}]), encoding="utf-8")
+    # a label-layout table: C labour volume of Twente in 2015 revised by +1.0 thousand labour years, and
+    # with it Overijssel, Oost-Nederland and the nation (else the build's regional checks stop it)
+    label_path = target / "cbs/85925NED/85925NED.csv"
+    target.joinpath("cbs/85925NED").chmod(0o755)
+    label_path.chmod(0o644)
+    lines = label_path.read_text(encoding="utf-8-sig").split("\n")
+    header = lines[0].split(";")
+    column = header.index("ArbeidsvolumeTotaal_8")
+    for number, line in enumerate(lines):
+        fields = line.split(";")
+        if len(fields) > 3 and fields[1] == "C Industrie" and fields[3] == "2015" and fields[2] in REVISED_AREAS:
+            fields[column] = f"{float(fields[column]) + 1.0:.1f}"
+            lines[number] = ";".join(fields)
+    label_path.write_text("\n".join(lines), encoding="utf-8-sig")
     return target
 
 
@@ -43,7 +58,8 @@ def vintage_changes(mirror_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     raw, processed = root / "data" / "raw", root / "data" / "processed"
     fetch(mirror=mirror_dir, raw_root=raw, progress=False)
     build(raw_root=raw, out_dir=processed)
-    fetch(["83582NED"], mirror=_modified_mirror(mirror_dir, root / "mirror2"), raw_root=raw, progress=False)
+    fetch(["83582NED", "85925NED"], mirror=_modified_mirror(mirror_dir, root / "mirror2"), raw_root=raw,
+          progress=False)
     return {c.table: c for c in compare_vintages(raw, processed)}
 
 
@@ -74,4 +90,13 @@ def test_tables_for_the_status_view(vintage_changes) -> None:
     assert summary.loc[MAIN, "new years"] == "2025"
     assert summary.loc[MAIN, "revised values"] == 1
     assert summary.loc["81402ned", "revised values"] == 0
-    assert len(revisions_table(list(vintage_changes.values()))) == 1
+    assert len(revisions_table(list(vintage_changes.values()))) == 1 + 4  # 83582NED; 85925NED
+
+
+def test_revision_in_a_label_layout_table_is_reported(vintage_changes) -> None:
+    revised = vintage_changes["85925NED labour_volume_total"].revised
+    assert sorted(revised["region_code"]) == ["CR12", "LD02", "NL01", "PV23"]
+    assert set(revised["sbi_code"]) == {"C"} and set(revised["year"]) == {2015}
+    assert set(revised["difference"]) == {1000}  # +1.0 thousand labour years, multiplied out
+    assert vintage_changes["85925NED value_added"].unchanged
+    assert vintage_changes["84419NED labour_volume_total"].unchanged

@@ -15,11 +15,14 @@ from analysis import paths
 from analysis.processing.build import (
     ENROLMENT_FILE,
     JOBS_FILE,
+    LABOUR_FILE,
+    REGIONAL_FILE,
+    read_cbs_inputs,
     read_enrolment_inputs,
-    read_jobs_inputs,
 )
+from analysis.processing.jobs import superseded_vintages
 
-JOBS_KEY = ["source_table", "vintage", "region_code", "sbi_code", "year", "period_status"]
+JOBS_KEY = ["source_table", "region_code", "sbi_code", "year", "period_status"]
 ENROLMENT_KEY = ["edition", "institution_code", "municipality", "croho_sector", "year"]
 
 
@@ -74,18 +77,20 @@ def compare_vintages(raw_root: Path | None = None, processed: Path | None = None
     processed = processed or paths.processed_dir()
     old_jobs = _read(processed / JOBS_FILE)
     old_enrolment = _read(processed / ENROLMENT_FILE)
-    new_jobs, _ = read_jobs_inputs(raw_root)
+    new_jobs, labels, _ = read_cbs_inputs(raw_root)
     new_enrolment, _ = read_enrolment_inputs(raw_root)
     changes = []
-    # One release against the same release: a dataset is compared with its own new snapshot.
-    releases = set(zip(old_jobs["source_table"], old_jobs["vintage"], strict=True))
-    releases |= set(zip(new_jobs["source_table"], new_jobs["vintage"], strict=True))
-    labels = _release_labels(releases)
-    for table, vintage in sorted(releases):
-        old = old_jobs[(old_jobs["source_table"] == table) & (old_jobs["vintage"] == vintage) & ~old_jobs["derived"]]
-        new = new_jobs[(new_jobs["source_table"] == table) & (new_jobs["vintage"] == vintage) & ~new_jobs["derived"]]
-        changes.append(compare_table(old, new, labels[(table, vintage)], JOBS_KEY, "employee_jobs",
+    # A release against its own new snapshot: the current release of a table against the current one
+    # (a live fetch dates it anew), an earlier release held beside it against itself.
+    for name, old, new in _by_release(old_jobs, new_jobs):
+        changes.append(compare_table(old[~old["derived"]], new[~new["derived"]], name, JOBS_KEY, "employee_jobs",
                                      ["region_code", "sbi_code"]))
+    for file, new_table in ((LABOUR_FILE, labels.labour), (REGIONAL_FILE, labels.regional)):
+        _, key, measures = next(f for f in RELEASE_FAMILIES.values() if f[0] == file)
+        codes = [c for c in ("region_code", "sbi_code") if c in key]
+        for name, old, new in _by_release(_read(processed / file), new_table):
+            for measure in measures:
+                changes.append(compare_table(old, new, f"{name} {measure}", ["source_table", *key], measure, codes))
     for edition in sorted(set(old_enrolment["edition"]) | set(new_enrolment["edition"])):
         old = old_enrolment[old_enrolment["edition"] == edition]
         new = new_enrolment[new_enrolment["edition"] == edition]
@@ -94,12 +99,19 @@ def compare_vintages(raw_root: Path | None = None, processed: Path | None = None
     return changes
 
 
-def _release_labels(releases: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """The table id alone where the table has one release, else 'table vintage'."""
-    counts: dict[str, int] = {}
-    for table, _ in releases:
-        counts[table] = counts.get(table, 0) + 1
-    return {(t, v): t if counts[t] == 1 else f"{t} {v}" for t, v in releases}
+def _by_release(old: pd.DataFrame, new: pd.DataFrame):
+    """(name, old rows, new rows) per table and release: the current one named by the table id, an
+    earlier one held beside it (registry ``superseded_by``) by 'table vintage'."""
+    earlier = superseded_vintages()
+
+    def name_of(frame: pd.DataFrame) -> pd.Series:
+        return pd.Series([f"{t} {v}" if v in earlier.get(t, ()) else t
+                          for t, v in zip(frame["source_table"], frame["vintage"], strict=True)], index=frame.index,
+                         dtype=object)
+
+    old_names, new_names = name_of(old), name_of(new)
+    for name in sorted(set(old_names) | set(new_names)):
+        yield name, old[old_names == name], new[new_names == name]
 
 
 def _read(path: Path) -> pd.DataFrame:
