@@ -178,3 +178,38 @@ def test_an_expected_region_missing_fails(tmp_path: Path) -> None:
     path, source = _region_source(tmp_path, regions)
     with pytest.raises(TitleError, match=r"no title maps to the region code\(s\) \['CR40'\]"):
         read_label_table(path, source, COROP)
+
+
+def test_registry_refuses_a_label_dataset_without_complete_blocks(tmp_path: Path) -> None:
+    from analysis.sources.registry import load_registry
+
+    registry = tmp_path / "sources.toml"
+    registry.write_text('''[[dataset]]
+id = "cbs-T1"
+publisher = "CBS"
+kind = "cbs-odata3-labels"
+title = "t"
+description = ""
+url = ""
+page_url = ""
+url_status = ""
+licence = ""
+attribution = ""
+layout = "cbs-label-csv"
+mirror_path = "T1.csv"
+required_columns = ["ID"]
+dimensions = ["Perioden"]
+measures = [{ column = "Banen_1", name = "employee_jobs", multiplier = 1000 }]
+''')
+    with pytest.raises(ValueError, match=r"no \[\[dataset.complete\]\] block"):
+        load_registry(registry)
+
+
+@pytest.mark.mirror
+def test_a_vintage_folder_is_a_mirror_root_of_its_own(mirror_dir: Path, tmp_path: Path) -> None:
+    from analysis.sources.fetch import fetch
+
+    manifest = fetch(["cbs-83582NED-2025-04-22"], mirror=mirror_dir / "vintages" / "2025-04-22",
+                     raw_root=tmp_path / "raw", progress=False)[0]
+    whole = fetch(["cbs-83582NED-2025-04-22"], mirror=mirror_dir, raw_root=tmp_path / "raw2", progress=False)[0]
+    assert manifest["files"] == whole["files"] and manifest["vintage"] == "2025-04-22"

@@ -99,7 +99,12 @@ def validate_label_snapshot(source: Source, folder: Path) -> None:
 
 
 def import_mirror(source: Source, mirror_root: Path, dest: Path) -> dict[str, Any]:
+    """Copy the file from a mirror; ``vintages/<date>/`` of a mirror is a mirror root of its own, so a
+    release kept there is also found when the fetch points at that folder."""
     path = mirror_root / source.mirror_path
+    prefix = f"vintages/{source.vintage}/"
+    if not path.is_file() and source.mirror_path.startswith(prefix):
+        path = mirror_root / source.mirror_path.removeprefix(prefix)
     if not path.is_file():
         raise FetchError(
             f"{source.id}: the mirror has no file {path}; a mirror is laid out like the upstream "
