@@ -271,11 +271,12 @@ def figure_html(png_base64: str, alt: str, caption: str, source: str, link: str 
 
 def show_figure(draw: Callable[[pd.DataFrame, str], Any], data: pd.DataFrame, *, name: str, alt: Content,
                 source: Content, site_dir: str | Path = "", page_stem: str = "",
-                caption: Content | None = None) -> dict[str, str]:
+                caption: Content | None = None) -> None:
     """Draw ``draw(data, lang)`` once per language, embed it, write ``data`` as CSV, link it.
 
     ``data`` must be exactly the numbers the figure plots (the CSV is written from it and the
-    figure drawn from it). ``alt``: what the figure shows and its main number. Returns the alt texts.
+    figure drawn from it). ``alt``: what the figure shows and its main number. Returns nothing, so
+    a notebook cell that ends with it shows no stray value.
     """
     import matplotlib.pyplot as plt
 
@@ -293,4 +294,3 @@ def show_figure(draw: Callable[[pd.DataFrame, str], Any], data: pd.DataFrame, *,
         parts.append(figure_html(image, alts[lang], localise(caption, lang) if caption else "",
                                  localise(source, lang), link, lang))
     _display("".join(parts))
-    return alts

@@ -7,7 +7,6 @@ DataFrame with reader-facing column names, ready to show. Nothing here changes t
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,6 @@ MAIN_TABLE = "83582NED"
 OLDER_TABLE = "81402ned"
 NATIONAL = "NL01"
 HIERARCHY_PREFIX = "SBI hierarchy"
-ORIGINS = {"mirror": "offline mirror", "live": "live service"}
 
 
 def read_manifest(path: Path | None = None) -> dict[str, Any]:
@@ -51,11 +49,12 @@ def sources_table(manifest: Mapping[str, Any]) -> pd.DataFrame:
             "title": record.get("title", ""),
             "licence": record.get("licence", ""),
             "retrieved": str(record.get("retrieved_at", ""))[:10],
-            "origin": f"{ORIGINS.get(mode, mode)}: {record.get('origin', '')}".strip(": "),
+            "mode": mode,  # mirror | live (the page says it in words)
+            "origin": str(record.get("origin", "")),
             "caveat": record.get("partial", ""),
         })
-    return pd.DataFrame(rows, columns=["publisher", "table / edition", "title", "licence", "retrieved", "origin",
-                                       "caveat"])
+    return pd.DataFrame(rows, columns=["publisher", "table / edition", "title", "licence", "retrieved", "mode",
+                                       "origin", "caveat"])
 
 
 def coverage_grid(jobs: pd.DataFrame, enrolment: pd.DataFrame) -> pd.DataFrame:
@@ -259,20 +258,8 @@ def region_gaps(jobs: pd.DataFrame, region: str, table: str = MAIN_TABLE) -> pd.
     for (code, label, is_fixed), group in merged.groupby(["sbi_code", "sbi_label", "fixed"]):
         out.append({"SBI section": code, "section": label, "years not published": year_ranges(group["year"]),
                     "cells": len(group),
-                    "recovered from the hierarchy": "yes" if is_fixed else "no: stays missing"})
+                    "recovered from the hierarchy": bool(is_fixed)})
     frame = pd.DataFrame(out, columns=["SBI section", "section", "years not published", "cells",
                                        "recovered from the hierarchy"])
     order = {c: i for i, c in enumerate(SBI_ORDER)}
     return frame.sort_values("SBI section", key=lambda s: s.map(order), kind="mergesort").reset_index(drop=True)
-
-
-def styled(frame: pd.DataFrame, decimals: int = 0) -> Any:
-    """A table for the rendered report: no index, thousands separators, fixed decimals for numbers."""
-    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
-               and not pd.api.types.is_bool_dtype(frame[c]) and str(c) != "year"]
-    percent = [c for c in numeric if "%" in str(c)]
-    # A fixed element id (not pandas' random one) keeps the rendered page identical between builds.
-    uuid = hashlib.sha256(repr((list(frame.columns), frame.shape)).encode()).hexdigest()[:8]
-    styler = frame.style.hide(axis="index").set_uuid(uuid)
-    styler = styler.format(f"{{:,.{decimals}f}}", subset=[c for c in numeric if c not in percent], na_rep="—")
-    return styler.format("{:.2f}", subset=percent, na_rep="—")
