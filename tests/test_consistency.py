@@ -109,3 +109,13 @@ def test_province_nation_gap_measured_and_bounded() -> None:
         province_nation_gap(_regional(1000, 500, nation=12_000 - tolerance(12, 100) - 1), "labour_volume_total")
     with pytest.raises(ProcessingCheckError, match="over 0.5% for A-U"):
         province_nation_gap(_regional(1000, 500, nation=13_000), "labour_volume_total")
+
+
+def test_duplicate_keys_in_a_new_table_fail() -> None:
+    from analysis.processing.checks import check_unique
+    from analysis.processing.schema import LABOUR_KEY
+
+    labour = _labour(10_000, 8_000, 2_000)
+    check_unique(labour, LABOUR_KEY, "labour_accounts")  # three worker types: unique
+    with pytest.raises(ProcessingCheckError, match=r"labour_accounts: 2 rows share a key"):
+        check_unique(pd.concat([labour, labour.iloc[[0]]]), LABOUR_KEY, "labour_accounts")
