@@ -10,9 +10,9 @@ import matplotlib
 matplotlib.use("Agg")  # no display needed; must precede pyplot
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.collections import PathCollection
 from matplotlib.colors import to_rgb
 
 from analysis.report import plots
@@ -96,13 +96,6 @@ def test_source_note_keeps_an_existing_prefix_and_is_below_the_axes() -> None:
     assert note.get_window_extent().y1 <= ax.get_tightbbox().y0 + 1  # under the x-axis label, not over it
 
 
-def test_source_text_from_manifest() -> None:
-    manifest = {"inputs": [{"dataset_id": "cbs-83582NED", "publisher": "CBS", "title": "Banen",
-                            "retrieved_at": "2026-11-28T03:26:18Z", "mode": "mirror"}]}
-    assert plots.source_text(["83582NED"], manifest) == "Bron/Source: CBS 83582NED (retrieved 2026-11-28, mirror)"
-    assert plots.source_text(["duo-hbo-2024"], manifest) == "Bron/Source: duo-hbo-2024"  # no invented date
-
-
 def test_plot_index_rebases_to_100() -> None:
     frame = _series_frame()
     index = plots.index_to_base(frame, "year", "jobs", "region", 2010)
@@ -115,52 +108,6 @@ def test_plot_index_rebases_to_100() -> None:
         plots.index_to_base(frame, "year", "jobs", "region", 2009)
 
 
-def _spec_table() -> pd.DataFrame:
-    rows = []
-    for start, definition in itertools.product([2010, 2011, 2012], ["C", "B-E", "C+M"]):
-        value = (start - 2011) * 1.5 + len(definition) - 2
-        rows.append({"start year": start, "definition": definition, "growth_pct": value, "holds": value > 0})
-    return pd.DataFrame(rows)
-
-
-def test_spec_curve_sorts_estimates_marks_holds_and_lists_choices() -> None:
-    table = _spec_table()
-    fig = plots.plot_spec_curve(table, "growth_pct", "holds", title="Growth", ylabel="growth (%)",
-                                source=SOURCE, reference=3.0)
-    top, bottom = fig.axes[:2]
-    assert top.get_ylabel() == "growth (%)" and bottom.get_xlabel()
-    points = np.concatenate([c.get_offsets()[:, 1] for c in top.collections if len(c.get_offsets())])
-    ranks = np.concatenate([c.get_offsets()[:, 0] for c in top.collections if len(c.get_offsets())])
-    assert sorted(points[np.argsort(ranks)]) == list(points[np.argsort(ranks)])  # ascending by rank
-    labels = [t.get_text() for t in bottom.get_yticklabels()]
-    assert labels == ["start year: 2010", "start year: 2011", "start year: 2012",
-                      "definition: B-E", "definition: C", "definition: C+M"]
-    legend = [t.get_text() for t in top.get_legend().get_texts()]
-    holds = int(table["holds"].sum())
-    assert f"claim holds ({holds} of 9)" in legend and f"claim does not hold ({9 - holds} of 9)" in legend
-    markers = {c.get_paths()[0].vertices.shape for c in top.collections}
-    assert len(markers) == 2  # holds / does not hold differ in marker shape, not only colour
-    assert plots.find_source_note(fig)
-
-
-def test_placebo_ranks_regions_and_highlights_the_focal_one() -> None:
-    values = {f"CR{i:02d}": float(i % 7) for i in range(1, 41)}
-    names = {code: f"Region {code}" for code in values}
-    ax = plots.plot_placebo(values, "CR12", title="Growth", xlabel="growth (%)", source=SOURCE, names=names)
-    bars = ax.patches
-    assert len(bars) == 40
-    widths = [bar.get_width() for bar in bars]
-    assert widths == sorted(widths, reverse=True)
-    focal = [bar for bar in bars if bar.get_facecolor()[:3] == to_rgb(plots.HIGHLIGHT)]
-    assert len(focal) == 1 and focal[0].get_hatch()
-    assert ax.get_xlabel() == "growth (%)" and ax.get_ylabel() == "region"
-    texts = [t.get_text() for t in ax.texts]
-    assert any("of 40" in t for t in texts)
-    assert "Region CR12" in [t.get_text() for t in ax.get_yticklabels()]
-    with pytest.raises(ValueError, match="focal region 'CR77'"):
-        plots.plot_placebo(values, "CR77", source=SOURCE)
-
-
 def test_count_heatmap_writes_counts_and_source() -> None:
     table = pd.DataFrame([[0, 3], [12, 1]], index=["B", "C"], columns=[2015, 2016])
     ax = plots.plot_count_heatmap(table, "Suppressed", "year", "SBI section", "cells (count)", SOURCE)
@@ -169,11 +116,62 @@ def test_count_heatmap_writes_counts_and_source() -> None:
     assert plots.find_source_note(ax.figure)
 
 
-def test_output_is_deterministic() -> None:
+def _curve() -> pd.DataFrame:
+    # rank, value, interval, reading, holds and one choice: what claimpage.curve_data returns
+    return pd.DataFrame({"rank": [1, 2, 3, 4], "value": [-6.3, -5.7, -5.2, -4.1],
+                         "low": [-6.3, -5.8, -5.4, -4.1], "high": [-6.3, -5.6, -4.9, -4.1],
+                         "reading": [False, True, False, False], "weight": [0.5, 1.0, 0.25, 0.25],
+                         "holds": ["yes", "yes", "undecidable", "no"],
+                         "param_base_year": ["2009", "2010", "2011", "2011"]})
+
+
+def _curve_figure(lang: str):
+    fmt = {"nl": lambda v: f"{v:.1f}%".replace(".", ","), "en": lambda v: f"{v:.1f}%"}[lang]
+    return plots.spec_curve_figure(_curve(), lang, choices={"param_base_year": "base year"}, unit_format=fmt,
+                                   title="T", source="Source: CBS", claimed=-5.0)
+
+
+def test_spec_curve_figure_marks_the_reading_holds_and_choices_per_language() -> None:
+    fig = _curve_figure("en")
+    top, bottom = fig.axes[:2]
+    legend = [t.get_text() for t in top.get_legend().get_texts()]
+    assert legend == ["claim holds (2 of 4)", "claim does not hold (1 of 4)", "undecidable (1 of 4)",
+                      "the claim's reading (-5.7%)", "the claim's number (-5.0%)"]
+    assert [t.get_text() for t in bottom.get_yticklabels()] == ["base year: 2009", "base year: 2010",
+                                                                "base year: 2011"]
+    assert bottom.get_xlabel() == "reading (rank, sorted by result)"
+    # holds / fails / undecidable / reading differ in marker shape, not only in colour
+    points = [c for c in top.collections if isinstance(c, PathCollection)]
+    assert len({c.get_paths()[0].vertices.shape for c in points}) == 4
+    star = [c for c in points if c.get_sizes()[0] > 200]
+    assert len(star) == 1 and list(star[0].get_offsets()[0]) == [2.0, -5.7]  # the reading, at rank 2
+    assert plots.find_source_note(fig) == "Source: CBS"
+    dutch = _curve_figure("nl")
+    assert dutch.axes[0].get_legend().get_texts()[0].get_text() == "bewering klopt (2 van 4)"
+    assert dutch.axes[-1].get_xlabel() == "lezing (rang, gesorteerd op uitkomst)"
+
+
+def test_lines_figure_labels_and_babel_ticks() -> None:
+    frame = pd.DataFrame({"year": [2010, 2011, 2010, 2011], "value": [1800.0, 1900.0, 2500.0, 2400.0],
+                          "series": ["Twente", "Twente", "Nederland", "Nederland"]})
+    fig = plots.lines_figure(frame, "nl", x="year", y="value", series="series", title="Banen", xlabel="jaar",
+                             ylabel="aantal", source="Bron: CBS", value_format=lambda v: f"{v:,.0f}".replace(",", "."),
+                             mark_x=2010.5)
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.get_lines()[:2]] == ["Twente", "Nederland"]
+    assert len({(repr(line.get_linestyle()), line.get_marker()) for line in ax.get_lines()[:2]}) == 2
+    assert ax.get_xlabel() == "jaar" and ax.get_title(loc="left") == "Banen"
+    formatter = plots.babel_ticks("nl")
+    assert formatter(1800.0, 0) == "1.800" and plots.babel_ticks("en")(1800.0, 0) == "1,800"
+    assert plots.babel_ticks("en", 1, "percent")(-5.68, 0) == "-5.7%"
+
+
+def test_spec_curve_output_is_deterministic() -> None:
     def draw() -> bytes:
-        fig = plots.plot_spec_curve(_spec_table(), "growth_pct", "holds", source=SOURCE)
+        fig = _curve_figure("en")
         data = _png(fig)
         plt.close(fig)
         return data
 
     assert draw() == draw()
+

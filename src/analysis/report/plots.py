@@ -116,29 +116,6 @@ def find_source_note(figure: Figure) -> str | None:
     return None
 
 
-def source_text(dataset_ids: Iterable[str], manifest: Mapping[str, Any] | None = None) -> str:
-    """A source line from the processed manifest: "CBS 83582NED (retrieved 2026-11-28, mirror); ...".
-
-    ``dataset_ids`` are registry ids (``cbs-83582NED``) or table ids (``83582NED``). Without a
-    manifest, or for an id it does not list, the id alone is given (never a made-up date).
-    """
-    inputs = {}
-    for record in (manifest or {}).get("inputs", []):
-        inputs[record["dataset_id"]] = record
-        inputs[record["dataset_id"].split("-", 1)[-1]] = record
-    parts = []
-    for dataset_id in dataset_ids:
-        record = inputs.get(dataset_id)
-        if record is None:
-            parts.append(dataset_id)
-            continue
-        name = record["dataset_id"].split("-", 1)[-1] if record["publisher"] == "CBS" else record["title"]
-        date = str(record.get("retrieved_at", ""))[:10]
-        detail = ", ".join(p for p in (f"retrieved {date}" if date else "", record.get("mode", "")) if p)
-        parts.append(f"{record['publisher']} {name}" + (f" ({detail})" if detail else ""))
-    return SOURCE_PREFIX + "; ".join(parts)
-
-
 def _plain_number(value: float, _pos: int | None = None) -> str:
     # "276,400" and "2.5" rather than matplotlib's offset or scientific notation ("1e6").
     return f"{value:,.10g}"
@@ -200,99 +177,6 @@ def plot_index(frame: pd.DataFrame, x: str, y: str, hue: str | None, base_year: 
                      xlabel=xlabel, ax=ax, order=order)
     ax.axhline(100, color="#777777", linewidth=1, zorder=0)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}"))
-    return ax
-
-
-def plot_spec_curve(spec_table: pd.DataFrame, value_col: str, holds_col: str, *, source: str,
-                    choice_cols: Sequence[str] | None = None, title: str = "Specification curve",
-                    ylabel: str | None = None, reference: float | None = None,
-                    reference_label: str = "published claim",
-                    interval_cols: tuple[str, str] | None = None) -> Figure:
-    """A specification curve: every estimate sorted by size, marked by whether the claim holds.
-
-    Top panel: the estimates (filled circle = claim holds, cross = it does not), optionally with
-    intervals and a reference line at the published value. Bottom panel: for each specification
-    which option of each analytic choice it uses (one row per choice=option). ``choice_cols``
-    default to every column other than the value, holds and interval columns.
-    """
-    exclude = {value_col, holds_col, *(interval_cols or ())}
-    choices = list(choice_cols) if choice_cols is not None else [c for c in spec_table if c not in exclude]
-    _require_columns(spec_table, [value_col, holds_col, *choices, *(interval_cols or ())])
-    if spec_table.empty:
-        raise ValueError("the specification table is empty")
-    # Stable sort with the choices as tie-breakers keeps the order identical from run to run.
-    table = spec_table.assign(_value=spec_table[value_col].astype(float)).sort_values(
-        ["_value", *choices], kind="mergesort").reset_index(drop=True)
-    rank = np.arange(1, len(table) + 1)
-    holds = table[holds_col].astype(bool).to_numpy()
-    rows = [(choice, option) for choice in choices for option in sorted(table[choice].astype(str).unique())]
-
-    height_ratios = [3.0, max(1.0, 0.28 * len(rows))]
-    fig, (top, bottom) = plt.subplots(2, 1, sharex=True, layout="constrained",
-                                      figsize=(8.0, 3.6 + 0.22 * len(rows)),
-                                      gridspec_kw={"height_ratios": height_ratios})
-    if interval_cols:
-        low, high = (table[c].astype(float).to_numpy() for c in interval_cols)
-        top.vlines(rank, low, high, color="#999999", linewidth=1, zorder=1)
-    values = table["_value"].to_numpy()
-    top.scatter(rank[holds], values[holds], marker="o", color=HOUSE_PALETTE[0], s=28, zorder=3,
-                label=f"claim holds ({holds.sum()} of {len(table)})")
-    top.scatter(rank[~holds], values[~holds], marker="X", color=HIGHLIGHT, s=34, zorder=3,
-                label=f"claim does not hold ({(~holds).sum()} of {len(table)})")
-    if reference is not None:
-        top.axhline(reference, color="#555555", linestyle="--", linewidth=1.2, label=reference_label)
-    top.set_title(title)
-    top.set_ylabel(ylabel or value_col)
-    top.legend(loc="best")
-
-    for row, (choice, option) in enumerate(rows):
-        used = (table[choice].astype(str) == option).to_numpy()
-        bottom.scatter(rank[used & holds], np.full((used & holds).sum(), row), marker="o",
-                       color=HOUSE_PALETTE[0], s=14)
-        bottom.scatter(rank[used & ~holds], np.full((used & ~holds).sum(), row), marker="X",
-                       color=HIGHLIGHT, s=16)
-    bottom.set_yticks(range(len(rows)), [f"{choice}: {option}" for choice, option in rows], fontsize=8.5)
-    bottom.set_ylim(len(rows) - 0.5, -0.5)
-    bottom.set_xlabel("specification (rank, sorted by estimate)")
-    bottom.set_ylabel("choices")
-    bottom.grid(axis="x", visible=False)
-    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
-    source_note(fig, source)
-    return fig
-
-
-def plot_placebo(values_by_region: Mapping[str, float] | pd.Series, highlight: str, *, source: str,
-                 title: str = "", xlabel: str = "value",
-                 names: Mapping[str, str] | None = None, ax: Axes | None = None) -> Axes:
-    """All regions ranked on one metric, the focal region highlighted (a placebo / ranking check).
-
-    Answers "is the focal region unusual?": horizontal bars sorted from high to low (ties by code),
-    the focal region in the highlight colour with its rank written beside it.
-    """
-    values = pd.Series(values_by_region, dtype=float).dropna()
-    if highlight not in values.index:
-        raise ValueError(f"focal region {highlight!r} has no value; regions given: {', '.join(sorted(values.index))}")
-    ordered = values.to_frame("value").rename_axis("code").reset_index()
-    ordered = ordered.sort_values(["value", "code"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
-    labels = [f"{(names or {}).get(c, c)}" for c in ordered["code"]]
-    ax = _new_axes(ax, figsize=(8.0, max(4.0, 0.2 * len(ordered) + 1.2)))
-    is_focal = (ordered["code"] == highlight).to_numpy()
-    colours = np.where(is_focal, HIGHLIGHT, MUTED)
-    positions = np.arange(len(ordered))
-    bars = ax.barh(positions, ordered["value"], color=colours, edgecolor="#333333", linewidth=0.3)
-    focal_rank = int(np.flatnonzero(is_focal)[0])
-    bars[focal_rank].set_hatch("///")  # a second cue besides colour
-    bars[focal_rank].set_edgecolor("#000000")
-    ax.set_yticks(positions, labels, fontsize=7.5 if len(ordered) > 20 else 9)
-    ax.get_yticklabels()[focal_rank].set_fontweight("bold")
-    ax.set_ylim(len(ordered) - 0.5, -0.5)
-    ax.axvline(0, color="#444444", linewidth=0.8)
-    # The rank goes beside the bar's end, or beside zero for a negative bar (clear of the labels).
-    focal_end = max(float(ordered["value"].iloc[focal_rank]), 0.0)
-    ax.annotate(f"  rank {focal_rank + 1} of {len(ordered)} (1 = highest)", (focal_end, focal_rank),
-                va="center", ha="left", fontsize=9, fontweight="bold")
-    ax.grid(axis="y", visible=False)
-    _finish(ax, title, xlabel, "region", source, legend=False, value_axis="x")
     return ax
 
 
