@@ -8,6 +8,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 REGION ?= CR12
+BASE ?=
+END ?=
+COMPARATOR ?=
 MIRROR ?= ../shared/data
 PYTEST_ARGS ?=
 
@@ -19,8 +22,10 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
+# make report REGION=CR15 BASE=2011 END=2016 COMPARATOR=NL01 (each optional; empty = the registry's reading)
 report: $(STAMP)
-	$(PY) -m analysis report --region $(REGION)
+	$(PY) -m analysis report --region $(REGION) $(if $(BASE),--base-year $(BASE),) $(if $(END),--end-year $(END),) \
+		$(if $(COMPARATOR),--comparator $(COMPARATOR),)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -8,7 +8,10 @@ A build may be killed at any moment (Ctrl-C, SIGTERM, SIGKILL). Then:
 - kernels are started with their worker as ``JPY_PARENT_PID`` (jupyter_client does this) and
   ipykernel's parent poller ends a kernel within a second of its worker's death;
 - on an ordinary failure or exception the build kills its workers at once instead of waiting for
-  the other running notebook.
+  the other running notebook;
+- on SIGTERM or Ctrl-C the command line calls :func:`analysis.report.site.abort_build`, which kills
+  the workers, removes the temporary folder and exits at once (unwinding a process pool from an
+  exception raised inside a signal handler can deadlock in the pool's own locks).
 
 Kernel shutdown is quiet: jupyter_client interrupts a kernel before shutting it down, which made
 every build print ``[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.``; an idle kernel
@@ -197,6 +200,19 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
+_LIVE_POOLS: set[ProcessPoolExecutor] = set()
+
+
+def kill_live_workers() -> None:
+    """Kill the workers of every running pool at once (from a signal handler: no unwinding, no locks)."""
+    for pool in list(_LIVE_POOLS):
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            try:
+                process.kill()
+            except (OSError, ValueError):  # already gone
+                pass
+
+
 def run_pool(tasks: list[tuple[Any, tuple[Path, Path, dict[str, Any], Path]]], workers: int | None = None
              ) -> Iterator[tuple[Any, ExecutionOutcome]]:
     """Execute (key, arguments of :func:`execute_notebook`) tasks; yields (key, outcome) as each ends.
@@ -209,6 +225,7 @@ def run_pool(tasks: list[tuple[Any, tuple[Path, Path, dict[str, Any], Path]]], w
     pool = ProcessPoolExecutor(max(workers, 1), mp_context=multiprocessing.get_context("spawn"),
                                initializer=die_with_parent, initargs=(os.getpid(),))
     finished = False
+    _LIVE_POOLS.add(pool)
     try:
         futures: dict[Future, Any] = {pool.submit(execute_notebook, *args): key for key, args in tasks}
         pending = set(futures)
@@ -218,6 +235,7 @@ def run_pool(tasks: list[tuple[Any, tuple[Path, Path, dict[str, Any], Path]]], w
                 yield futures[future], future.result()
         finished = True
     finally:
+        _LIVE_POOLS.discard(pool)
         if finished:
             pool.shutdown(wait=True)
         else:

@@ -52,6 +52,28 @@ from analysis.report.swap import (
 
 __all__ = ["DEFAULT_REGION", "ReportBuildError", "build_report", "corop_regions", "output_dir", "verdicts_table"]
 EDITION_DIRS = {"nl": "", "en": "en"}
+_CURRENT_WORK: list[Path] = []  # the running build's temporary folder (for abort_build)
+_DEFERRED_EXIT: list[int] = []  # a signal that came during the swap: exit when the swap is done
+
+
+def abort_build(exit_code: int) -> None:
+    """End a build now (signal handler of the command line): workers killed, temporary folder removed.
+
+    The report folder is untouched; a signal during the swap waits for the swap to finish (a few
+    renames), so the folder never holds half of two builds. The lock ends with the process.
+    """
+    from analysis.report.execute import kill_live_workers
+
+    if _SWAPPING:
+        _DEFERRED_EXIT.append(exit_code)
+        return
+    kill_live_workers()
+    for work in _CURRENT_WORK:
+        shutil.rmtree(work, ignore_errors=True)
+    os._exit(exit_code)
+
+
+_SWAPPING: list[bool] = []
 
 
 def build_report(region: str | None = None, force: bool = False, *, base_year: int | str | None = None,
@@ -172,6 +194,7 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
     context = render.SiteContext(parameters=parameters, built_at=built_at, manifest=_read_manifest(),
                                  code_version=__version__, registry_hash=registry_hash)
     work = Path(tempfile.mkdtemp(prefix=TEMPORARY_PREFIX, dir=out_dir))
+    _CURRENT_WORK.append(work)
     league_thread = ThreadPoolExecutor(1, thread_name_prefix="league")
     try:
         staged = work / "site"
@@ -250,8 +273,17 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
                                "Run the report again.")
         new_state.write(staged / STATE_FILE, built_at.isoformat())
         stale = [stem for stem in state.pages if stem not in new_state.pages]
-        swap_in(staged, out_dir, stale, work / "trash")
+        _SWAPPING.append(True)  # a signal now waits for the swap (see abort_build)
+        try:
+            swap_in(staged, out_dir, stale, work / "trash")
+        finally:
+            _SWAPPING.clear()
+        if _DEFERRED_EXIT:
+            shutil.rmtree(work, ignore_errors=True)
+            os._exit(_DEFERRED_EXIT[0])
     finally:
+        if work in _CURRENT_WORK:
+            _CURRENT_WORK.remove(work)
         league_thread.shutdown(wait=False, cancel_futures=True)
         shutil.rmtree(work, ignore_errors=True)
     if changes is None:
