@@ -29,7 +29,11 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("build", help="rebuild data/processed from the raw snapshots")
     sub.add_parser("status", help="what is cached, from when and where, and what differs from data/processed")
-    sub.add_parser("compare", help="new years, codes and revised values of the raw snapshots vs data/processed")
+    compare = sub.add_parser("compare", help="new years, codes and revised values of the raw snapshots vs "
+                             "data/processed; or, given two releases (dataset or table ids), those cell by cell")
+    compare.add_argument("releases", nargs="*", metavar="RELEASE",
+                         help="two releases the registry holds, e.g. cbs-83582NED-2025-04-22 cbs-83582NED, "
+                         "84164NED 85918NED, 84419NED 85925NED")
 
     report = sub.add_parser("report", help="build the HTML report, Dutch and English editions (reports/)")
     report.add_argument("--region", default=None, help="COROP region code (default CR12, Twente)")
@@ -62,6 +66,24 @@ def _report(args: argparse.Namespace) -> int:
     for line in site.build_report(region=args.region, force=args.force, base_year=args.base_year,
                                   end_year=args.end_year, comparator=args.comparator, registry=args.registry):
         print(line, flush=True)
+    return 0
+
+
+def _compare_releases(releases: list[str]) -> int:
+    from analysis.processing.vintage import compare_releases
+
+    if len(releases) != 2:
+        print(f"error: compare takes two releases, got {len(releases)}: e.g. `python -m analysis compare "
+              "84419NED 85925NED`", file=sys.stderr)
+        return 2
+    result = compare_releases(*releases)
+    print(result.summary())
+    sections = result.by_measure[result.by_measure["sbi_code"].str[0].str.isalpha()]
+    print("\nBy measure and SBI section (|relative change| of the cells in both; divisions left out here):")
+    print(sections.to_string(index=False))
+    if len(result.revised):
+        print("\nLargest revisions (relative):")
+        print(result.revised.head(20).to_string(index=False))
     return 0
 
 
@@ -112,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(changes_table(compare_vintages()).to_string(index=False))
         elif args.command == "compare":
             from analysis.processing.vintage import changes_table, compare_vintages, revisions_table
+
+            if args.releases:
+                return _compare_releases(args.releases)
 
             changes = compare_vintages()
             print(changes_table(changes).to_string(index=False))
