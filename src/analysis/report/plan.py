@@ -59,6 +59,7 @@ def registry_path() -> Path:
 class RegisteredClaim:
     claim_id: str
     order: int
+    fingerprint: str = ""  # of this claim's entry and the registry's shared parts (not the other claims)
 
 
 def registered_claims(registry: Path | None = None) -> list[RegisteredClaim]:
@@ -72,6 +73,7 @@ def registered_claims(registry: Path | None = None) -> list[RegisteredClaim]:
                            "or restore src/analysis/data/claims.toml)") from None
     except tomllib.TOMLDecodeError as error:
         raise RuntimeError(f"claim registry {registry} is not valid TOML: {error}") from None
+    shared = json.dumps({key: value for key, value in data.items() if key != "claim"}, sort_keys=True, default=str)
     claims = []
     for position, entry in enumerate(data.get("claim", [])):
         claim_id = str(entry.get("id", ""))
@@ -79,12 +81,13 @@ def registered_claims(registry: Path | None = None) -> list[RegisteredClaim]:
             raise RuntimeError(f"claim registry {registry}: claim number {position + 1} has id "
                                f"{claim_id!r}; an id is lower-case letters, digits, '-' and '_' "
                                "(it becomes the page name claim-<id>.html)")
-        claims.append((entry.get("order", position + 1), position, claim_id))
-    ids = [claim_id for _order, _position, claim_id in claims]
+        own = hashlib.sha256((shared + json.dumps(entry, sort_keys=True, default=str)).encode()).hexdigest()
+        claims.append((entry.get("order", position + 1), position, claim_id, own))
+    ids = [claim_id for _order, _position, claim_id, _own in claims]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise RuntimeError(f"claim registry {registry}: id(s) {', '.join(duplicates)} appear twice")
-    return [RegisteredClaim(claim_id, int(order)) for order, _position, claim_id in sorted(claims)]
+    return [RegisteredClaim(claim_id, int(order), own) for order, _position, claim_id, own in sorted(claims)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -277,13 +280,17 @@ def data_fingerprint() -> str:
     return _hash_files(files, processed)
 
 
-def inputs_fingerprint(registry: Path, code_dir: Path | None = None) -> str:
-    """Hash of the processed data, the claim registry and the package's code, data files and templates."""
+def inputs_fingerprint(code_dir: Path | None = None) -> str:
+    """Hash of the processed data and the package's code, data files and templates.
+
+    The claim registry is hashed per page: a claim page depends on its own entry and the shared
+    parts of the registry, a background page on all of it (so adding a claim reruns only the new
+    claim's page and the background pages)."""
     code_dir = code_dir or CODE_DIR
     code_files = [p for p in code_dir.rglob("*") if p.is_file() and p.suffix in PACKAGE_SUFFIXES
-                  and "__pycache__" not in p.parts and not p.name.startswith(".")]
-    return hashlib.sha256((data_fingerprint() + file_hash(registry) + _hash_files(code_files, code_dir))
-                          .encode()).hexdigest()
+                  and "__pycache__" not in p.parts and not p.name.startswith(".")
+                  and p.resolve() != (paths.PACKAGE_DATA / "claims.toml").resolve()]
+    return hashlib.sha256((data_fingerprint() + _hash_files(code_files, code_dir)).encode()).hexdigest()
 
 
 def _fingerprint(notebook: Path, parameters: Mapping[str, Any], shared: str) -> str:
@@ -298,7 +305,8 @@ def plan_pages(parameters: BuildParameters, registry: Path | None = None,
     registry = registry or registry_path()
     notebooks = notebooks or paths.notebooks_dir()
     claims = registered_claims(registry)
-    shared = inputs_fingerprint(registry)
+    inputs = inputs_fingerprint()
+    shared = hashlib.sha256((inputs + file_hash(registry)).encode()).hexdigest()  # the whole registry
     base = parameters.notebook_parameters()
     claim_notebook = notebooks / CLAIM_NOTEBOOK
     missing = [name for name in (CLAIM_NOTEBOOK, *(file for _stem, file in BACKGROUND_PAGES))
@@ -317,7 +325,7 @@ def plan_pages(parameters: BuildParameters, registry: Path | None = None,
         job_parameters = {"claim_id": claim.claim_id, **base}
         jobs.append(PageJob(stem=stem, notebook=claim_notebook,
                             parameters={**job_parameters, "results_dir": "", "site_dir": "", "page_stem": stem},
-                            fingerprint=_fingerprint(claim_notebook, job_parameters, shared),
+                            fingerprint=_fingerprint(claim_notebook, job_parameters, inputs + claim.fingerprint),
                             claim_id=claim.claim_id, order=claim.order))
     for stem, file in rest:
         jobs.append(_background_job(notebooks / file, stem, base, shared))
