@@ -74,7 +74,8 @@ def test_industry_decline(jobs):
     three = [p for p in result.perturbations if p.real_time and p.parameters["threshold"] == 3.0
              and p.parameters["sector"] == "C" and p.parameters["base_year"] == 2010
              and p.parameters["end_year"] == 2016 and p.parameters["comparator"] == "nation"
-             and p.parameters["nation"] == "83583NED" and p.parameters["source"] == "cbs"]
+             and p.parameters["nation"] == "83583NED" and p.parameters["source"] == "cbs"
+             and p.parameters["concept"] == "employee_jobs"]
     assert len(three) == 1 and three[0].holds is True
 
 

@@ -28,22 +28,16 @@ from analysis.i18n import Text, catalogue
 def settings(claim: Any) -> Iterator[tuple[dict[str, Any], float]]:
     """(parameters, weight) for every combination of the alternatives; the reading first."""
     axes = claim.axes
-    combos = itertools.product(*[list(zip(a.values, a.weights, strict=True)) for a in axes])
-    seen_reading = False
-    ordered = []
-    for combo in combos:
+    names = [a.param for a in axes]
+    reading_values = tuple(claim.reading[n] for n in names)
+    yield dict(claim.reading), math.prod(a.weight_of(claim.reading[a.param]) for a in axes)
+    for combo in itertools.product(*[list(zip(a.values, a.weights, strict=True)) for a in axes]):
+        values = tuple(v for v, _ in combo)
+        if values == reading_values:
+            continue
         params = dict(claim.reading)
-        weight = 1.0
-        for axis, (value, w) in zip(axes, combo, strict=True):
-            params[axis.param] = value
-            weight *= w
-        is_reading = params == claim.reading
-        seen_reading |= is_reading
-        ordered.append((not is_reading, params, weight))
-    if not seen_reading:
-        ordered.append((False, dict(claim.reading), 1.0))
-    for _, params, weight in sorted(ordered, key=lambda item: item[0]):
-        yield params, weight
+        params.update(zip(names, values, strict=True))
+        yield params, math.prod(w for _, w in combo)
 
 
 def value_label(ctx: Ctx, param: str, value: Any) -> Any:
@@ -130,14 +124,14 @@ def evaluate(ctx: Ctx, params: dict[str, Any], weight: float) -> Evaluation | Un
 
 
 def _key(outcome: Outcome, real_time: bool) -> tuple:
+    """Identical results: the same value, interval, unit, judgement and parts (6 decimals)."""
     r = outcome.result
-
-    def q(x: float | None) -> float | None:
-        return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(x, 6)
-
-    parts = tuple((name, q(m.bound.value), q(m.bound.lo), q(m.bound.hi))
-                  for name, m in sorted(outcome.parts.items()))  # a comparison's result is the pair
-    return (q(r.value), q(r.lo), q(r.hi), outcome.unit, outcome.holds, real_time, parts)
+    numbers = [r.value, r.lo, r.hi]
+    for name in sorted(outcome.parts):
+        bound = outcome.parts[name].bound
+        numbers += [name, bound.value, bound.lo, bound.hi]
+    return (*[round(x, 6) if isinstance(x, float) and not math.isnan(x) else x for x in numbers],
+            outcome.unit, outcome.holds, real_time)
 
 
 def evaluate_all(ctx: Ctx, texts: bool = True

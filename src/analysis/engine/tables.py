@@ -10,8 +10,8 @@ Nothing here knows a claim. The claim kinds ask for:
 - :meth:`Tables.jobs`: the same for a region, the nation (CBS's published national row, or the sum
   of the COROP regions with every suppressed cell bounded), or the nation minus a region, and for a
   list of SBI codes (a sum, e.g. the HTSM divisions);
-- :meth:`Tables.national_accounts`: national labour-accounts series (werkzame personen, jobs,
-  labour years) by SBI code, where the table exists;
+- :meth:`Tables.accounts`: a column of the labour accounts (national: werkzame personen, jobs,
+  labour years, hours) or of the regional accounts (labour volume by COROP region), by SBI code;
 - :meth:`Tables.enrolment`: DUO students of some institutions and CROHO sectors in one year (masked
   cells 1-4 each);
 - :meth:`Tables.figure`: a published figure with the interval its printed digits allow.
@@ -40,7 +40,6 @@ NATION = "NL01"
 UNASSIGNED = "CR99"
 PUBLISHED_FIGURES_FILE = paths.PACKAGE_DATA / "published_figures.csv"
 JOBS_ROUNDING = 100.0  # CBS publishes employee jobs in thousands with one decimal
-OPTIONAL_TABLES = ("labour_accounts", "regional_accounts", "jobs_by_firm_size")
 
 
 class NoData(Exception):
@@ -251,27 +250,69 @@ class Tables:
             raise NoData(Text("engine.nodata.national", {"table": table}))
         return self.region_jobs(table, NATION, codes, year, vintage)
 
-    # --- national labour accounts (labour_accounts.csv, if present) ------------------------------
+    # --- labour accounts and regional accounts (labour_accounts.csv, regional_accounts.csv) --------
 
-    @cached_property
-    def _labour(self) -> pd.DataFrame | None:
-        if not self.has("labour_accounts"):
-            return None
-        return self._read("labour_accounts")
+    def accounts_table(self, concept: str) -> str | None:
+        """Which wide table holds ``concept`` as a column (None: neither)."""
+        key = ("accounts_table", concept)
+        if key not in self._memo:
+            self._memo[key] = None
+            for name in ("labour_accounts", "regional_accounts"):
+                frame = self._accounts(name)
+                if frame is not None and concept in frame.columns:
+                    self._memo[key] = name
+                    break
+        return self._memo[key]
 
-    def national_accounts(self, concept: str, codes: Iterable[str], year: int,
-                          vintage: str = "newest") -> Bound:
-        """A national labour-accounts quantity (``concept`` = a column or a ``measure`` value)."""
-        frame = self._labour
-        if frame is None:
-            raise NoData(Text("engine.nodata.table", {"table": "labour_accounts.csv"}))
+    def _accounts(self, name: str) -> pd.DataFrame | None:
+        key = ("accounts", name)
+        if key not in self._memo:
+            frame = self._read(name) if self.has(name) else None
+            if frame is not None and "worker_type" in frame.columns:
+                frame = frame[frame["worker_type"] == "total"]  # werknemers + zelfstandigen
+            index: dict = {}
+            facts: dict = {}
+            if frame is not None:
+                regions = frame["region_code"] if "region_code" in frame.columns else NATION
+                frame = frame.assign(region_key=regions)
+                for row in frame.itertuples(index=False):
+                    index[(row.source_table, row.region_key, row.sbi_code, int(row.year))] = row
+                facts = {"editions": sorted(set(frame["source_table"])),
+                         "codes": frozenset(frame["sbi_code"]),
+                         "regions": frozenset(frame["region_key"])}
+            self._memo[key] = (frame, index, facts)
+        return self._memo[key][0]
+
+    def _accounts_facts(self, concept: str) -> dict:
+        name = self.accounts_table(concept)
+        return self._memo[("accounts", name)][2] if name else {}
+
+    def accounts_codes(self, concept: str) -> frozenset[str]:
+        return self._accounts_facts(concept).get("codes", frozenset())
+
+    def accounts_regions(self, concept: str) -> frozenset[str]:
+        return self._accounts_facts(concept).get("regions", frozenset())
+
+    def accounts(self, concept: str, region: str, codes: Iterable[str], year: int,
+                 vintage: str = "newest") -> Bound:
+        """A labour- or regional-accounts quantity (a column of the table), summed over ``codes``;
+        ``vintage`` picks the edition (source table): newest, oldest or a table id."""
+        name = self.accounts_table(concept)
+        if name is None:
+            raise NoData(Text("engine.nodata.concept", {"concept": concept}))
+        self._accounts(name)
+        index = self._memo[("accounts", name)][1]
+        editions = self._memo[("accounts", name)][2]["editions"]
+        table = editions[-1] if vintage == "newest" else editions[0] if vintage == "oldest" else vintage
         parts = []
         for code in codes:
-            rows = _select_accounts(frame, concept, code, year, vintage)
-            if rows is None:
+            row = index.get((table, region, code, int(year)))
+            text = "" if row is None else str(getattr(row, concept))
+            if text in ("", "nan"):
                 raise NoData(Text("engine.nodata.accounts", {
-                    "concept": concept, "sbi": code, "year": Num(year, "year")}))
-            parts.append(rows)
+                    "concept": concept, "sbi": code, "year": Num(year, "year"),
+                    "table": table, "region": self._name(region)}))
+            parts.append(printed_bound(text))
         return total(parts)
 
     # --- DUO enrolment (enrolment.csv) -----------------------------------------------------------
@@ -345,33 +386,6 @@ def _masked(rows: pd.DataFrame) -> Bound:
     masked = float(rows["masked_cells"].sum())
     return Bound(students + masked, students + 2.5 * masked if masked else students,
                  students + 4 * masked)
-
-
-def _select_accounts(frame: pd.DataFrame, concept: str, code: str, year: int,
-                     vintage: str) -> Bound | None:
-    """One labour-accounts cell; the table is long (a ``measure`` column) or wide (a column per
-    concept). Values are in the table's unit with its printed rounding."""
-    rows = frame[(frame.get("sbi_code", pd.Series(dtype=str)) == code)
-                 & (frame.get("year", pd.Series(dtype=str)).astype(str) == str(year))]
-    if "region_code" in rows.columns:
-        rows = rows[rows["region_code"].isin([NATION, ""])]
-    if "measure" in rows.columns:
-        rows = rows[rows["measure"] == concept]
-        column = "value"
-    else:
-        column = concept
-    if column not in rows.columns or rows.empty:
-        return None
-    if "vintage" in rows.columns and len(rows) > 1:
-        order = sorted(rows["vintage"])
-        pick = order[-1] if vintage == "newest" else order[0] if vintage == "oldest" else vintage
-        rows = rows[rows["vintage"] == pick]
-        if rows.empty:
-            return None
-    text = str(rows[column].iloc[0])
-    if text in ("", "nan"):
-        return None
-    return printed_bound(text)
 
 
 def printed_bound(text: str) -> Bound:

@@ -201,20 +201,24 @@ def level(ctx: Ctx, setting: dict[str, Any], who: str, year: int) -> Measured:
                 own = _codes(ctx, setting, tables.jobs_codes(table, region), f"{table}, {ctx.region_name}")
                 bound = (bound - tables.region_jobs(table, region, own, year, vintage)).clip_low(0.0)
         return Measured(bound, public, what, concept=concept)
-    public = ctx.registry.public_date("labour_accounts", year)
-    if who != "nation":
+    table_name = tables.accounts_table(concept)
+    if table_name is None:
+        raise NoData(Text("engine.nodata.concept", {"concept": concept}))
+    public = ctx.registry.public_date(table_name, year)
+    codes = _codes(ctx, setting, set(tables.accounts_codes(concept)), table_name)
+    regions = tables.accounts_regions(concept)
+    if who == "region" and region not in regions:
         raise NoData(Text("engine.nodata.national_only", {"concept": concept}))
-    available = _accounts_codes(tables)
-    codes = _codes(ctx, setting, available, "labour_accounts")
-    return Measured(tables.national_accounts(concept, codes, year, vintage), public, what,
-                    concept=concept)
-
-
-def _accounts_codes(tables: Tables) -> set[str]:
-    frame = tables._labour
-    if frame is None or "sbi_code" not in frame.columns:
-        raise NoData(Text("engine.nodata.table", {"table": "labour_accounts.csv"}))
-    return set(frame["sbi_code"])
+    if who == "nation":
+        bound = tables.accounts(concept, NATION, codes, year, vintage)
+    elif who == "region":
+        bound = tables.accounts(concept, region, codes, year, vintage)
+    else:
+        if region not in regions:
+            raise NoData(Text("engine.nodata.national_only", {"concept": concept}))
+        bound = (tables.accounts(concept, NATION, codes, year, vintage)
+                 - tables.accounts(concept, region, codes, year, vintage)).clip_low(0.0)
+    return Measured(bound, public, what, concept=concept)
 
 
 def published_change(ctx: Ctx, setting: dict[str, Any], who: str) -> Measured:
@@ -254,7 +258,7 @@ def change(ctx: Ctx, setting: dict[str, Any], who: str) -> Measured:
             memo[key] = missing
     found = memo[key]
     if isinstance(found, NoData):
-        raise NoData(found.reason)
+        raise found.with_traceback(None)
     return found
 
 
@@ -285,6 +289,15 @@ def canonical(setting: dict[str, Any]) -> tuple:
 
 def try_measure(func: Any, *args: Any) -> tuple[Measured | None, Text | None]:
     """``func(*args)``, or (None, reason) where the data cannot give it."""
+    if func is change:  # the memo answers without raising (exceptions are slow in a hot loop)
+        ctx, setting, who = args
+        region = "" if who == "nation" else ctx.region
+        key = ("change", ctx.claim.id, region, who, *[setting.get(k) for k in _SERIES_KEYS])
+        found = ctx.tables._memo.get(key)
+        if isinstance(found, NoData):
+            return None, found.reason
+        if found is not None:
+            return found, None
     try:
         return func(*args), None
     except NoData as missing:
@@ -344,8 +357,14 @@ def validate_series_data(claim: Claim, registry: Registry, tables: Tables) -> No
                         sorted(sources))
     codes = set().union(*(tables.jobs_codes(t, r) for t in known_tables
                           for r in (NATION, registry.focal_region)))
-    if tables._labour is not None and "sbi_code" in tables._labour.columns:
-        codes |= set(tables._labour["sbi_code"])
+    for concept in axis_values(claim, "concept"):
+        if concept == "employee_jobs":
+            continue
+        if tables.accounts_table(concept) is None:
+            raise _fail(claim.id, "check.reading.concept / perturb", f"unknown concept {concept!r}",
+                        ["employee_jobs", "persons_employed", "jobs", "labour_years", "hours_worked",
+                         "labour_volume_total", "labour_volume_employees"])
+        codes |= set(tables.accounts_codes(concept))
     lists = set(registry.meta.get("sector_lists", {}))
     for value in axis_values(claim, "sector"):
         if value not in codes and value not in lists:
