@@ -44,10 +44,7 @@ def expost_frame(results: list[ClaimCheck]) -> pd.DataFrame:
         ex_post: Any = Text("page.after.no_ex_post")
         holds = None
         if check.ex_post is not None:
-            result = check.ex_post.result
-            texts = ct.interval_texts(result, signed)
-            ex_post = (Text("page.after.value", texts) if result.value is not None
-                       else Text("page.after.value_bounded", texts))
+            ex_post = ct.result_words(check.ex_post.result, signed)
             holds = check.ex_post.holds
         rows.append({"claim": ct.claim_title(check.claim_id), "verdict": ct.verdict_word(check.verdict),
                      "ex_post": ex_post, "holds": holds if check.ex_post is not None else "–",

@@ -197,7 +197,7 @@ def localised_frame(frame: pd.DataFrame, columns: Mapping[str, Content], lang: s
         for value in frame[column]:
             if fmt is not None:
                 cells.append(fmt(value, lang))
-            elif isinstance(value, (Text, Num, Mapping)):
+            elif isinstance(value, (Text, Num, Mapping)) or callable(value):
                 cells.append(localise(value, lang))
             elif is_missing(value):
                 cells.append("–")

@@ -39,7 +39,10 @@ from analysis.report.claimtexts import (  # noqa: F401 - the notebook reaches th
     parameter_value,
     registry,
     result_unit,
+    result_words,
+    setting_text,
     signed_values,
+    value_text,
     verdict_word,
     with_unit,
 )
@@ -112,25 +115,24 @@ def show_measurable(check: ClaimCheck, claim_date: str | None = None) -> None:
         bi.paragraph(Text("page.measurable.no_reading"))
         return
     bi.paragraph(Text("page.measurable.real_time", {"date": date}))
-    settings = parameters_frame(check.reading.parameters)
-    if len(settings):
-        bi.table(settings, {"parameter": Text("page.col.parameter"), "value": Text("page.col.value")},
-                 caption=Text("page.measurable.parameters"))
-
-
-def parameters_frame(parameters: Mapping[str, Any]) -> pd.DataFrame:
-    rows = [{"parameter": parameter_name(k), "value": parameter_value(v)} for k, v in parameters.items()]
-    return pd.DataFrame(rows, columns=["parameter", "value"])
+    settings = [setting_text(check.claim_id, k, v) for k, v in check.reading.parameters.items()]
+    if settings:
+        bi.paragraph(Text("page.measurable.parameters"))
+        bi.bullets(settings)
 
 
 def result_text(result: Interval, holds: bool | None, signed: bool, key: str) -> Text:
-    """``key`` (value with interval) or, where only bounds are known, ``key + "_bounded"``."""
-    texts = interval_texts(result, signed)
-    bounded = result.value is None and result.low is not None and result.high is not None
-    return Text(key + ("_bounded" if bounded else ""), {**texts, "holds": holds_text(holds)})
+    """``key`` with the result in words, or ``key + "_bounded"`` where only its bounds are known."""
+    return Text(key + ("_bounded" if result.value is None else ""),
+                {"result": result_words(result, signed), "holds": holds_text(holds)})
 
 
-def show_evaluation_details(evaluation: Evaluation, signed: bool) -> None:
+def part_name(name: str, check: ClaimCheck) -> Any:
+    """The name of a part of a result: the region by its name, else the parameter's name."""
+    return check.region_name if name == "region" else parameter_name(name)
+
+
+def show_evaluation_details(evaluation: Evaluation, signed: bool, check: ClaimCheck) -> None:
     """An evaluation's finding in words, its parts (region, comparator), notes and arithmetic."""
     statement = getattr(evaluation, "statement", None)
     if statement is not None:
@@ -138,9 +140,8 @@ def show_evaluation_details(evaluation: Evaluation, signed: bool) -> None:
     parts = getattr(evaluation, "parts", {}) or {}
     items: list[Any] = []
     for name, part in parts.items():
-        texts = interval_texts(part, signed)
-        items.append(Text("page.reproduction.part" if part.value is not None else "page.reproduction.part_bounded",
-                          {"name": parameter_name(name), **texts}))
+        items.append(Text("page.reproduction.part", {"name": part_name(name, check),
+                                                      "result": result_words(part, signed)}))
     items += list(getattr(evaluation, "notes", []) or [])
     bi.bullets(items)
     if evaluation.arithmetic is not None:
@@ -155,7 +156,7 @@ def show_reproduction(check: ClaimCheck) -> None:
         bi.paragraph(Text("page.measurable.no_reading"))
         return
     bi.paragraph(result_text(reading.result, reading.holds, signed_values(check), "page.reproduction.value"))
-    show_evaluation_details(reading, signed_values(check))
+    show_evaluation_details(reading, signed_values(check), check)
 
 
 def evaluations_frame(check: ClaimCheck) -> pd.DataFrame:
@@ -227,18 +228,20 @@ def show_perturbations(check: ClaimCheck, *, source: Any, site_dir: str = "", pa
     if len(data) >= 2:
         unit, sign = result_unit(check), signed_values(check)
         claimed = check.claimed.value if check.claimed is not None else None
-        reading_value = check.reading.result.value if check.reading is not None else None
         values = data["value"].astype(float)
         alt = Text("page.spec.alt", {"total": len(data), "min": with_unit(values.min(), unit, sign),
                                      "max": with_unit(values.max(), unit, sign),
                                      "n_holds": int((data["holds"] == "yes").sum()),
-                                     "value": with_unit(reading_value, unit, signed_values(check))})
+                                     "value": result_words(check.reading.result, sign)
+                                     if check.reading is not None else "–"})
 
         def draw(frame: pd.DataFrame, lang: str) -> Any:
             choices = [c for c in frame.columns if c.startswith(PARAM)]
+            options = {(c, o): bi.localise(setting_text(check.claim_id, c.removeprefix(PARAM), o), lang)
+                       for c in choices for o in frame[c].astype(str).unique()}
             return plots.spec_curve_figure(
                 frame, lang, choices={c: bi.localise(parameter_name(c.removeprefix(PARAM)), lang)
-                                      for c in choices},
+                                      for c in choices}, option_labels=options,
                 unit_format=lambda v, lang=lang: bi.localise(with_unit(v, unit, sign), lang),
                 title=Text("page.spec.title").render(lang),
                 source=bi.localise(source, lang), claimed=claimed)
@@ -262,15 +265,13 @@ def show_perturbations(check: ClaimCheck, *, source: Any, site_dir: str = "", pa
     if check.uniqueness is not None:
         measures.append(Text("page.perturb.uniqueness", {"share": Num(check.uniqueness * 100, "percent")}))
     bi.bullets(measures)
-    for key, text in (("page.perturb.counter", check.counter_argument),
-                      ("page.perturb.fairer", check.fairer_statement)):
-        if text is not None:
-            bi.show_html(lambda lang, key=key, text=text: (
-                f"<p><strong>{escape(Text(key).render(lang))}.</strong> {escape(text.render(lang))}</p>"))
+    for cls, text in (("counter-argument", check.counter_argument), ("fairer-statement", check.fairer_statement)):
+        if text is not None:  # the engine's sentence names itself ("Strongest counter-argument ...: ...")
+            bi.paragraph(text, cls=cls)
     if n:
         bi.show_html(lambda lang: _details_for(check, lang), cls="analyst")
     if check.unevaluable:
-        frame = pd.DataFrame([{"settings": _settings_text(u.parameters), "reason": u.reason}
+        frame = pd.DataFrame([{"settings": _settings_text(check.claim_id, u.parameters), "reason": u.reason}
                               for u in check.unevaluable])
         bi.show_html(lambda lang: (
             f"<details><summary>{escape(Text('page.perturb.unevaluable_summary').render(lang))}</summary>"
@@ -283,11 +284,8 @@ def _details_for(check: ClaimCheck, lang: str) -> str:
             f"{perturbation_table_html(check, lang)}</details>")
 
 
-def _settings_text(parameters: Mapping[str, Any]) -> Any:
-    def render(lang: str) -> str:
-        return "; ".join(f"{bi.localise(parameter_name(k), lang)}: {bi.localise(parameter_value(v), lang)}"
-                         for k, v in parameters.items())
-    return render
+def _settings_text(claim_id: str, parameters: Mapping[str, Any]) -> Any:
+    return bi.join(*(setting_text(claim_id, k, v) for k, v in parameters.items()), sep="; ")
 
 
 def perturbation_table_html(check: ClaimCheck, lang: str) -> str:
@@ -307,7 +305,11 @@ def perturbation_table_html(check: ClaimCheck, lang: str) -> str:
     def in_unit(value: Any, lang: str) -> str:
         return bi.localise(with_unit(value, unit, signed_values(check)), lang)
 
-    formats = {"value": in_unit, "low": in_unit, "high": in_unit, "holds": bi.yes_no,
+    def in_words(param: str) -> Any:
+        return lambda value, lang: bi.localise(value_text(check.claim_id, param, value), lang)
+
+    formats = {**{p: in_words(p.removeprefix(PARAM)) for p in params},
+               "value": in_unit, "low": in_unit, "high": in_unit, "holds": bi.yes_no,
                "real_time": bi.yes_no, "weight": bi.number(decimals=2), "merged": bi.number()}
     return bi.table_html(frame, columns, lang, formats)
 
@@ -408,12 +410,13 @@ def show_sources(check: ClaimCheck, manifest: Mapping[str, Any], dataset_ids: Se
 
 def headline_text(check: ClaimCheck) -> Text:
     """One line with the reading's value, for the index card."""
-    if check.reading is None or check.reading.result.value is None:
+    if check.reading is None or (check.reading.result.value is None and check.reading.result.low is None):
         return Text("page.headline.no_reading", {"region_name": check.region_name})
     result = check.reading.result
     claimed: Any = Text("page.headline.no_claimed")
     if check.claimed is not None and check.claimed.value is not None:
         claimed = with_unit(check.claimed.value, check.claimed.unit, signed_values(check))
     return Text("page.headline", {"region_name": check.region_name,
-                                  "value": with_unit(result.value, result.unit, signed_values(check)),
+                                  "value": with_unit(result.value, result.unit, signed_values(check))
+                                  if result.value is not None else result_words(result, signed_values(check)),
                                   "claimed": claimed})

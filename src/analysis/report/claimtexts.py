@@ -128,6 +128,17 @@ def interval_texts(interval: Interval, signed: bool = True) -> dict[str, Text]:
             "high": with_unit(interval.high, interval.unit, signed)}
 
 
+def result_words(result: Interval, signed: bool = True) -> Text:
+    """A result in words: the value alone when its interval is a point, "value (interval low to
+    high)", or "between low and high" when only the bounds are known (suppressed cells)."""
+    texts = interval_texts(result, signed)
+    if result.value is None:
+        return Text("page.value_bounded", texts)
+    if result.low is None or result.high is None or (result.low == result.value == result.high):
+        return texts["value"]
+    return Text("page.value_interval", texts)
+
+
 def verdict_word(code: str) -> Text:
     """The verdict's word: the engine's ``verdict.<code>`` where it has one, else this catalogue's."""
     key = f"verdict.{code}"
@@ -140,11 +151,9 @@ def holds_text(holds: bool | None) -> Text:
 
 
 def parameter_name(name: str) -> Text | str:
-    """A parameter's name in words where a catalogue has it (``param.<name>``), else the name."""
-    for key in (f"param.{name}", f"page.param.{name}"):
-        if key in catalogue():
-            return Text(key)
-    return name.replace("_", " ")
+    """A parameter's name in words (``page.param.<name>``; a column header), else the name."""
+    key = f"page.param.{name}"
+    return Text(key) if key in catalogue() else name.replace("_", " ")
 
 
 def parameter_value(value: Any) -> Any:
@@ -157,3 +166,35 @@ def result_unit(check: ClaimCheck) -> str:
     if check.reading is not None:
         return check.reading.result.unit
     return check.perturbations[0].result.unit if check.perturbations else ""
+
+
+def value_text(claim_id: str, param: str, value: Any, path: Path | None = None) -> Any:
+    """A parameter value in the reader's words (as the engine words it in a perturbation's label):
+    a sector list's or a published source's label from the registry, ``engine.value.<param>.<value>``
+    from the catalogue, else the value itself."""
+    meta = registry(path).get("meta", {})
+    check = claim_entry(claim_id, path).get("check", {})
+    for table, wanted in ((meta.get("sector_lists", {}), "sector"), (check.get("sources", {}), "source"),
+                          (check.get("levels", {}), "base_level")):
+        entry = table.get(value) if param == wanted and isinstance(value, str) else None
+        if entry and "label_nl" in entry and "label_en" in entry:
+            return {"nl": entry["label_nl"], "en": entry["label_en"]}
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    key = f"engine.value.{param}.{value}"
+    if key in catalogue():
+        return Text(key)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if param == "sector" and isinstance(value, str):
+        return f"SBI {value}"
+    return str(value)
+
+
+def setting_text(claim_id: str, param: str, value: Any, path: Path | None = None) -> Any:
+    """One setting in words ("base year 2011", "compared with the Netherlands without Twente")."""
+    key = f"engine.param.{param}"
+    words = value_text(claim_id, param, value, path)
+    if key in catalogue():
+        return Text(key, {"value": words})
+    return Text("page.setting.other", {"param": parameter_name(param), "value": words})

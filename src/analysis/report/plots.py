@@ -228,7 +228,8 @@ def babel_ticks(lang: str, decimals: int = 0, style: str = "number") -> FuncForm
 
 
 def spec_curve_figure(frame: pd.DataFrame, lang: str, *, choices: Mapping[str, str],
-                      unit_format: Any, title: str, source: str, claimed: float | None = None) -> Figure:
+                      unit_format: Any, title: str, source: str, claimed: float | None = None,
+                      option_labels: Mapping[tuple[str, str], str] | None = None) -> Figure:
     """The specification curve of a claim check, labelled in ``lang`` (pages.toml texts).
 
     ``frame`` is :func:`analysis.report.claimpage.curve_data`: ``rank``, ``value``, ``low``,
@@ -280,7 +281,8 @@ def spec_curve_figure(frame: pd.DataFrame, lang: str, *, choices: Mapping[str, s
             for code, marker, colour, _key in kinds:
                 chosen = used & (holds == code)
                 bottom.scatter(rank[chosen], np.full(chosen.sum(), row), marker=marker, color=colour, s=14)
-        bottom.set_yticks(range(len(rows)), [f"{choices[c]}: {o}" for c, o in rows], fontsize=8.5)
+        labels = [(option_labels or {}).get((c, o)) or f"{choices[c]}: {o}" for c, o in rows]
+        bottom.set_yticks(range(len(rows)), labels, fontsize=8.5)
         bottom.set_ylim(len(rows) - 0.5, -0.5)
         bottom.set_ylabel(Message("page.spec.choices").render(lang))
         bottom.grid(axis="x", visible=False)

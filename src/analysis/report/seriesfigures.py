@@ -15,7 +15,7 @@ import pandas as pd
 from analysis.engine.result import ClaimCheck
 from analysis.i18n import LANGUAGES, Num, Text
 from analysis.report import bilingual as bi
-from analysis.report.claimtexts import claim_entry, registry, result_unit, signed_values, with_unit
+from analysis.report.claimtexts import claim_entry, registry, result_words, signed_values
 
 
 def show_headline_series(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem: str = "") -> None:
@@ -23,16 +23,15 @@ def show_headline_series(check: ClaimCheck, *, source: Any, site_dir: str = "", 
     frame = check.headline_series
     if frame is None or len(frame) == 0:
         return
-    unit = result_unit(check)
     data = pd.DataFrame({"year": frame["year"].astype(int).to_numpy(), "value": frame["value"].astype(float).to_numpy()})
     for lang in LANGUAGES:  # the series' name in each language, so the CSV serves both editions
         data[f"series_{lang}"] = [bi.localise(s, lang) if isinstance(s, (Text, Mapping, str)) else str(s)
                                   for s in frame["series"]]
-    reading_value = check.reading.result.value if check.reading is not None else None
     alt = Text("page.headline_series.alt", {"n": data["series_en"].nunique(),
                                             "first": Num(data["year"].min(), "year"),
                                             "last": Num(data["year"].max(), "year"),
-                                            "value": with_unit(reading_value, unit, signed_values(check))})
+                                            "value": result_words(check.reading.result, signed_values(check))
+                                            if check.reading is not None else "–"})
 
     def draw(plotted: pd.DataFrame, lang: str) -> Any:
         from analysis.report import plots
