@@ -14,7 +14,7 @@ from analysis.engine.result import VERDICT_CODES
 def readme_examples() -> list[tuple[str, str]]:
     text = (paths.project_root() / "README.md").read_text(encoding="utf-8")
     section = text.split("## Adding a claim", 1)[1]
-    block = re.search(r"```toml\n(.*?)```", section, re.S).group(1)
+    block = re.search(r"```toml\n(.*?)```", section, re.DOTALL).group(1)
     chunks = re.split(r"\n(?=# [a-z_]+: )", "\n" + block)
     examples = []
     for chunk in chunks:

@@ -203,7 +203,8 @@ def check(claim_id: str, region: str | None = None, registry: Registry | Path | 
     if isinstance(reading, Unevaluable):
         unevaluable.insert(0, reading)
     measured = measures_mod.compute(reading_eval, perturbations)
-    code, reason = verdict.decide(reading_eval, measured, registry.meta)
+    missing = unevaluable[0].reason if reading_eval is None and unevaluable else None
+    code, reason = verdict.decide(reading_eval, measured, registry.meta, missing)
     ex_post = ex_post_text = None
     if claim.ex_post and not lean:
         setting = _latest(ctx, {**claim.reading, **claim.ex_post})

@@ -36,7 +36,8 @@ CHECK_KEYS = {
     "region_specific", "applies_to", "date", "reading_nl", "reading_en", "subject_nl", "subject_en",
     "reason_nl", "reason_en", "settled_by_nl", "settled_by_en", "notes_nl", "notes_en",
 }
-SOURCE_KEYS = {"date", "region", "nation", "region_level", "label_nl", "label_en"}
+SOURCE_KEYS = {"date", "region", "nation", "region_level", "label_nl", "label_en", "subject_nl",
+               "subject_en"}
 LEVEL_KEYS = {"figures", "year", "date", "label_nl", "label_en"}
 CONTEXT_KEYS = {"set", "role", "label_nl", "label_en"}
 CONTEXT_ROLES = ("context", "upper_bound", "lower_bound")

@@ -43,9 +43,10 @@ def rule_text(meta: dict[str, Any]) -> Text:
     return Text("engine.rule", {k: Num(100 * v, "percent", 0) for k, v in limits.items()})
 
 
-def decide(reading: Evaluation | None, measures: Measures,
-           meta: dict[str, Any]) -> tuple[str, Text]:
-    """(verdict code, reason) for an evaluable claim (rules 3-6 above)."""
+def decide(reading: Evaluation | None, measures: Measures, meta: dict[str, Any],
+           missing: Text | None = None) -> tuple[str, Text]:
+    """(verdict code, reason) for an evaluable claim (rules 3-6 above); ``missing``: why the
+    reading cannot be evaluated."""
     limits = thresholds(meta)
     band = measures.band
     numbers = {"robustness": Num(100 * (measures.robustness or 0), "percent", 0),
@@ -54,7 +55,7 @@ def decide(reading: Evaluation | None, measures: Measures,
                "n": measures.n_distinct,
                "uniqueness": Num(100 * (measures.uniqueness or 0), "percent", 0)}
     if reading is None:
-        return UNDECIDABLE, Text("engine.reason.no_reading", numbers)
+        return UNDECIDABLE, Text("engine.reason.no_reading", {**numbers, "why": missing or ""})
     if reading.holds is None:
         return BORDERLINE, Text("engine.reason.straddles", numbers)
     if band is None:

@@ -160,6 +160,17 @@ def sector_label(ctx: Ctx, sector: str) -> Any:
     return f"SBI {sector}"
 
 
+def subject(ctx: Ctx, setting: dict[str, Any]) -> Any:
+    """What the setting measures, in words: the sector, or a published source's own subject."""
+    name = setting.get("source", "cbs")
+    if name != "cbs" and name in ctx.claim.sources:
+        source = ctx.claim.sources[name]
+        if "subject_nl" in source:
+            return {"nl": source["subject_nl"], "en": source["subject_en"]}
+        return {"nl": source.get("label_nl", name), "en": source.get("label_en", name)}
+    return sector_label(ctx, str(setting["sector"]))
+
+
 def _codes(ctx: Ctx, setting: dict[str, Any], available: set[str], where: str) -> list[str]:
     sector = str(setting["sector"])
     wanted = sector_list(ctx.registry, sector)

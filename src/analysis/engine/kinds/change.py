@@ -39,7 +39,7 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
     fell = measured.bound.mid < 0
     statement = lambda: Text("engine.statement.change", {  # built only if shown
         "base": Num(period["base_year"], "year"), "end": Num(period["end_year"], "year"),
-        "subject": ctx.claim.text("subject") or base.sector_label(ctx, str(setting["sector"])),
+        "subject": base.subject(ctx, setting),
         "who": measured.what,
         "change": Text("engine.words.fell" if fell else "engine.words.grew",
                        {"amount": base.interval_text(-measured.bound if fell else measured.bound)})})

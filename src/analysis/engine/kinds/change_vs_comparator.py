@@ -97,7 +97,7 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
     def statement() -> Text:
         return Text(f"engine.statement.change_vs_comparator.{'pair' if region and other else 'one'}", {
             "base": Num(period["base_year"], "year"), "end": Num(period["end_year"], "year"),
-            "subject": base.sector_label(ctx, str(setting["sector"])),
+            "subject": base.subject(ctx, setting),
             "region": ctx.region_name,
             "who": (region or other).what,
             "first": _change_words(region or other),

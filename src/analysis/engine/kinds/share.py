@@ -53,7 +53,6 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
         public=ctx.registry.public_date("enrolment", year),
         statement=lambda: Text("engine.statement.share", numbers),
         arithmetic=lambda: Text("engine.arith.share", numbers),
-        effective={"edition": "+".join(editions)},
         inputs={"part": [part.lo, part.value, part.hi], "whole": [whole.lo, whole.value, whole.hi],
                 "editions": editions})
 

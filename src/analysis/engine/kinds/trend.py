@@ -67,7 +67,7 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
                "comparator": base.interval_text(other.bound, decimals=2),
                "difference": base.interval_text(difference, "number", 2),
                "name": ctx.region_name, "who": other.what,
-               "subject": ctx.claim.text("subject") or base.sector_label(ctx, str(setting["sector"]))}
+               "subject": base.subject(ctx, setting)}
     return base.Outcome(
         result=difference, unit="percentage points a year", holds=holds, strength=strength,
         public=max(region.public, other.public), statement=lambda: Text("engine.statement.trend", numbers),
