@@ -717,3 +717,27 @@ def test_help_lists_every_subcommand_without_markup() -> None:
                                  text=True, check=True).stdout
     for option in ("--region", "--base-year", "--end-year", "--comparator", "--force"):
         assert option in report_help
+
+
+def test_verdict_badges_differ_in_greyscale_not_only_in_colour() -> None:
+    """Each verdict's badge differs from every other in lightness (by a clear step) or in border style."""
+    css = (render.TEMPLATES / "report.css").read_text()
+
+    def luminance(colour: str) -> float:  # relative luminance (WCAG), 0 = black, 1 = white
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    styles = {}
+    for code in VERDICT_CODES:
+        rule = re.search(rf"\.verdict-{code.replace('_', '-')} \{{([^}}]*)\}}", css)
+        assert rule, f"no CSS rule for verdict {code}"
+        background = re.search(r"background: (#[0-9a-fA-F]{6})", rule.group(1)).group(1)
+        border = re.search(r"border(?:-color)?: ([^;]+);", rule.group(1)).group(1)
+        border_style = next((s for s in ("dashed", "dotted", "double", "solid") if s in border), "solid")
+        styles[code] = (luminance(background), border_style)
+    for first in VERDICT_CODES:
+        for second in VERDICT_CODES:
+            if first < second:
+                (l1, b1), (l2, b2) = styles[first], styles[second]
+                assert abs(l1 - l2) >= 0.15 or b1 != b2, (first, second, styles[first], styles[second])
