@@ -29,7 +29,7 @@ def _name(code: str) -> str:
 def row(region: str, sbi: str, year: int, value: float | None, *, table: str = "83582NED",
         derived: bool = False, derivation: str = "", missing: str = "") -> dict:
     return {
-        "source_table": table, "region_code": region, "region_name": _name(region),
+        "source_table": table, "vintage": "latest", "region_code": region, "region_name": _name(region),
         "region_level": jobs_step.region_level(region), "sbi_code": sbi, "sbi_label": sbi,
         "year": year, "employee_jobs": value, "suppressed": value is None and not derived,
         "derived": derived, "derivation": derivation, "missing_parts": missing,
