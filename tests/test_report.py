@@ -730,7 +730,7 @@ def test_verdict_badges_differ_in_greyscale_not_only_in_colour() -> None:
 
     styles = {}
     for code in VERDICT_CODES:
-        rule = re.search(rf"\.verdict-{code.replace('_', '-')} \{{([^}}]*)\}}", css)
+        rule = re.search(rf"\.verdict\.verdict-{code.replace('_', '-')}[ ,][^{{]*\{{([^}}]*)\}}", css)
         assert rule, f"no CSS rule for verdict {code}"
         background = re.search(r"background: (#[0-9a-fA-F]{6})", rule.group(1)).group(1)
         border = re.search(r"border(?:-color)?: ([^;]+);", rule.group(1)).group(1)
