@@ -97,7 +97,8 @@ def show_claim(check: ClaimCheck, path: Path | None = None, folder: Path | None 
         parts.append("<p>" + escape(Text("page.claim.source", {"title": title, "date": date,
                                                                "publisher": publisher}).render(lang)) + "</p>")
         _, paragraphs = claim_text_file(check.claim_id, lang, folder)
-        parts += [f"<p>{escape(p)}</p>" for p in paragraphs]
+        notes = claim_entry(check.claim_id, path).get("check", {}).get(f"notes_{lang}")  # the registry's own
+        parts += [f"<p>{escape(p)}</p>" for p in [*paragraphs, *([notes] if notes else [])]]
         return "".join(parts)
 
     bi.show_html(render)
@@ -111,10 +112,9 @@ def show_measurable(check: ClaimCheck, claim_date: str | None = None) -> None:
     if check.claimed is not None:
         bi.paragraph(Text("page.claim.claimed", interval_texts(check.claimed, signed_values(check))))
     date = claim_date or getattr(check, "claim_date", "") or registry().get("meta", {}).get("article_date", "")
-    if check.reading is None:
-        bi.paragraph(Text("page.measurable.no_reading"))
-        return
     bi.paragraph(Text("page.measurable.real_time", {"date": date}))
+    if check.reading is None:  # the reproduction says so, with the reason
+        return
     settings = [setting_text(check.claim_id, k, v) for k, v in check.reading.parameters.items()]
     if settings:
         bi.paragraph(Text("page.measurable.parameters"))
@@ -153,7 +153,8 @@ def show_reproduction(check: ClaimCheck) -> None:
     bi.heading(Text("page.reproduction.heading"))
     reading = check.reading
     if reading is None:
-        bi.paragraph(Text("page.measurable.no_reading"))
+        reason = check.unevaluable[0].reason if check.unevaluable else None  # the engine puts the reading's first
+        bi.paragraph(Text("page.measurable.no_reading"), reason)
         return
     bi.paragraph(result_text(reading.result, reading.holds, signed_values(check), "page.reproduction.value"))
     show_evaluation_details(reading, signed_values(check), check)
@@ -321,7 +322,7 @@ def show_context(check: ClaimCheck) -> None:
         bi.paragraph(Text("page.context.none"))
         return
     bi.paragraph(Text("page.context.intro"))
-    frame = pd.DataFrame([{"what": c.label, "value": with_unit(c.result.value, c.result.unit),
+    frame = pd.DataFrame([{"what": c.label, "value": result_words(c.result, signed_values(check)),
                            "role": Text(f"page.role.{c.role}") if f"page.role.{c.role}" in catalogue()
                            else c.role, "note": c.note if c.note is not None else ""}
                           for c in check.context])

@@ -27,11 +27,10 @@ def show_headline_series(check: ClaimCheck, *, source: Any, site_dir: str = "", 
     for lang in LANGUAGES:  # the series' name in each language, so the CSV serves both editions
         data[f"series_{lang}"] = [bi.localise(s, lang) if isinstance(s, (Text, Mapping, str)) else str(s)
                                   for s in frame["series"]]
-    alt = Text("page.headline_series.alt", {"n": data["series_en"].nunique(),
-                                            "first": Num(data["year"].min(), "year"),
-                                            "last": Num(data["year"].max(), "year"),
-                                            "value": result_words(check.reading.result, signed_values(check))
-                                            if check.reading is not None else "–"})
+    span = {"n": data["series_en"].nunique(), "first": Num(data["year"].min(), "year"),
+            "last": Num(data["year"].max(), "year")}
+    alt = (Text("page.headline_series.alt", {**span, "value": result_words(check.reading.result, signed_values(check))})
+           if check.reading is not None else Text("page.headline_series.alt_no_reading", span))
 
     def draw(plotted: pd.DataFrame, lang: str) -> Any:
         from analysis.report import plots
