@@ -460,12 +460,13 @@ def test_league_view_marks_twente_and_the_region_and_links_built_reports(tmp_pat
 
 
 def test_verdicts_table_for_the_readme() -> None:
-    results = {"b": {**_record("b", "not_supported", 1, 1, "fell 5.7%"), "order": 2, "page": "claim-b.html"},
+    results = {"b": {**_record("b", "not_supported", 1, 1, "fell 5.7%"), "order": 2, "page": "claim-b.html",
+                     "reason": {"nl": "Minder banen.", "en": "Fewer jobs."}},
                "a": {**_record("a", "supported", 1, 1, "grew | 3%"), "order": 1, "page": "claim-a.html"}}
     assert report.verdicts_table(results).splitlines() == [
         "| claim | verdict | in one sentence | page |", "|---|---|---|---|",
-        f"| T-a | {word('supported', 'en')} | grew \\| 3% | `reports/en/claim-a.html` |",
-        f"| T-b | {word('not_supported', 'en')} | fell 5.7% | `reports/en/claim-b.html` |"]
+        f"| T-a | {word('supported', 'en')} | grew \\| 3%. | `reports/en/claim-a.html` |",
+        f"| T-b | {word('not_supported', 'en')} | fell 5.7%. Fewer jobs. | `reports/en/claim-b.html` |"]
 
 
 def test_fingerprint_changes_with_data_code_registry_notebook_and_parameters(tmp_path: Path,

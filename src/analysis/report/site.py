@@ -306,7 +306,7 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
 
 def verdicts_table(results: Mapping[str, Mapping[str, Any]], order: list[str] | None = None,
                    lang: str = "en") -> str:
-    """A Markdown table of every claim's verdict and headline, as the latest build has them."""
+    """A Markdown table of every claim's verdict, headline and reason, as the latest build has them."""
     from analysis.report.cards import verdict_word
 
     ids = order or sorted(results, key=lambda c: (results[c].get("order", 0), c))
@@ -318,7 +318,8 @@ def verdicts_table(results: Mapping[str, Mapping[str, Any]], order: list[str] | 
             value = record.get(key) or {}
             return str(value.get(lang, "")).replace("|", "\\|").replace("\n", " ")
 
-        lines.append(f"| {cell('title')} | {verdict_word(record['verdict'], lang)} | {cell('headline')} | "
+        sentence = " ".join(part.rstrip(".") + "." for part in (cell("headline"), cell("reason")) if part)
+        lines.append(f"| {cell('title')} | {verdict_word(record['verdict'], lang)} | {sentence} | "
                      f"`reports/{'en/' if lang == 'en' else ''}{record['page']}` |")
     return "\n".join(lines) + "\n"
 
