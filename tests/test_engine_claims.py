@@ -236,3 +236,16 @@ def test_command_line_check_json_and_league_csv():
     bad = subprocess.run([env_python, "-m", "analysis", "check", "industry-decline", "--region", "CR77"],
                          check=False, capture_output=True, text=True)
     assert bad.returncode == 2 and "CR12" in bad.stderr
+
+
+def test_report_overrides_apply_where_the_kind_has_them():
+    # the report passes base year, end year and comparator to every claim, as command-line strings
+    share = check("technical-students", "CR12", base_year="2011", end_year="2015", comparator="NL01")
+    # a share has one date: the end year sets it; 2015: (6,903 + 5,267) / (25,169 + 9,082)
+    assert share.reading.parameters["year"] == 2015
+    assert share.reading.result.value == pytest.approx(100 * (6903 + 5267) / (25169 + 9082))
+    assert share.extras["ignored_overrides"] == ["base_year", "comparator"]
+    change = check("industry-decline", "CR12", base_year="2011", end_year="2015")
+    assert (change.reading.parameters["base_year"], change.reading.parameters["end_year"]) == (2011, 2015)
+    with pytest.raises(ValueError, match="nation_minus_region"):
+        check("industry-decline", "CR12", comparator="CR15")

@@ -73,20 +73,52 @@ def registry_for(registry: Registry | Path | str | None = None,
     return registry
 
 
+REPORT_OVERRIDES = ("base_year", "end_year", "comparator")  # the report may pass these to any claim
+
+
+def _coerce(value: Any, like: Any, name: str) -> Any:
+    """An override in the type of the reading's value ('2011' from a command line -> 2011)."""
+    if isinstance(like, bool) or not isinstance(like, int | float) or isinstance(value, int | float):
+        return value
+    try:
+        return type(like)(value)
+    except (TypeError, ValueError):
+        raise RegistryError(f"{name} = {value!r} is not a number") from None
+
+
+def split_overrides(claim: Claim, overrides: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """(the overrides the claim's kind has, the report overrides it has not and ignores).
+
+    A share has one date: ``end_year`` sets its ``year``. A kind without base year, end year or
+    comparator ignores them (listed, so that a page can say so); any other unknown parameter is an
+    error."""
+    params = KINDS[claim.kind].PARAMS
+    kept, ignored = {}, []
+    for name, value in overrides.items():
+        if value is None:
+            continue
+        if name == "end_year" and "end_year" not in params and "year" in params:
+            name = "year"
+        if name == "comparator" and value == "NL01":  # the nation by its CBS code
+            value = "nation"
+        if name in params:
+            kept[name] = _coerce(value, claim.reading.get(name), name)
+        elif name in REPORT_OVERRIDES:
+            ignored.append(name)
+        else:
+            raise RegistryError(f"claim {claim.id!r} (kind {claim.kind}) has no parameter {name!r}; "
+                                f"its parameters: {', '.join(sorted(params))}")
+    return kept, ignored
+
+
 def with_overrides(claim: Claim, overrides: dict[str, Any]) -> Claim:
     """The claim with its reading's parameters replaced (see the module docstring)."""
-    params = KINDS[claim.kind].PARAMS
-    overrides = {k: v for k, v in overrides.items() if v is not None}
-    if overrides.get("comparator") == "NL01":  # the nation by its CBS code
-        overrides["comparator"] = "nation"
+    overrides, _ = split_overrides(claim, overrides)
     if not overrides:
         return claim
     reading = dict(claim.reading)
     axes = list(claim.axes)
     for name, value in overrides.items():
-        if name not in params:
-            raise RegistryError(f"claim {claim.id!r} (kind {claim.kind}) has no parameter {name!r}; "
-                                f"its parameters: {', '.join(sorted(params))}")
         if name == "comparator" and value not in COMPARATORS:
             raise RegistryError(f"comparator {value!r} is not one of {', '.join(COMPARATORS)}")
         old = reading[name]
@@ -185,6 +217,7 @@ def check(claim_id: str, region: str | None = None, registry: Registry | Path | 
     if region not in regions:
         listing = "; ".join(f"{code} {name}" for code, name in regions.items())
         raise ValueError(f"unknown region code {region!r}; valid COROP codes: {listing}")
+    _, ignored = split_overrides(registry.claim(claim_id), overrides)
     claim = with_overrides(registry.claim(claim_id), overrides)
     ctx = Ctx(tables, registry, claim, region)
     name = ctx.region_name
@@ -233,8 +266,8 @@ def check(claim_id: str, region: str | None = None, registry: Registry | Path | 
         perturbations=perturbations, unevaluable=unevaluable,
         context=[] if lean else _context(ctx, claim),
         headline_series=None if lean else _headline_series(ctx, claim.reading),
-        extras={"n_effective": measured.n_effective, "claim_text": {"nl": claim.text_nl,
-                                                                     "en": claim.text_en}},
+        extras={"n_effective": measured.n_effective, "ignored_overrides": ignored,
+                "claim_text": {"nl": claim.text_nl, "en": claim.text_en}},
         registry_hash=registry.hash, claim_date=claim.date.isoformat(),
         fairness_unit=_points(reading_eval.result.unit) if reading_eval else "",
         verdict_rule=verdict.rule_text(registry.meta))
