@@ -742,3 +742,10 @@ def test_verdict_badges_differ_in_greyscale_not_only_in_colour() -> None:
             if first < second:
                 (l1, b1), (l2, b2) = styles[first], styles[second]
                 assert abs(l1 - l2) >= 0.15 or b1 != b2, (first, second, styles[first], styles[second])
+
+
+def test_card_lead_in_is_not_doubled() -> None:
+    own = str(render._lead("Strongest counter-argument (end year 2015): fell 6.4% <b>", "Strongest counter-argument"))
+    assert own == '<span class="label">Strongest counter-argument (end year 2015):</span> fell 6.4% &lt;b&gt;'
+    assert str(render._lead("Not with base year 2011.", "Sterkste tegenargument")) == \
+        '<span class="label">Sterkste tegenargument:</span> Not with base year 2011.'

@@ -236,13 +236,26 @@ def render_page(body: NotebookBody, context: SiteContext, lang: str, page: str, 
 # Index and league
 
 
+def _lead(text: str, label: str) -> Any:
+    """``label: text`` in bold, unless the text already opens with its own lead-in (the engine's
+    counter-argument and fairer statement do: "Strongest counter-argument (end year 2015): ...")."""
+    from markupsafe import Markup, escape
+
+    if text.split(" ", 1)[0].lower() == label.split(" ", 1)[0].lower():
+        head, colon, rest = text.partition(":")
+        if colon:
+            return Markup('<span class="label">{}:</span>{}').format(head, rest)
+        return escape(text)
+    return Markup('<span class="label">{}:</span> {}').format(label, text)
+
+
 def render_index(context: SiteContext, lang: str, cards: Sequence[Any], pages: Sequence[Mapping[str, Any]],
                  changes: Sequence[Mapping[str, str]] | None, league: bool) -> str:
     """The index in ``lang``: claim cards, the other pages, changes since the last build, data vintage."""
     title = render("site.index.title", lang, region=context.region_label)
     built = context.manifest.get("built_at")
     return _environment().get_template("index.html.j2").render(
-        cards=cards, pages=pages, changes=changes, league=league,
+        cards=cards, pages=pages, changes=changes, league=league, lead=_lead,
         vintage_rows=vintage_rows(context.manifest, lang),
         manifest_built=format_date(built, lang) if built else "",
         **_common(context, lang, "index.html", title))
