@@ -109,3 +109,8 @@ def test_registry_hash_changes_with_the_plan(tmp_path):
     changed = edited(tmp_path, "industry-decline", "threshold = 5.0", "threshold = 4.0")
     assert load_registry(same).hash == load_registry(REGISTRY_FILE).hash
     assert load_registry(changed).hash != load_registry(REGISTRY_FILE).hash
+
+
+def test_unknown_release(tmp_path):
+    path = edited(tmp_path, "htsm-growth", 'values = ["newest", "oldest"]', 'values = ["newest", "1999-01-01"]')
+    expect(path, "'htsm-growth'", "vintage", "'1999-01-01'", "'85918NED'", data=True)

@@ -280,6 +280,10 @@ def validate_against_data(registry: Registry, tables: Tables) -> None:
     """Datasets, SBI codes, regions and years named by the registry must exist in the data."""
     from analysis.engine.kinds import KINDS
 
+    corop = tables.corop_regions()
+    if registry.focal_region not in corop:
+        raise RegistryError(f"[meta] focal_region {registry.focal_region!r} is not a COROP region "
+                            f"of the data; allowed: {', '.join(sorted(corop))}")
     for claim in registry.claims.values():
         if claim.applies_to:
             known = tables.corop_regions()

@@ -116,6 +116,10 @@ class Tables:
     def jobs_tables(self) -> list[str]:
         return sorted(self._jobs["years"])
 
+    def jobs_vintages(self) -> set[str]:
+        """Every vintage (release) id in jobs.csv."""
+        return {v for found in self._jobs["cells"].values() for v in found if v}
+
     def jobs_years(self, table: str) -> list[int]:
         return sorted(self._jobs["years"].get(table, ()))
 

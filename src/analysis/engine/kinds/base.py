@@ -361,6 +361,21 @@ def validate_series_data(claim: Claim, registry: Registry, tables: Tables) -> No
         if value != "corop_sum" and value not in known_tables:
             raise _fail(claim.id, "check.reading.nation / perturb", f"unknown dataset {value!r}",
                         ["corop_sum", *sorted(known_tables)])
+    vintages = {"newest", "oldest", *tables.jobs_vintages()}
+    for name in ("labour_accounts", "regional_accounts"):
+        frame = tables._accounts(name)
+        if frame is not None:
+            vintages |= set(frame["source_table"])
+    for value in axis_values(claim, "vintage"):
+        if value not in vintages:
+            raise _fail(claim.id, "check.reading.vintage / perturb", f"unknown release {value!r}",
+                        sorted(vintages))
+    regions = tables.corop_regions()
+    for name, source in claim.sources.items():
+        level = source.get("region_level", registry.focal_region)
+        if level not in regions:
+            raise _fail(claim.id, f"check.sources.{name}.region_level", f"unknown region {level!r}",
+                        sorted(regions))
     sources = set(claim.sources) | {"cbs"}
     for value in axis_values(claim, "source"):
         if value not in sources:
