@@ -31,7 +31,8 @@ plots.use_house_style()
 if not claim_id:
     raise ValueError(f"claim_id is empty: pass one of {', '.join(claimpage.claim_ids())} (papermill -p claim_id ...)")
 page_stem = page_stem or f"claim-{claim_id}"
-check = check_claim(claim_id, region, base_year=base_year, end_year=end_year, comparator=comparator)
+overrides, ignored = claimpage.split_overrides(claim_id, base_year=base_year, end_year=end_year, comparator=comparator)
+check = check_claim(claim_id, region, **overrides)
 manifest = data_overview.read_manifest()
 datasets = claimpage.datasets_used(check, manifest)
 source = claimpage.source_line(datasets, manifest)
@@ -39,6 +40,7 @@ source = claimpage.source_line(datasets, manifest)
 # %%
 claimpage.show_title(check)
 claimpage.show_verdict(check)
+claimpage.show_ignored_overrides(ignored)
 
 # %%
 claimpage.show_claim(check)

@@ -266,3 +266,16 @@ def test_after_page_table_words_each_claims_ex_post_result(check) -> None:
     assert not bool(row["holds"]) and row["holds"] is not None  # the ex-post reading fails
     assert bi.localise(row["later"], "en") == "holds in 0 of 1"  # one perturbation uses later data, it fails
     assert bi.localise(row["verdict"], "en") == bi.localise(claimpage.verdict_word("borderline"), "en")
+
+
+def test_requested_settings_a_claim_lacks_are_named_not_silently_dropped(shown) -> None:
+    from analysis.engine.registry import load_registry
+
+    for claim_id, claim in load_registry().claims.items():
+        used, ignored = claimpage.split_overrides(claim_id, base_year=2011, end_year=None, comparator="nation")
+        has = {name for name in ("base_year", "comparator") if name in claim.reading}  # the kind's parameters
+        assert set(used) == has and set(ignored) == {"base_year", "comparator"} - has
+        assert "end_year" not in used and "end_year" not in ignored  # None: not requested
+    claimpage.show_ignored_overrides(["base_year"])
+    assert "this claim has no setting base year" in _texts(shown[0], "en")
+    assert "geen instelling basisjaar" in _texts(shown[0], "nl")

@@ -19,20 +19,11 @@ from analysis.report import claimtexts as ct
 from analysis.report import seriesfigures
 
 
-def overrides_for(claim_id: str, **overrides: Any) -> dict[str, Any]:
-    """The overrides (base_year, end_year, comparator) the claim's kind has; None ones dropped."""
-    from analysis.engine.check import registry_for
-    from analysis.engine.kinds import KINDS
-
-    kind = registry_for(None).claim(claim_id).kind
-    return {k: v for k, v in overrides.items() if v is not None and k in KINDS[kind].PARAMS}
-
-
 def checks(region: str, **overrides: Any) -> list[ClaimCheck]:
     """The check of every registered claim for ``region`` (overrides where the kind has them)."""
     from analysis.engine.check import check
 
-    return [check(claim_id, region, **overrides_for(claim_id, **overrides)) for claim_id in ct.claim_ids()]
+    return [check(claim_id, region, **ct.split_overrides(claim_id, **overrides)[0]) for claim_id in ct.claim_ids()]
 
 
 def expost_frame(results: list[ClaimCheck]) -> pd.DataFrame:

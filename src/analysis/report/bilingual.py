@@ -66,14 +66,14 @@ def both(content: Content) -> dict[str, str]:
     return {lang: localise(content, lang) for lang in LANGUAGES}
 
 
-def join(*parts: Content | None, sep: str = " ") -> Callable[[str], str]:
-    """Several pieces as one text per language (None and empty pieces are left out)."""
+def join(*parts: Content | None, sep: str = " ") -> dict[str, str]:
+    """Several pieces as one text per language (None and empty pieces are left out).
+
+    Returns a ``{"nl": ..., "en": ...}`` dict, so the result can also be a parameter of a
+    :class:`analysis.i18n.Text` (which renders dicts per language, not functions).
+    """
     kept = [p for p in parts if p is not None]
-
-    def render(lang: str) -> str:
-        return sep.join(text for text in (localise(p, lang) for p in kept) if text)
-
-    return render
+    return {lang: sep.join(text for text in (localise(p, lang) for p in kept) if text) for lang in LANGUAGES}
 
 
 def siblings_html(html_by_lang: Callable[[str], str] | Mapping[str, str], *, tag: str = "div",

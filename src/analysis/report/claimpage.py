@@ -42,6 +42,7 @@ from analysis.report.claimtexts import (  # noqa: F401 - the notebook reaches th
     result_words,
     setting_text,
     signed_values,
+    split_overrides,
     value_text,
     verdict_word,
     with_unit,
@@ -49,6 +50,13 @@ from analysis.report.claimtexts import (  # noqa: F401 - the notebook reaches th
 from analysis.report.seriesfigures import show_headline_series, show_trends, trend_models_of  # noqa: F401
 
 # --- sections -----------------------------------------------------------------------------------------
+
+
+def show_ignored_overrides(ignored: Sequence[str]) -> None:
+    """Say which requested settings this claim does not have (its reading keeps its own)."""
+    if ignored:
+        bi.paragraph(Text("page.override_ignored", {"params": bi.join(*(parameter_name(p) for p in ignored),
+                                                                         sep=", ")}), cls="note")
 
 
 def show_title(check: ClaimCheck, path: Path | None = None) -> None:
@@ -366,7 +374,7 @@ def datasets_used(check: ClaimCheck, manifest: Mapping[str, Any]) -> list[str]:
     return found
 
 
-def source_line(dataset_ids: Sequence[str], manifest: Mapping[str, Any]) -> Any:
+def source_line(dataset_ids: Sequence[str], manifest: Mapping[str, Any]) -> dict[str, str]:
     """The figure source line: publisher, table and retrieval date of each dataset."""
     records = {r["dataset_id"]: r for r in manifest.get("inputs", [])}
     items = []
@@ -378,8 +386,7 @@ def source_line(dataset_ids: Sequence[str], manifest: Mapping[str, Any]) -> Any:
         table = dataset_id.split("-", 1)[-1] if record.get("publisher") == "CBS" else record.get("title", "")
         items.append(Text("page.figure.source_item", {"publisher": record.get("publisher", ""), "table": table,
                                                       "date": str(record.get("retrieved_at", ""))[:10]}))
-    sources = bi.join(*items, sep="; ")
-    return lambda lang: Text("page.figure.source", {"sources": sources(lang)}).render(lang)
+    return bi.both(Text("page.figure.source", {"sources": bi.join(*items, sep="; ")}))
 
 
 def show_sources(check: ClaimCheck, manifest: Mapping[str, Any], dataset_ids: Sequence[str] | None = None) -> None:

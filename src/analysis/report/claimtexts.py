@@ -198,3 +198,17 @@ def setting_text(claim_id: str, param: str, value: Any, path: Path | None = None
     if key in catalogue():
         return Text(key, {"value": words})
     return Text("page.setting.other", {"param": parameter_name(param), "value": words})
+
+
+def split_overrides(claim_id: str, **overrides: Any) -> tuple[dict[str, Any], list[str]]:
+    """(the overrides the claim's kind has, the names of those it has not); None values dropped.
+
+    A report build passes the same base year, end year and comparator to every claim page; a
+    claim whose kind has no such parameter keeps its reading, and the page says so.
+    """
+    from analysis.engine.check import registry_for
+    from analysis.engine.kinds import KINDS
+
+    params = KINDS[registry_for(None).claim(claim_id).kind].PARAMS
+    given = {k: v for k, v in overrides.items() if v is not None}
+    return {k: v for k, v in given.items() if k in params}, [k for k in given if k not in params]
