@@ -16,6 +16,8 @@ Vocabulary (Wu et al., "Toward computational fact-checking", VLDB 2014):
   **fairness**: weighted mean relative strength of the perturbations against p0 (negative: the
   claimant picked a favourable setting); **uniqueness**: weighted share of perturbations that give a
   weaker result than p0 (high: the reading looks cherry-picked);
+- **real-time**: every input of a setting was public by the claim's date (``Evaluation.public``);
+  only real-time perturbations count for the measures, the others are the ex-post view;
 - **context**: series that measure something else (SBI sections for an HTSM claim, a third party's
   figure for another period or concept): shown apart, never a vote; a **bound** is context that
   limits the claimed quantity from one side.
@@ -180,6 +182,8 @@ class ClaimCheck:
             "perturbations": [p.to_json() for p in self.perturbations],
             "unevaluable": [u.to_json() for u in self.unevaluable],
             "context": [c.to_json() for c in self.context],
+            "extras": {k: v for k, v in self.extras.items()
+                       if isinstance(v, str | int | float | bool | list | dict | type(None))},
             "registry_hash": self.registry_hash, "claim_date": self.claim_date,
             "fairness_unit": self.fairness_unit,
             "verdict_rule": js(self.verdict_rule),
