@@ -117,6 +117,19 @@ def test_htsm_relative_jobs_needs_a_base_year_level():
     assert result.ex_post.result.low == pytest.approx(27400 * 0.04)
     assert result.ex_post.result.high == pytest.approx(27600 * 0.06)
     assert result.ex_post.holds is False
+    # the bound that is known: HTSM (SBI 24-30) lies inside SBI C, so E0 <= Twente C 2010 + 50;
+    # a gain of at least 1,700 then needs Twente growth >= g_nation_low + 100 * 1,700 / E0_max
+    jobs = pd.read_csv(paths.processed_dir() / "jobs.csv", dtype=str, keep_default_na=False)
+    jobs = jobs[jobs["derived"] == "False"]
+    narrow = [str(d) for d in range(24, 31)]
+    first = sum(cell(jobs, "83583NED", "NL01", s, 2010) for s in narrow)
+    last = sum(cell(jobs, "83583NED", "NL01", s, 2016) for s in narrow)
+    nation_low = 100 * ((last - 7 * HALF) / (first + 7 * HALF) - 1)
+    e0_max = cell(jobs, "83582NED", "CR12", "C", 2010) + HALF
+    bound = [c for c in result.context if c.role == "lower_bound"]
+    assert len(bound) == 1
+    assert bound[0].result.low == pytest.approx(nation_low + 100 * 1700 / e0_max)  # about 6.2%
+    assert bound[0].result.low > 2 * 3  # more than twice the +3% the article gives
     # a Twente Index 2016 rate with a Twente Index 2018 level is an unlike pair (working
     # persons against jobs): not evaluated, and said why
     assert any(u.reason.key == "engine.unlike" for u in result.unevaluable)

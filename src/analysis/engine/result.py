@@ -46,7 +46,7 @@ def _num(value: float | None) -> float | None:
     if value is None:
         return None
     value = float(value)
-    return None if math.isnan(value) else value
+    return None if math.isnan(value) or math.isinf(value) else value  # JSON has no inf: unbounded
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,12 @@ percent changes over that period, all three from the same source, concept and pe
 figures summed, with their year and publication date); a level of another year than the base year
 is not evaluated (it is not E0), nor is one of another concept. The claim's own percentages are
 never an input: they are what is being checked. Holds: the gain lies in the claimed interval.
+
+``base_level = "bound:<SBI code>"`` (a context item, never a reading): E0 is only bounded from
+above by the region's level of a wider sector that contains the claimed one (HTSM's divisions
+24-30 lie inside SBI C). Then the claimed gain needs g_r >= g_c + claimed_low / E0_max: the
+result is that lower bound on the region's growth (role ``lower_bound``), with the comparator's
+growth measured directly.
 """
 
 from __future__ import annotations
@@ -53,9 +59,33 @@ def _base_level(ctx: base.Ctx, setting: dict[str, Any], region: base.Measured) -
     return total(parts), level["date"]
 
 
+def _needed_growth(ctx: base.Ctx, setting: dict[str, Any], wider: str) -> base.Outcome:
+    """The region growth the claimed gain needs when E0 is only bounded by a wider sector."""
+    from analysis.engine.claimed import claimed_interval
+
+    comparator = str(setting["comparator"])
+    other = base.change(ctx, setting, comparator)
+    level = base.level(ctx, {**setting, "sector": wider}, "region", int(setting["base_year"]))
+    claimed = claimed_interval(ctx.claim.claimed, ctx.claim.id)
+    needed = other.bound.lo + 100.0 * claimed.lo / level.bound.hi
+    result = Bound(needed, None, float("inf"))
+    numbers = {"level": base.interval_text(level.bound, "number", 0), "wider": base.sector_label(ctx, wider),
+               "gain": Num(claimed.lo, "number", 0), "needed": Num(needed, "percent", 1),
+               "comparator": base.interval_text(other.bound), "who": other.what,
+               "name": ctx.region_name, "base": Num(setting["base_year"], "year"),
+               "end": Num(setting["end_year"], "year")}
+    return base.Outcome(
+        result=result, unit="percent", holds=None, strength=None,
+        public=max(other.public, level.public),
+        statement=lambda: Text("engine.statement.needed_growth", numbers),
+        parts={"comparator": other}, inputs={"level_max": level.bound.hi, "claimed_low": claimed.lo})
+
+
 def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
     from analysis.engine.claimed import claimed_interval
 
+    if str(setting["base_level"]).startswith("bound:"):
+        return _needed_growth(ctx, setting, str(setting["base_level"]).removeprefix("bound:"))
     comparator = str(setting["comparator"])
     region = base.change(ctx, setting, "region")
     other = base.change(ctx, setting, comparator)
@@ -90,9 +120,9 @@ def validate(claim: Any) -> None:
     claimed_interval(claim.claimed, claim.id)
     known = ["series", *claim.levels]
     for value in axis_values(claim, "base_level"):
-        if value not in known:
+        if value not in known and not str(value).startswith("bound:"):
             raise _fail(claim.id, "check.reading.base_level / perturb", f"unknown level {value!r}",
-                        known)
+                        known + ["bound:<SBI code>"])
 
 
 def validate_data(claim: Any, registry: Any, tables: Any) -> None:
