@@ -58,6 +58,7 @@ claimpage.show_context(check)
 
 # %%
 claimpage.show_trends(check, source=source, site_dir=site_dir, page_stem=page_stem)
+claimpage.show_placebo(check, source=source, site_dir=site_dir, page_stem=page_stem)
 
 # %%
 claimpage.show_ex_post(check)

@@ -47,7 +47,12 @@ from analysis.report.claimtexts import (  # noqa: F401 - the notebook reaches th
     verdict_word,
     with_unit,
 )
-from analysis.report.seriesfigures import show_headline_series, show_trends, trend_models_of  # noqa: F401
+from analysis.report.seriesfigures import (  # noqa: F401
+    show_headline_series,
+    show_placebo,
+    show_trends,
+    trend_models_of,
+)
 
 # --- sections -----------------------------------------------------------------------------------------
 

@@ -110,3 +110,39 @@ def show_trends(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem
                                    "value": Num(last["value"], round_to=100)})
     bi.show_figure(lambda _data, lang: trendplots.trend_figure(models, lang, bi.localise(source, lang)), data,
                    name="trend-models", alt=alt, source=source, site_dir=site_dir, page_stem=page_stem)
+
+
+def placebo_of(check: ClaimCheck, path: Path | None = None) -> Any:
+    """The region's percentile rank among the COROP regions (engine.placebo) on the registry's
+    ``[claim.placebo]`` metric; None where the registry gives the claim none or it does not apply."""
+    spec = claim_entry(check.claim_id, path).get("placebo")
+    if not spec or check.verdict in ("not_applicable", "not_verifiable"):
+        return None
+    from analysis.engine import placebo, series
+
+    return placebo.placebo_ranks(check.region, str(spec["series"]), int(spec["base"]), int(spec["end"]),
+                                 metric=str(spec.get("metric", "change")),
+                                 alternative=str(spec.get("alternative", "two-sided")), jobs=series.load_jobs(),
+                                 cutoff_year=cutoff_year(check, path))
+
+
+def show_placebo(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem: str = "",
+                 path: Path | None = None) -> None:
+    """Where the region stands among the COROP regions: the ranks in words and the figure."""
+    from analysis.report import trendplots
+
+    try:
+        result = placebo_of(check, path)
+    except ValueError as exc:
+        bi.heading(Text("page.placebo.heading", {"region_name": check.region_name}), level=3)
+        bi.paragraph(Text("page.placebo.unavailable", {"reason": str(exc)}))
+        return
+    if result is None:
+        return
+    bi.heading(Text("page.placebo.heading", {"region_name": check.region_name}), level=3)
+    bi.bullets(result.explanation)
+    alt = Text("page.placebo.alt", {"region_name": check.region_name, "rank": result.rank,
+                                    "n": result.n_compared})
+    bi.show_figure(lambda _data, lang: trendplots.placebo_figure(result, lang, bi.localise(source, lang)),
+                   result.plot_data(), name="placebo-ranks", alt=alt, source=source, site_dir=site_dir,
+                   page_stem=page_stem)
