@@ -292,3 +292,25 @@ def test_override_moves_the_reading_and_keeps_the_space(tmp_path):
     former = [p for p in result.perturbations if p.parameters["base_year"] == 2010]
     assert len(former) == 1 and former[0].weight == pytest.approx(0.2)
     assert not math.isnan(result.robustness)
+
+
+def test_command_line_reads_another_data_folder_and_registry(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    write_jobs(tmp_path / "data", dip_cells())
+    registry = write_registry(tmp_path / "claims.toml", DIP_CLAIM)
+    out = subprocess.run([sys.executable, "-m", "analysis", "check", "dip", "--region", "CR01",
+                          "--registry", str(registry), "--data", str(tmp_path / "data"), "--json"],
+                         capture_output=True, text=True, check=True).stdout
+    data = json.loads(out)
+    assert data["claim_id"] == "dip" and data["region"] == "CR01"
+    assert data["reading"]["value"] == pytest.approx(100 * (100000 / 106000 - 1))
+    assert data["verdict"] == NOT_SUPPORTED
+    league_csv = subprocess.run([sys.executable, "-m", "analysis", "league", "dip", "--registry",
+                                 str(registry), "--data", str(tmp_path / "data"), "--csv"],
+                                capture_output=True, text=True, check=True).stdout.splitlines()
+    # sorted by value, highest first: CR02 is flat (0%), CR01 fell 5.7%
+    assert len(league_csv) == 3
+    assert league_csv[1].startswith("CR02,") and league_csv[2].startswith("CR01,")
