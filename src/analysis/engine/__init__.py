@@ -1,7 +1,7 @@
 """The claim engine: claims as data, checked as a computational fact-checker checks them.
 
 v2 (``check``/``league``): :mod:`.registry` (load, validate, hash ``data/claims.toml``),
-:mod:`.kinds` (one query template per claim kind), :mod:`.tables` (selecting measured quantities
+:mod:`.kinds` (one query template per claim kind), :mod:`.tables` and :mod:`.accounts` (selecting measured quantities
 from the processed tables as intervals), :mod:`.intervals` and :mod:`.claimed` (rounding and
 interval arithmetic), :mod:`.perturb` (the perturbation space, real-time flags, merging),
 :mod:`.measures` (robustness, fairness, uniqueness, counter-argument, fairer statement),

@@ -96,6 +96,19 @@ def rounded_decimals(value: float, decimals: int) -> Bound:
     return rounded(value, 10.0 ** -decimals)
 
 
+def printed_bound(text: str) -> Bound:
+    """The interval a printed number allows: '4' -> [3.5, 4.5], '5.4' -> [5.35, 5.45], '30400' ->
+    [30350, 30450] (trailing zeros of a whole number read as rounding, up to thousands)."""
+    text = str(text).strip()
+    value = float(text)
+    if "." in text:
+        decimals = len(text.split(".")[1])
+        return rounded(value, 10.0 ** -decimals)
+    digits = text.lstrip("-")
+    zeros = len(digits) - len(digits.rstrip("0")) if value else 0
+    return rounded(value, 10.0 ** min(zeros, 3))
+
+
 def total(parts: list[Bound]) -> Bound:
     result = exact(0.0)
     for part in parts:

@@ -32,7 +32,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.engine.intervals import Bound, exact, rounded, total
+from analysis.engine.accounts import AccountsMixin
+from analysis.engine.intervals import Bound, exact, printed_bound, rounded, total
+from analysis.engine.nodata import NoData
 from analysis.i18n import Num, Text
 from analysis.processing.sbi import SBI_PARTS
 
@@ -42,19 +44,11 @@ PUBLISHED_FIGURES_FILE = paths.PACKAGE_DATA / "published_figures.csv"
 JOBS_ROUNDING = 100.0  # CBS publishes employee jobs in thousands with one decimal
 
 
-class NoData(Exception):
-    """The data cannot give what was asked for; ``reason`` says why, in the reader's words."""
-
-    def __init__(self, reason: Text):
-        super().__init__(reason.key)
-        self.reason = reason
-
-
 _PARENT = {part: parent for parent, parts in SBI_PARTS.items() for part in parts}
 
 
 @dataclass
-class Tables:
+class Tables(AccountsMixin):
     """The processed tables of one data folder, loaded on first use and indexed for lookups."""
 
     data_dir: Path | None = None
@@ -254,71 +248,6 @@ class Tables:
             raise NoData(Text("engine.nodata.national", {"table": table}))
         return self.region_jobs(table, NATION, codes, year, vintage)
 
-    # --- labour accounts and regional accounts (labour_accounts.csv, regional_accounts.csv) --------
-
-    def accounts_table(self, concept: str) -> str | None:
-        """Which wide table holds ``concept`` as a column (None: neither)."""
-        key = ("accounts_table", concept)
-        if key not in self._memo:
-            self._memo[key] = None
-            for name in ("labour_accounts", "regional_accounts"):
-                frame = self._accounts(name)
-                if frame is not None and concept in frame.columns:
-                    self._memo[key] = name
-                    break
-        return self._memo[key]
-
-    def _accounts(self, name: str) -> pd.DataFrame | None:
-        key = ("accounts", name)
-        if key not in self._memo:
-            frame = self._read(name) if self.has(name) else None
-            if frame is not None and "worker_type" in frame.columns:
-                frame = frame[frame["worker_type"] == "total"]  # werknemers + zelfstandigen
-            index: dict = {}
-            facts: dict = {}
-            if frame is not None:
-                regions = frame["region_code"] if "region_code" in frame.columns else NATION
-                frame = frame.assign(region_key=regions)
-                for row in frame.itertuples(index=False):
-                    index[(row.source_table, row.region_key, row.sbi_code, int(row.year))] = row
-                facts = {"editions": sorted(set(frame["source_table"])),
-                         "codes": frozenset(frame["sbi_code"]),
-                         "regions": frozenset(frame["region_key"])}
-            self._memo[key] = (frame, index, facts)
-        return self._memo[key][0]
-
-    def _accounts_facts(self, concept: str) -> dict:
-        name = self.accounts_table(concept)
-        return self._memo[("accounts", name)][2] if name else {}
-
-    def accounts_codes(self, concept: str) -> frozenset[str]:
-        return self._accounts_facts(concept).get("codes", frozenset())
-
-    def accounts_regions(self, concept: str) -> frozenset[str]:
-        return self._accounts_facts(concept).get("regions", frozenset())
-
-    def accounts(self, concept: str, region: str, codes: Iterable[str], year: int,
-                 vintage: str = "newest") -> Bound:
-        """A labour- or regional-accounts quantity (a column of the table), summed over ``codes``;
-        ``vintage`` picks the edition (source table): newest, oldest or a table id."""
-        name = self.accounts_table(concept)
-        if name is None:
-            raise NoData(Text("engine.nodata.concept", {"concept": concept}))
-        self._accounts(name)
-        index = self._memo[("accounts", name)][1]
-        editions = self._memo[("accounts", name)][2]["editions"]
-        table = editions[-1] if vintage == "newest" else editions[0] if vintage == "oldest" else vintage
-        parts = []
-        for code in codes:
-            row = index.get((table, region, code, int(year)))
-            text = "" if row is None else str(getattr(row, concept))
-            if text in ("", "nan"):
-                raise NoData(Text("engine.nodata.accounts", {
-                    "concept": concept, "sbi": code, "year": Num(year, "year"),
-                    "table": table, "region": self._name(region)}))
-            parts.append(printed_bound(text))
-        return total(parts)
-
     # --- DUO enrolment (enrolment.csv) -----------------------------------------------------------
 
     @cached_property
@@ -390,19 +319,6 @@ def _masked(rows: pd.DataFrame) -> Bound:
     masked = float(rows["masked_cells"].sum())
     return Bound(students + masked, students + 2.5 * masked if masked else students,
                  students + 4 * masked)
-
-
-def printed_bound(text: str) -> Bound:
-    """The interval a printed number allows: '4' -> [3.5, 4.5], '5.4' -> [5.35, 5.45], '30400' ->
-    [30350, 30450] (trailing zeros of a whole number read as rounding, up to thousands)."""
-    text = str(text).strip()
-    value = float(text)
-    if "." in text:
-        decimals = len(text.split(".")[1])
-        return rounded(value, 10.0 ** -decimals)
-    digits = text.lstrip("-")
-    zeros = len(digits) - len(digits.rstrip("0")) if value else 0
-    return rounded(value, 10.0 ** min(zeros, 3))
 
 
 def short_name(name: str) -> str:

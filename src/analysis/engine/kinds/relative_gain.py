@@ -126,7 +126,9 @@ def validate(claim: Any) -> None:
 
 
 def validate_data(claim: Any, registry: Any, tables: Any) -> None:
-    base.validate_series_data(claim, registry, tables)
+    from analysis.engine.kinds.validate import validate_series_data
+
+    validate_series_data(claim, registry, tables)
     for name, level in claim.levels.items():
         for figure in level["figures"]:
             if figure.lstrip("-") not in tables.figures.index:
