@@ -184,11 +184,26 @@ def value_text(claim_id: str, param: str, value: Any, path: Path | None = None) 
     key = f"engine.value.{param}.{value}"
     if key in catalogue():
         return Text(key)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    number = _as_number(value)
+    if number is not None:  # 5.0 -> "5", 2010 -> "2010" (never grouped), 2.5 -> "2,5" / "2.5"
+        return str(int(number)) if number.is_integer() else Num(number, decimals=1)
     if param == "sector" and isinstance(value, str):
         return f"SBI {value}"
     return str(value)
+
+
+def _as_number(value: Any) -> float | None:
+    """A number, also when it arrives as text ("10.0" from a table column); None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
 
 
 def setting_text(claim_id: str, param: str, value: Any, path: Path | None = None) -> Any:

@@ -247,7 +247,7 @@ def spec_curve_figure(frame: pd.DataFrame, lang: str, *, choices: Mapping[str, s
     values = frame["value"].astype(float).to_numpy()
     rows = [(c, o) for c in choices for o in sorted(frame[c].astype(str).unique())]
     fig, axes = plt.subplots(2 if rows else 1, 1, sharex=True, layout="constrained",
-                             figsize=(8.0, 3.8 + 0.22 * len(rows)), squeeze=False,
+                             figsize=(10.0, 3.8 + 0.22 * len(rows)), squeeze=False,
                              gridspec_kw={"height_ratios": [3.0, max(1.0, 0.28 * len(rows))] if rows else [1]})
     top = axes[0][0]
     low, high = frame["low"].astype(float).to_numpy(), frame["high"].astype(float).to_numpy()
@@ -270,10 +270,11 @@ def spec_curve_figure(frame: pd.DataFrame, lang: str, *, choices: Mapping[str, s
     if claimed is not None:
         top.axhline(claimed, color="#555555", linestyle="--", linewidth=1.2,
                     label=Message("page.spec.claimed", {"value": unit_format(claimed)}).render(lang))
-    top.set_title(title)
+    top.set_title(textwrap.fill(title, width=55))
     top.set_ylabel(Message("page.col.value").render(lang))
     top.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: unit_format(v)))
-    top.legend(loc="best", fontsize=8.5)
+    # Sorted ascending, the readings leave the lower right corner empty: the legend goes there.
+    top.legend(loc="lower right", fontsize=8.5)
     bottom = axes[-1][0]
     if rows:
         for row, (choice, option) in enumerate(rows):
