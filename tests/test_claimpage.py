@@ -253,6 +253,9 @@ def test_settings_in_words_use_the_registry_labels_and_the_engine_catalogue() ->
     assert bi.both(claimpage.value_text(claim_id, "sector", name)) == {"nl": spec["label_nl"], "en": spec["label_en"]}
     assert claimpage.value_text(claim_id, "sector", "Q") == "SBI Q"  # a plain SBI code
     assert claimpage.value_text(claim_id, "threshold", 5.0) == "5"
+    assert claimpage.value_text(claim_id, "threshold", "10.0") == "10"  # as a table column holds it
+    assert bi.both(claimpage.value_text(claim_id, "margin", 2.5)) == {"nl": "2,5", "en": "2.5"}
+    assert claimpage.value_text(claim_id, "base_year", 2010) == "2010"  # a year is never grouped
     assert claimpage.value_text(claim_id, "institutions", ["23AH", "21PH"]) == "23AH, 21PH"
     assert bi.localise(claimpage.setting_text(claim_id, "no_such_param", "x"), "en") == "no such param: x"
 
