@@ -282,3 +282,14 @@ def test_requested_settings_a_claim_lacks_are_named_not_silently_dropped(shown) 
     claimpage.show_ignored_overrides(["base_year"])
     assert "this claim has no setting base year" in _texts(shown[0], "en")
     assert "geen instelling basisjaar" in _texts(shown[0], "nl")
+
+
+def test_the_engines_series_codes_are_named_on_the_card_and_the_figure(check, shown, tmp_path) -> None:
+    check.headline_series = pd.DataFrame({"year": [2010, 2011, 2010, 2011], "value": [100.0, 97.5, 100.0, 99.0],
+                                          "series": ["region", "region", "nation", "nation"]})
+    rows = record.headline_series_records(check.headline_series, check)
+    assert rows[0]["series"] == {"nl": "Twente", "en": "Twente"}
+    assert rows[2]["series"] == {"nl": "Nederland", "en": "the Netherlands"}
+    claimpage.show_headline_series(check, source="Bron/Source: CBS", site_dir=str(tmp_path), page_stem="p")
+    written = pd.read_csv(tmp_path / "data" / "p" / "headline-series.csv")
+    assert list(written["series_nl"]) == ["Twente", "Twente", "Nederland", "Nederland"]

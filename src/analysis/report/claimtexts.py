@@ -227,3 +227,13 @@ def split_overrides(claim_id: str, **overrides: Any) -> tuple[dict[str, Any], li
     params = KINDS[registry_for(None).claim(claim_id).kind].PARAMS
     given = {k: v for k, v in overrides.items() if v is not None}
     return {k: v for k, v in given.items() if k in params}, [k for k in given if k not in params]
+
+
+def series_label(series: Any, check: ClaimCheck) -> Any:
+    """A headline series' name: the engine's codes (``region``, ``nation``, ``nation_minus_region``)
+    in words, anything else (a Text, a dict, a name) as it is."""
+    if series == "region":
+        return check.region_name
+    if isinstance(series, str) and f"page.series.{series}" in catalogue():
+        return Text(f"page.series.{series}", {"region": check.region_name})
+    return series

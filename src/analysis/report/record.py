@@ -51,8 +51,12 @@ def _series_label(value: Any) -> dict[str, str]:
     return {lang: str(value) for lang in LANGUAGES}
 
 
-def headline_series_records(frame: Any) -> list[dict[str, Any]]:
-    """The check's headline series (DataFrame: year, series, value) as JSON rows; [] without one."""
+def headline_series_records(frame: Any, check: ClaimCheck | None = None) -> list[dict[str, Any]]:
+    """The check's headline series (DataFrame: year, series, value) as JSON rows; [] without one.
+
+    The engine's series codes (``region``, ``nation``) are named in words for the card."""
+    from analysis.report.claimtexts import series_label
+
     if frame is None or len(frame) == 0:
         return []
     missing = [c for c in ("year", "series", "value") if c not in frame.columns]
@@ -61,7 +65,8 @@ def headline_series_records(frame: Any) -> list[dict[str, Any]]:
     rows = []
     for year, series, value in frame[["year", "series", "value"]].itertuples(index=False):
         number = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
-        rows.append({"year": int(year), "series": _series_label(series), "value": number})
+        label = series_label(series, check) if check is not None else series
+        rows.append({"year": int(year), "series": _series_label(label), "value": number})
     return rows
 
 
@@ -96,7 +101,7 @@ def record_check(check: ClaimCheck, results_dir: str | Path, *, order: int, titl
         "counter_argument": _pair(check.counter_argument, "counter_argument", required=False),
         "fairer_statement": _pair(check.fairer_statement, "fairer_statement", required=False),
         "headline": _pair(headline, "headline"),
-        "headline_series": headline_series_records(check.headline_series),
+        "headline_series": headline_series_records(check.headline_series, check),
         "check": _plain(check.to_json()),
     }
     text = json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

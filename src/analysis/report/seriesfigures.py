@@ -15,7 +15,13 @@ import pandas as pd
 from analysis.engine.result import ClaimCheck
 from analysis.i18n import LANGUAGES, Num, Text
 from analysis.report import bilingual as bi
-from analysis.report.claimtexts import claim_entry, registry, result_words, signed_values
+from analysis.report.claimtexts import (
+    claim_entry,
+    registry,
+    result_words,
+    series_label,
+    signed_values,
+)
 
 
 def show_headline_series(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem: str = "") -> None:
@@ -24,9 +30,14 @@ def show_headline_series(check: ClaimCheck, *, source: Any, site_dir: str = "", 
     if frame is None or len(frame) == 0:
         return
     data = pd.DataFrame({"year": frame["year"].astype(int).to_numpy(), "value": frame["value"].astype(float).to_numpy()})
+    names = [series_label(s, check) for s in frame["series"]]
     for lang in LANGUAGES:  # the series' name in each language, so the CSV serves both editions
         data[f"series_{lang}"] = [bi.localise(s, lang) if isinstance(s, (Text, Mapping, str)) else str(s)
-                                  for s in frame["series"]]
+                                  for s in names]
+    # the engine gives the series as an index (base year = 100): say so on the axis
+    firsts = data.sort_values("year").groupby("series_en")["value"].first()
+    base = int(data["year"].min())
+    is_index = bool(len(firsts)) and bool((firsts.round(6) == 100.0).all())
     span = {"n": data["series_en"].nunique(), "first": Num(data["year"].min(), "year"),
             "last": Num(data["year"].max(), "year")}
     alt = (Text("page.headline_series.alt", {**span, "value": result_words(check.reading.result, signed_values(check))})
@@ -35,12 +46,13 @@ def show_headline_series(check: ClaimCheck, *, source: Any, site_dir: str = "", 
     def draw(plotted: pd.DataFrame, lang: str) -> Any:
         from analysis.report import plots
 
-        large = plotted["value"].abs().max() >= 100
+        ylabel = (Text("page.axis.index", {"base": Num(base, "year")}) if is_index else Text("page.axis.value"))
         return plots.lines_figure(plotted, lang, x="year", y="value", series=f"series_{lang}",
                                   title=Text("page.headline_series.title").render(lang),
-                                  xlabel=Text("page.axis.year").render(lang),
-                                  ylabel=Text("page.axis.value").render(lang), source=bi.localise(source, lang),
-                                  value_format=lambda v: bi.localise(Num(v, decimals=0 if large else 1), lang))
+                                  xlabel=Text("page.axis.year").render(lang), ylabel=ylabel.render(lang),
+                                  source=bi.localise(source, lang),
+                                  value_format=lambda v: bi.localise(Num(v, decimals=0 if float(v).is_integer()
+                                                                         else 1), lang))
 
     bi.show_figure(draw, data, name="headline-series", alt=alt, source=source, site_dir=site_dir,
                    page_stem=page_stem)
