@@ -32,7 +32,7 @@ if not claim_id:
     raise ValueError(f"claim_id is empty: pass one of {', '.join(claimpage.claim_ids())} (papermill -p claim_id ...)")
 page_stem = page_stem or f"claim-{claim_id}"
 overrides, ignored = claimpage.split_overrides(claim_id, base_year=base_year, end_year=end_year, comparator=comparator)
-check = check_claim(claim_id, region, **overrides)
+check = check_claim(claim_id, region, registry=claimpage.registry_file(), **overrides)
 manifest = data_overview.read_manifest()
 datasets = claimpage.datasets_used(check, manifest)
 source = claimpage.source_line(datasets, manifest)

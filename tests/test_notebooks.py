@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 
 from analysis import paths
 from analysis.engine.result import VERDICT_CODES
-from analysis.report import claimpage
+from analysis.report import claimpage, claimtexts
 
 REGIONS = {"CR12": "Twente", "CR15": "Arnhem/Nijmegen"}
 OTHER_PAGES = {"00_data_overview": "overview", "05_after_2017": "after-2017"}
@@ -127,3 +127,50 @@ def test_unknown_claim_or_region_stops_at_the_top(tmp_path: Path) -> None:
         execute("claim", {"claim_id": ""}, tmp_path)
     with pytest.raises(papermill.PapermillExecutionError, match="CR77"):
         execute("claim", {"claim_id": claimpage.claim_ids()[0], "region": "CR77"}, tmp_path)
+
+
+NEW_CLAIM = '''
+
+[[claim]]
+id = "healthcare-growth"
+order = 99
+title = "Healthcare jobs grew since 2010"
+text_nl = "De werkgelegenheid in de zorg is sinds 2010 gegroeid."
+text_en = "Employment in healthcare has grown since 2010."
+
+[claim.check]
+kind = "change"
+relation = "rise"
+
+[claim.check.reading]
+sector = "Q"
+base_year = 2010
+end_year = 2016
+threshold = 0.0
+
+[[claim.check.perturb]]
+param = "base_year"
+values = [2010, 2011]
+weights = [0.7, 0.3]
+'''
+
+
+@pytest.mark.slow
+def test_a_claim_added_to_a_copy_of_the_registry_gets_its_page(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    registry = tmp_path / "claims.toml"
+    registry.write_text((paths.PACKAGE_DATA / "claims.toml").read_text(encoding="utf-8") + NEW_CLAIM,
+                        encoding="utf-8")
+    registered = len(claimpage.claim_ids())
+    monkeypatch.setenv(claimtexts.REGISTRY_ENV, str(registry))  # the kernel inherits it, as in a build
+    results, site = tmp_path / "results", tmp_path / "site"
+    notebook = execute("claim", {"claim_id": "healthcare-growth", "region": "CR12", "results_dir": str(results),
+                                 "site_dir": str(site), "page_stem": "claim-healthcare-growth"}, tmp_path)
+    page = check_page(notebook, site)
+    titles = {h["lang"]: h.get_text() for h in page.select("h1.page-title")}
+    assert titles == {"nl": "De werkgelegenheid in de zorg is sinds 2010 gegroeid.",  # no Dutch title: the quote
+                      "en": "Healthcare jobs grew since 2010"}
+    record = json.loads((results / "claim-healthcare-growth.json").read_text(encoding="utf-8"))
+    assert record["order"] == registered + 1  # order 99: after every claim of the package's registry
+    assert record["verdict"] in VERDICT_CODES and record["check"]["kind"] == "change"
+    assert (site / "data" / "claim-healthcare-growth" / "specification-curve.csv").is_file()

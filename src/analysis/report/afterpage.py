@@ -23,7 +23,8 @@ def checks(region: str, **overrides: Any) -> list[ClaimCheck]:
     """The check of every registered claim for ``region`` (overrides where the kind has them)."""
     from analysis.engine.check import check
 
-    return [check(claim_id, region, **ct.split_overrides(claim_id, **overrides)[0]) for claim_id in ct.claim_ids()]
+    return [check(claim_id, region, registry=ct.registry_file(), **ct.split_overrides(claim_id, **overrides)[0])
+            for claim_id in ct.claim_ids()]
 
 
 def expost_frame(results: list[ClaimCheck]) -> pd.DataFrame:

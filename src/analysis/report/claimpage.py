@@ -38,6 +38,7 @@ from analysis.report.claimtexts import (  # noqa: F401 - the notebook reaches th
     parameter_name,
     parameter_value,
     registry,
+    registry_file,
     result_unit,
     result_words,
     setting_text,

@@ -8,6 +8,7 @@ inputs (rates one decimal, jobs to 50) and are formatted by Babel (analysis.i18n
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping
 from functools import cache
@@ -20,6 +21,7 @@ from analysis.i18n import LANGUAGES, Num, Text, catalogue
 
 CLAIM_TEXTS_DIR = paths.PACKAGE_DATA / "claims"
 REGISTRY_FILE = paths.PACKAGE_DATA / "claims.toml"
+REGISTRY_ENV = "TWENTE_CLAIMS_REGISTRY"  # another claim registry (the report build's --registry; tests)
 PARAM = "param_"  # prefix of the parameter columns of claimpage.evaluations_frame / curve_data
 SYMBOLS = {"supported": "✔", "borderline": "◐", "not_supported": "✘", "undecidable": "?",
            "not_verifiable": "∅", "not_applicable": "–"}  # a second cue besides colour
@@ -38,9 +40,14 @@ def _registry(path: Path) -> dict[str, Any]:
         return tomllib.load(handle)
 
 
+def registry_file() -> Path:
+    """The claim registry the pages read: ``$TWENTE_CLAIMS_REGISTRY`` if set, else the package's."""
+    return Path(os.environ.get(REGISTRY_ENV) or REGISTRY_FILE)
+
+
 def registry(path: Path | None = None) -> dict[str, Any]:
     """The claim registry as data (``[meta]`` and ``[[claim]]``)."""
-    return _registry(Path(path or REGISTRY_FILE))
+    return _registry(Path(path or registry_file()))
 
 
 def claim_ids(path: Path | None = None) -> list[str]:
@@ -224,7 +231,7 @@ def split_overrides(claim_id: str, **overrides: Any) -> tuple[dict[str, Any], li
     from analysis.engine.check import registry_for
     from analysis.engine.kinds import KINDS
 
-    params = KINDS[registry_for(None).claim(claim_id).kind].PARAMS
+    params = KINDS[registry_for(registry_file()).claim(claim_id).kind].PARAMS
     given = {k: v for k, v in overrides.items() if v is not None}
     return {k: v for k, v in given.items() if k in params}, [k for k in given if k not in params]
 
