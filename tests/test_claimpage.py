@@ -293,3 +293,18 @@ def test_the_engines_series_codes_are_named_on_the_card_and_the_figure(check, sh
     claimpage.show_headline_series(check, source="Bron/Source: CBS", site_dir=str(tmp_path), page_stem="p")
     written = pd.read_csv(tmp_path / "data" / "p" / "headline-series.csv")
     assert list(written["series_nl"]) == ["Twente", "Twente", "Nederland", "Nederland"]
+
+
+def test_a_claim_with_nothing_to_compute_shows_no_empty_sections(check, shown, tmp_path) -> None:
+    check.verdict, check.reading, check.perturbations, check.ex_post = "not_applicable", None, [], None
+    claimpage.show_verdict(check)
+    claimpage.show_measurable(check)
+    claimpage.show_reproduction(check)
+    claimpage.show_headline_series(check, source="s", site_dir=str(tmp_path), page_stem="p")
+    claimpage.show_perturbations(check, source="s", site_dir=str(tmp_path), page_stem="p")
+    claimpage.show_context(check)
+    claimpage.show_trends(check, source="s")
+    claimpage.show_ex_post(check)
+    assert len(shown) == 1 and "verdict-not_applicable" in shown[0]  # the verdict alone, with its reason
+    assert "Just holds." in _texts(shown[0], "en")
+    assert not list(tmp_path.iterdir())  # no figure data either

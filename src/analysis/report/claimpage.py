@@ -33,6 +33,7 @@ from analysis.report.claimtexts import (  # noqa: F401 - the notebook reaches th
     claim_quote,
     claim_text_file,
     claim_title,
+    computable,
     holds_text,
     interval_texts,
     parameter_name,
@@ -84,7 +85,7 @@ def show_verdict(check: ClaimCheck, comparator_name: Any | None = None) -> None:
                 f"{escape(word.render(lang))}</strong></p>")
         reason = f"<p>{escape(check.verdict_reason.render(lang))}</p>" if check.verdict_reason else ""
         other = (f"<p><em>{escape(Text('page.other_region', {'region_name': check.region_name}).render(lang))}"
-                 "</em></p>" if check.region != focal else "")
+                 "</em></p>" if check.region != focal and computable(check) else "")
         rule = getattr(check, "verdict_rule", None)
         rule_html = (f"<details class=\"verdict-rule\"><summary>{escape(Text('page.verdict.rule_summary').render(lang))}"
                      f"</summary><p>{escape(rule.render(lang))}</p></details>" if rule is not None else "")
@@ -120,6 +121,8 @@ def show_claim(check: ClaimCheck, path: Path | None = None, folder: Path | None 
 
 def show_measurable(check: ClaimCheck, claim_date: str | None = None) -> None:
     """The claimant's reading in words, the claimed interval, real-time, the reading's settings."""
+    if not computable(check):  # the verdict at the top says why there is nothing to compute
+        return
     bi.heading(Text("page.measurable.heading"))
     if check.reading_text is not None:
         bi.paragraph(check.reading_text)
@@ -164,6 +167,8 @@ def show_evaluation_details(evaluation: Evaluation, signed: bool, check: ClaimCh
 
 def show_reproduction(check: ClaimCheck) -> None:
     """The reading's value with its interval, whether it holds, its parts and the arithmetic."""
+    if not computable(check):  # the verdict at the top says why there is nothing to compute
+        return
     bi.heading(Text("page.reproduction.heading"))
     reading = check.reading
     if reading is None:
@@ -225,6 +230,8 @@ def curve_data(check: ClaimCheck) -> pd.DataFrame:
 def show_perturbations(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem: str = "") -> None:
     """Counts, the specification curve (reading marked), measures in words, counter-argument,
     fairer statement, and the full table in a collapsed part."""
+    if not computable(check):  # the verdict at the top says why there is nothing to compute
+        return
     from analysis.report import plots
 
     bi.heading(Text("page.perturb.heading"))
@@ -331,6 +338,8 @@ def perturbation_table_html(check: ClaimCheck, lang: str) -> str:
 
 def show_context(check: ClaimCheck) -> None:
     """Proxies and other periods or concepts, apart from the readings."""
+    if not computable(check):  # the verdict at the top says why there is nothing to compute
+        return
     bi.heading(Text("page.context.heading"))
     if not check.context:
         bi.paragraph(Text("page.context.none"))
@@ -346,6 +355,8 @@ def show_context(check: ClaimCheck) -> None:
 
 def show_ex_post(check: ClaimCheck) -> None:
     """The same reading on later data, beside the verdict."""
+    if not computable(check):  # the verdict at the top says why there is nothing to compute
+        return
     bi.heading(Text("page.expost.heading"))
     bi.paragraph(Text("page.expost.intro"))
     if check.ex_post is None:

@@ -244,3 +244,12 @@ def series_label(series: Any, check: ClaimCheck) -> Any:
     if isinstance(series, str) and f"page.series.{series}" in catalogue():
         return Text(f"page.series.{series}", {"region": check.region_name})
     return series
+
+
+NOTHING_TO_COMPUTE = ("not_applicable", "not_verifiable")
+
+
+def computable(check: ClaimCheck) -> bool:
+    """Whether the page has numbers to show: not for a claim that does not apply to the region or
+    that no open data measure (its verdict and reason say why, once, at the top)."""
+    return check.verdict not in NOTHING_TO_COMPUTE

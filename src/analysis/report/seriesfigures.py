@@ -17,6 +17,7 @@ from analysis.i18n import LANGUAGES, Num, Text
 from analysis.report import bilingual as bi
 from analysis.report.claimtexts import (
     claim_entry,
+    computable,
     registry,
     result_words,
     series_label,
@@ -26,6 +27,8 @@ from analysis.report.claimtexts import (
 
 def show_headline_series(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem: str = "") -> None:
     """The series behind the reading (the check's headline series), one line each."""
+    if not computable(check):
+        return
     frame = check.headline_series
     if frame is None or len(frame) == 0:
         return
@@ -102,6 +105,8 @@ def show_trends(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem
     """Trend models (engine.trendmodels): what is estimated and found, and the figure (report.trendplots)."""
     from analysis.report import trendplots
 
+    if not computable(check):
+        return
     bi.heading(Text("page.trends.heading"))
     try:
         models = trend_models_of(check, path)
