@@ -23,7 +23,7 @@ page_stem = "overview"  # this page's file name without .html
 # What the report rests on and where the data are thin (analysis.report.overview computes the
 # tables; every text comes from the catalogue, every number from this run).
 from analysis.engine import series
-from analysis.i18n import Num, Text
+from analysis.i18n import Num, Text, catalogue
 from analysis.report import bilingual as bi
 from analysis.report import claimpage, plots
 from analysis.report import overview as ov
@@ -68,7 +68,9 @@ bi.table(ov.region_coverage(jobs), {
     "table": Text("page.ov.col.table"), "level": Text("page.ov.col.level"), "regions": Text("page.ov.col.regions"),
     "example": Text("page.ov.col.example"), "rows read from CBS": Text("page.ov.col.rows_read"),
     "rows derived here": Text("page.ov.col.rows_derived")},
-    {"rows read from CBS": bi.number(), "rows derived here": bi.number()})
+    {"rows read from CBS": bi.number(), "rows derived here": bi.number(),
+     "level": lambda level, lang: Text(f"page.level.{level}").render(lang) if f"page.level.{level}" in catalogue()
+     else level})
 
 # %%
 bi.heading(Text("page.ov.gaps_heading"))
