@@ -104,6 +104,12 @@ def test_values_keep_the_precision_of_their_inputs() -> None:
     assert bi.localise(claimpage.with_unit(-5.6818, "percent"), "nl") == "-5,7%"
     assert bi.localise(claimpage.with_unit(0.49, "percent per year"), "en") == "+0.5% a year"
     assert bi.localise(claimpage.with_unit(1.26, "percentage points"), "nl") == "+1,3 procentpunt"
+    # an interval that vanishes at one decimal is shown as the value alone; bounds alone as "between"
+    assert bi.localise(claimpage.result_words(Interval(-3.70, -3.71, -3.69, "percent")), "en") == "-3.7%"
+    assert bi.localise(claimpage.result_words(Interval(-3.7, -3.9, -3.5, "percent")), "en") == \
+        "-3.7% (interval -3.9% to -3.5%)"
+    assert bi.localise(claimpage.result_words(Interval(None, -27.2, -7.8, "percent")), "nl") == \
+        "tussen -27,2% en -7,8%"
 
 
 def test_curve_data_ranks_by_value_marks_the_reading_and_keeps_varying_choices(check) -> None:

@@ -146,8 +146,14 @@ def result_text(result: Interval, holds: bool | None, signed: bool, key: str) ->
 
 
 def part_name(name: str, check: ClaimCheck) -> Any:
-    """The name of a part of a result: the region by its name, else the parameter's name."""
-    return check.region_name if name == "region" else parameter_name(name)
+    """The name of a part of a result: the region by its name, the comparator as the reading
+    words it ("the whole Netherlands"), else the parameter's name."""
+    if name == "region":
+        return check.region_name
+    reading = check.reading.parameters if check.reading is not None else {}
+    if name == "comparator" and "comparator" in reading:
+        return value_text(check.claim_id, "comparator", reading["comparator"])
+    return parameter_name(name)
 
 
 def show_evaluation_details(evaluation: Evaluation, signed: bool, check: ClaimCheck) -> None:

@@ -141,7 +141,10 @@ def result_words(result: Interval, signed: bool = True) -> Text:
     texts = interval_texts(result, signed)
     if result.value is None:
         return Text("page.value_bounded", texts)
-    if result.low is None or result.high is None or (result.low == result.value == result.high):
+    if result.low is None or result.high is None:
+        return texts["value"]
+    shown = {texts[k].render("en") for k in ("value", "low", "high")}
+    if len(shown) == 1:  # the interval vanishes at the precision shown: the value alone
         return texts["value"]
     return Text("page.value_interval", texts)
 
