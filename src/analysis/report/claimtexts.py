@@ -191,9 +191,9 @@ def value_text(claim_id: str, param: str, value: Any, path: Path | None = None) 
             return {"nl": entry["label_nl"], "en": entry["label_en"]}
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
-    key = f"engine.value.{param}.{value}"
-    if key in catalogue():
-        return Text(key)
+    for key in (f"engine.value.{param}.{value}", f"page.value.{param}.{value}"):  # the engine's words first
+        if key in catalogue():
+            return Text(key)
     number = _as_number(value)
     if number is not None:  # 5.0 -> "5", 2010 -> "2010" (never grouped), 2.5 -> "2,5" / "2.5"
         return str(int(number)) if number.is_integer() else Num(number, decimals=1)
