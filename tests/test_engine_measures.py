@@ -44,6 +44,20 @@ def test_measures_by_hand():
     assert m.counter.parameters == {"name": "b"}  # the most sensible failing real-time one
 
 
+def test_counter_argument_argues_against_the_readings_outcome():
+    alternatives = [ev(0.5, True, 2.0, name="holds-most-sensible"), ev(0.2, True, 4.0, name="holds-less"),
+                    ev(0.3, False, -1.0, name="fails")]
+    # the reading holds: the counter-argument is the most sensible setting under which it fails
+    m = compute(ev(1.0, True, 1.0, name="p0"), alternatives)
+    assert m.counter.parameters == {"name": "fails"}
+    assert m.counter_argument.key == "engine.counter"
+    # the reading fails: the strongest case left for the claim is the most sensible holding setting
+    m = compute(ev(1.0, False, -2.0, name="p0"), alternatives)
+    assert m.counter.parameters == {"name": "holds-most-sensible"}
+    assert m.counter_argument.key == "engine.counter.support"
+    assert m.counter_argument.render("nl").startswith("Sterkste argument vóór de bewering")
+
+
 def test_wilson_interval_by_hand():
     # share 0.5 on n = 10, z = 1.645: centre 0.5, half-width z sqrt(0.025 + z^2/400) / (1 + z^2/10)
     z = 1.645

@@ -9,7 +9,9 @@ PVLDB 2020 for the support share), counted over the real-time perturbations only
   points, jobs): negative means the alternatives are on average weaker than the claimant's
   setting, i.e. the claimant picked a favourable one;
 - uniqueness: weighted share of perturbations weaker than the reading (high: cherry-picked);
-- the strongest counter-argument: the most sensible perturbation under which the claim fails;
+- the strongest counter-argument: the most sensible perturbation that argues against the
+  reading's outcome: one under which the claim fails where the reading holds (or is undecidable),
+  and one under which it holds where the reading fails (the best case the claimant could make);
 - the fairer statement: the reading's finding in numbers (or, where the reading cannot be
   evaluated, that of the most sensible evaluable perturbation).
 """
@@ -68,13 +70,26 @@ def compute(reading: Evaluation | None, perturbations: list[Evaluation]) -> Meas
             fairness = sum(p.weight * (p.strength - reading.strength) for p in scored) / scored_weight
             uniqueness = sum(p.weight for p in scored
                              if p.strength < reading.strength - TIE) / scored_weight
-    failing = [p for p in counted if p.holds is False]
-    counter = max(failing, key=lambda p: (p.weight, -(p.strength or 0.0)), default=None)
-    counter_text = None
-    if counter is not None and counter.label is not None:
-        counter_text = Text("engine.counter", {"label": counter.label, "statement": counter.statement})
+    counter, counter_text = _counter(reading, counted)
     return Measures(holds, (low, high), fairness, uniqueness, len(counted), n_eff, counter,
                     counter_text, _fairer(reading, perturbations))
+
+
+def _counter(reading: Evaluation | None,
+             counted: list[Evaluation]) -> tuple[Evaluation | None, Text | None]:
+    """The most sensible perturbation against the reading's outcome (ties: the clearest margin)."""
+    if reading is not None and reading.holds is False:
+        # The reading fails: the strongest argument left is the best-supported setting where it holds.
+        holding = [p for p in counted if p.holds is True]
+        counter = max(holding, key=lambda p: (p.weight, p.strength or 0.0), default=None)
+        key = "engine.counter.support"
+    else:
+        failing = [p for p in counted if p.holds is False]
+        counter = max(failing, key=lambda p: (p.weight, -(p.strength or 0.0)), default=None)
+        key = "engine.counter"
+    if counter is None or counter.label is None:
+        return counter, None
+    return counter, Text(key, {"label": counter.label, "statement": counter.statement})
 
 
 def _fairer(reading: Evaluation | None, perturbations: list[Evaluation]) -> Text | None:

@@ -145,7 +145,7 @@ class ClaimCheck:
     robustness_band: tuple[float, float] | None  # how far robustness can move given few perturbations
     fairness: float | None
     uniqueness: float | None
-    counter_argument: Text | None  # the most sensible perturbation under which the claim fails
+    counter_argument: Text | None  # the most sensible perturbation against the reading's outcome
     fairer_statement: Text | None  # a statement of the same form that the data support
     ex_post: Evaluation | None  # the same reading on data published after the claim's date
     ex_post_text: Text | None
