@@ -63,9 +63,9 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
     effective = base.effective_period(setting, region, other)
     period = effective or {"base_year": setting["base_year"], "end_year": setting["end_year"]}
     numbers = {"base": Num(period["base_year"], "year"), "end": Num(period["end_year"], "year"),
-               "region": base.interval_text(region.bound, decimals=2),
-               "comparator": base.interval_text(other.bound, decimals=2),
-               "difference": base.interval_text(difference, "number", 2),
+               "region": base.interval_text(region.bound, decimals=1),
+               "comparator": base.interval_text(other.bound, decimals=1),
+               "difference": base.interval_text(difference, "number", 1),
                "name": ctx.region_name, "who": other.what,
                "subject": base.subject(ctx, setting)}
     return base.Outcome(
