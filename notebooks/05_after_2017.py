@@ -22,8 +22,8 @@ page_stem = "after-2017"  # this page's file name without .html
 # %%
 # Every claim of the registry on the data published after its date (analysis.report.afterpage):
 # the engine's ex-post readings and the trend models extended past the claim's date.
-from analysis.i18n import Text
-from analysis.report import afterpage, claimpage, plots
+from analysis.i18n import Num, Text
+from analysis.report import afterpage, claimpage, claimtexts, plots
 from analysis.report import bilingual as bi
 from analysis.report import overview as data_overview
 
@@ -33,9 +33,10 @@ manifest = data_overview.read_manifest()
 datasets = list(dict.fromkeys(d for check in results for d in claimpage.datasets_used(check, manifest)))
 
 # %%
-bi.page_title(Text("page.after.title"))
+year = Num(claimtexts.claim_year(), "year")  # the article's year (the registry's article date)
+bi.page_title(Text("page.after.title", {"year": year}))
 bi.paragraph(Text("page.region_line_plain", {"region_name": results[0].region_name, "region": region}))
-bi.paragraph(Text("page.after.intro"))
+bi.paragraph(Text("page.after.intro", {"year": year, "date": claimtexts.claim_date()}))
 
 # %%
 bi.heading(Text("page.after.summary_heading"))
@@ -48,5 +49,5 @@ if not afterpage.show_trend_extensions(results, manifest=manifest, site_dir=site
 
 # %%
 bi.heading(Text("page.after.meaning_heading"))
-bi.paragraph(Text("page.after.meaning"))
+bi.paragraph(Text("page.after.meaning", {"year": year}))
 claimpage.show_sources(results[0], manifest, datasets)

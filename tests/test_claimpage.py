@@ -165,7 +165,7 @@ def test_perturbations_section_curve_measures_counter_and_full_table(check, show
     html = "".join(shown)
     en, nl = _texts(html, "en"), _texts(html, "nl")
     assert "3 other readings (after merging identical results); the claim holds in 1 of them. 1 combinations" in en
-    assert "Another 1 readings use data that were not public in 2017" in en
+    assert "Another 1 readings use data that were not public on the claim's date" in en
     assert "Robustness: the claim still holds under 50% of the readings" in en
     assert "between 25% and 75%" in en
     assert "weaker for the claim" in en and "-0.12" in en and "-0,12" in nl
@@ -314,3 +314,15 @@ def test_a_claim_with_nothing_to_compute_shows_no_empty_sections(check, shown, t
     assert len(shown) == 1 and "verdict-not_applicable" in shown[0]  # the verdict alone, with its reason
     assert "Just holds." in _texts(shown[0], "en")
     assert not list(tmp_path.iterdir())  # no figure data either
+
+
+def test_the_last_year_public_on_the_claims_date_follows_the_registrys_rule() -> None:
+    with (paths.PACKAGE_DATA / "claims.toml").open("rb") as handle:
+        rule = tomllib.load(handle)["meta"]["public"]["employee_jobs"]
+    # December figures of Y public on (Y + offset)-month-day: on that very day Y is public, a day before not
+    year = 2017 - int(rule["year_offset"])
+    on_the_day = f"2017-{int(rule['month']):02d}-{int(rule['day']):02d}"
+    assert claimpage.last_public_year("employee_jobs", on_the_day) == year
+    assert claimpage.last_public_year("employee_jobs", "2017-01-01") == year - (
+        0 if (int(rule["month"]), int(rule["day"])) <= (1, 1) else 1)
+    assert claimpage.last_public_year("no_such_input", on_the_day) is None

@@ -33,9 +33,11 @@ from analysis.report.claimtexts import (  # noqa: F401 - the notebook reaches th
     claim_quote,
     claim_text_file,
     claim_title,
+    claim_year,
     computable,
     holds_text,
     interval_texts,
+    last_public_year,
     parameter_name,
     parameter_value,
     registry,
@@ -130,7 +132,10 @@ def show_measurable(check: ClaimCheck, claim_date: str | None = None) -> None:
     if check.claimed is not None:
         bi.paragraph(Text("page.claim.claimed", interval_texts(check.claimed, signed_values(check))))
     date = claim_date or getattr(check, "claim_date", "") or registry().get("meta", {}).get("article_date", "")
-    bi.paragraph(Text("page.measurable.real_time", {"date": date}))
+    uses = "enrolment" if check.reading is not None and "institutions" in check.reading.parameters else "employee_jobs"
+    latest = last_public_year(uses, str(date))
+    bi.paragraph(Text(f"page.measurable.real_time.{uses}", {"date": date, "year": Num(latest, "year")})
+                 if latest is not None else Text("page.measurable.real_time", {"date": date}))
     if check.reading is None:  # the reproduction says so, with the reason
         return
     settings = [setting_text(check.claim_id, k, v) for k, v in check.reading.parameters.items()]
@@ -252,7 +257,7 @@ def show_perturbations(check: ClaimCheck, *, source: Any, site_dir: str = "", pa
         bi.paragraph(Text("page.perturb.counts", {"n": len(counted), "n_holds": n_holds,
                                                   "n_unevaluable": len(check.unevaluable)}))
     if n > len(counted):
-        bi.paragraph(Text("page.perturb.later_apart", {"n": n - len(counted)}))
+        bi.paragraph(Text("page.perturb.later_apart", {"n": n - len(counted), "year": Num(claim_year(check), "year")}))
     data = curve_data(check)
     if len(data) >= 2:
         unit, sign = result_unit(check), signed_values(check)
@@ -364,7 +369,7 @@ def show_ex_post(check: ClaimCheck) -> None:
     """The same reading on later data, beside the verdict."""
     if not computable(check):  # the verdict at the top says why there is nothing to compute
         return
-    bi.heading(Text("page.expost.heading"))
+    bi.heading(Text("page.expost.heading", {"year": Num(claim_year(check), "year")}))
     bi.paragraph(Text("page.expost.intro"))
     if check.ex_post is None:
         bi.paragraph(check.ex_post_text or Text("page.expost.none"))

@@ -256,3 +256,26 @@ def computable(check: ClaimCheck) -> bool:
     """Whether the page has numbers to show: not for a claim that does not apply to the region or
     that no open data measure (its verdict and reason say why, once, at the top)."""
     return check.verdict not in NOTHING_TO_COMPUTE
+
+
+def last_public_year(input_name: str, claim_date: str, path: Path | None = None) -> int | None:
+    """The latest reference year of ``input_name`` public on ``claim_date`` (ISO), from the
+    registry's ``[meta.public]`` rule (figure of year Y public on Y + offset, month, day)."""
+    rule = registry(path).get("meta", {}).get("public", {}).get(input_name)
+    if not rule or len(claim_date) < 10:
+        return None
+    year, month, day = (int(part) for part in claim_date[:10].split("-"))
+    latest = year - int(rule["year_offset"])
+    return latest if (int(rule["month"]), int(rule["day"])) <= (month, day) else latest - 1
+
+
+def claim_date(check: ClaimCheck | None = None, path: Path | None = None) -> str:
+    """The claim's date (ISO): the check's, else the registry's article date."""
+    return (getattr(check, "claim_date", "") if check is not None else "") or \
+        str(registry(path).get("meta", {}).get("article_date", ""))
+
+
+def claim_year(check: ClaimCheck | None = None, path: Path | None = None) -> int:
+    """The year of the claim (the after-page's "after ..."), from its date."""
+    date = claim_date(check, path)
+    return int(date[:4]) if date[:4].isdigit() else int(registry(path).get("meta", {}).get("claim_year", 0))
