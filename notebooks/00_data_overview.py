@@ -178,4 +178,4 @@ if rows:
 # %%
 bi.heading(Text("page.ov.meaning_heading"))
 bi.bullets([Text("page.ov.meaning.national"), Text("page.ov.meaning.sections"), Text("page.ov.meaning.masked"),
-            Text("page.ov.meaning.release")])
+            *([Text("page.ov.meaning.release", {"year": Num(int(rows[0][1]["year"]), "year")})] if rows else [])])
