@@ -75,7 +75,7 @@ bi.table(ov.region_coverage(jobs), {
 # %%
 bi.heading(Text("page.ov.gaps_heading"))
 bi.heading(Text("page.ov.suppressed_heading"), level=3)
-bi.paragraph(Text("page.ov.suppressed_intro"))
+bi.paragraph(Text("page.ov.suppressed_intro", {"n": len(regions)}))
 suppressed = ov.suppressed_by_year_sbi(jobs)
 summary = ov.suppressed_summary(jobs)
 worst = suppressed.stack().idxmax()
