@@ -19,6 +19,7 @@ Stage-free: this module imports nothing of the pipeline, so every stage may use 
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -98,7 +99,7 @@ def format_num(num: Num | float, lang: str) -> str:
     if num.value is None or num.value != num.value:  # None or NaN
         return "–"
     value = float(num.value)
-    if num.round_to:
+    if num.round_to and math.isfinite(value):
         value = round(value / num.round_to) * num.round_to
     locale = LOCALES[lang]
     if num.style == "year":

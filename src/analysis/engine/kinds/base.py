@@ -338,11 +338,19 @@ def pct(bound: Bound, decimals: int = 1, signed: bool = True) -> Num:
     return Num(bound.mid, "percent", decimals, signed)
 
 
-def interval_text(bound: Bound, style: str = "percent", decimals: int = 1) -> Text:
-    """'5,7%' when the interval is narrow, '7,8% tot 100%' when a bound is all that is known."""
-    narrow = max(2 * 10 ** -decimals, 0.005 * abs(bound.value or 0.0))
-    if bound.value is not None and (bound.hi - bound.lo) <= narrow:
-        return Text("engine.num.value", {"value": Num(bound.value, style, decimals)})
-    return Text("engine.num.range", {"low": Num(bound.lo, style, decimals),
-                                     "high": Num(bound.hi, style, decimals),
-                                     "value": Num(bound.mid, style, decimals)})
+def interval_text(bound: Bound, style: str = "percent", decimals: int = 1,
+                  round_to: float | None = None) -> Text:
+    """'5,7%' when the interval is narrow, 'tussen 7,8% en 100%' when a bound is all that is known.
+
+    ``round_to`` (job counts built from rounded inputs: 50 or 100) rounds the value and both ends
+    to that step, so the words never claim more precision than the inputs have (to the nearest
+    step, not outward: an end shown on the claim's side of a threshold it does not reach would
+    contradict the verdict beside it).
+    """
+    lo, hi, mid = bound.lo, bound.hi, bound.mid
+    narrow = max(2 * 10 ** -decimals, 0.005 * abs(bound.value or 0.0), round_to or 0.0)
+    if bound.value is not None and (hi - lo) <= narrow:
+        return Text("engine.num.value", {"value": Num(bound.value, style, decimals, round_to=round_to)})
+    return Text("engine.num.range", {"low": Num(lo, style, decimals, round_to=round_to),
+                                     "high": Num(hi, style, decimals, round_to=round_to),
+                                     "value": Num(mid, style, decimals, round_to=round_to)})

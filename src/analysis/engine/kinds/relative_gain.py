@@ -69,8 +69,8 @@ def _needed_growth(ctx: base.Ctx, setting: dict[str, Any], wider: str) -> base.O
     claimed = claimed_interval(ctx.claim.claimed, ctx.claim.id)
     needed = other.bound.lo + 100.0 * claimed.lo / level.bound.hi
     result = Bound(needed, None, float("inf"))
-    numbers = {"level": base.interval_text(level.bound, "number", 0), "wider": base.sector_label(ctx, wider),
-               "gain": Num(claimed.lo, "number", 0), "needed": Num(needed, "percent", 1),
+    numbers = {"level": base.interval_text(level.bound, "number", 0, round_to=100), "wider": base.sector_label(ctx, wider),
+               "gain": Num(claimed.lo, "number", 0, round_to=50), "needed": Num(needed, "percent", 1),
                "comparator": base.interval_text(other.bound), "who": other.what,
                "name": ctx.region_name, "base": Num(setting["base_year"], "year"),
                "end": Num(setting["end_year"], "year")}
@@ -98,9 +98,9 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
     effective = base.effective_period(setting, region, other)
     period = effective or {"base_year": setting["base_year"], "end_year": setting["end_year"]}
     public = max(region.public, other.public, level_public)
-    numbers = {"level": base.interval_text(level, "number", 0),
+    numbers = {"level": base.interval_text(level, "number", 0, round_to=100),
                "region": base.interval_text(region.bound), "comparator": base.interval_text(other.bound),
-               "gain": base.interval_text(gain, "number", 0),
+               "gain": base.interval_text(gain, "number", 0, round_to=50),
                "base": Num(period["base_year"], "year"), "end": Num(period["end_year"], "year"),
                "who": other.what, "name": ctx.region_name}
     return base.Outcome(
