@@ -2,8 +2,7 @@
 the 40 COROP regions, in one run (cold: a fresh process, tables loaded on first use).
 
 Not a test. Run: ``python benchmarks/bench_engine.py`` (needs data/processed). Prints the time of
-each part and the total. Target: under 10 s on this machine (2 cores). ``--old`` also times the
-old engine (``analysis.engine.claims.evaluate_all``) for comparison while it still exists.
+each part and the total. Target: under 10 s on this machine (2 cores).
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ TARGET_SECONDS = 10.0
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--region", default=None, help="COROP region for check (default: the registry's)")
-    parser.add_argument("--old", action="store_true", help="also time the old engine")
     args = parser.parse_args()
 
     start = time.perf_counter()
@@ -51,12 +49,6 @@ def main() -> int:
     print(f"check, every claim: {checks:.2f} s; league, every claim x 40 regions: {leagues:.2f} s")
     print(f"target < {TARGET_SECONDS:.0f} s: {'met' if total < TARGET_SECONDS else 'MISSED'} "
           f"(total {total:.2f} s)")
-    if args.old:
-        from analysis.engine import claims
-
-        start = time.perf_counter()
-        claims.evaluate_all()
-        print(f"old engine, evaluate_all: {time.perf_counter() - start:.2f} s")
     return 0
 
 

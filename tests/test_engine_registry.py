@@ -106,7 +106,7 @@ def test_unknown_published_source(tmp_path):
 def test_registry_hash_changes_with_the_plan(tmp_path):
     same = tmp_path / "same.toml"
     same.write_bytes(REGISTRY_FILE.read_bytes())
-    changed = edited(tmp_path, "industry-decline", "threshold = 5.0", "threshold = 4.0")
+    changed = edited(tmp_path, "industry-decline", "threshold = 5.0", "threshold = 3.0")
     assert load_registry(same).hash == load_registry(REGISTRY_FILE).hash
     assert load_registry(changed).hash != load_registry(REGISTRY_FILE).hash
 

@@ -4,8 +4,8 @@ A claim is data: its kind (a query template in :mod:`analysis.engine.kinds`), th
 reading (the kind's parameters at p0), the claimed number as an interval, the perturbations (per
 parameter: the sensible alternatives with sensibility weights that add up to 1), the ex-post
 overrides, context items, published sources and the reader-facing texts. Each claim's v2 entry
-lives in its ``[claim.check]`` table; the other keys of a ``[[claim]]`` record belong to the old
-engine (``analysis.engine.claims``) and are ignored here.
+lives in its ``[claim.check]`` table; the other keys of a ``[[claim]]`` record (title, source,
+trends, placebo) are for the report and are not read here.
 
 :func:`load_registry` fails at load, naming the claim, the field and the allowed values, for an
 unknown kind, a missing or misspelt parameter, weights that do not add up, and (when ``tables``
