@@ -37,7 +37,7 @@ NAMES = {"NL01": ("Nederland", "nl"), "CR01": ("Alfa (CR)", "corop"), "CR02": ("
 
 
 def write_jobs(folder: Path, cells: dict[tuple[str, str, int], float], vintages=("v1",)) -> None:
-    """cells: (region, sbi, year) -> employee jobs, written for table T1 in every vintage."""
+    """cells: (region, sbi, year) -> employee jobs, written for the synthetic table 99901NED in every vintage."""
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "jobs.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(JOBS_COLUMNS))
@@ -46,7 +46,7 @@ def write_jobs(folder: Path, cells: dict[tuple[str, str, int], float], vintages=
             for (region, sbi, year), value in sorted(cells.items()):
                 name, level = NAMES[region]
                 writer.writerow({
-                    "source_table": "T1", "vintage": vintage, "region_code": region,
+                    "source_table": "99901NED", "vintage": vintage, "region_code": region,
                     "region_name": name, "region_level": level, "sbi_code": sbi, "sbi_label": sbi,
                     "year": year, "employee_jobs": "" if value is None else int(value),
                     "suppressed": value is None, "derived": False, "derivation": "",
@@ -80,7 +80,7 @@ kind = "change"
 relation = "fall"
 [claim.check.reading]
 sector = "Q"
-table = "T1"
+table = "99901NED"
 who = "region"
 base_year = 2010
 end_year = 2016
@@ -135,7 +135,7 @@ kind = "change_vs_comparator"
 relation = "both_fall"
 [claim.check.reading]
 sector = "C"
-table = "T1"
+table = "99901NED"
 nation = "corop_sum"
 base_year = 2010
 end_year = 2016
@@ -227,8 +227,8 @@ kind = "relative_gain"
 claimed = { low = 3800, high = 4200 }
 [claim.check.reading]
 sector = "P"
-table = "T1"
-nation = "T1"
+table = "99901NED"
+nation = "99901NED"
 base_year = 2010
 end_year = 2016
 comparator = "nation"

@@ -63,11 +63,10 @@ class Tables(AccountsMixin):
         return Path(self.data_dir) if self.data_dir else paths.processed_dir()
 
     def _read(self, name: str) -> pd.DataFrame:
-        path = self.folder / f"{name}.csv"
-        if not path.exists():
-            raise FileNotFoundError(f"{path} does not exist: run `python -m analysis build`, or "
-                                    "point --data at a folder with the processed tables")
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
+        """The table as text cells, after the processed-data checks (contract, manifest sha256)."""
+        from analysis.processing.validate import load_text
+
+        return load_text(name, self.folder / f"{name}.csv")
 
     def has(self, name: str) -> bool:
         return (self.folder / f"{name}.csv").exists()
