@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -67,11 +66,16 @@ def timed(command: list[str], env: dict[str, str], cwd: Path | None = None) -> t
 
 
 def project_copy(tmp: Path) -> Path:
-    """A throwaway copy of the parts of the project a build reads (the real one stays untouched)."""
+    """A throwaway copy of the committed project (HEAD): processed data, notebooks and the package.
+
+    The package copy is put first on PYTHONPATH, so edits in the working tree while the benchmark
+    runs (the no-change rebuild fingerprints the package code) change neither the code measured nor
+    the fingerprints."""
     root = tmp / "project"
-    (root / "data").mkdir(parents=True)
-    shutil.copytree(ROOT / "data" / "processed", root / "data" / "processed")
-    shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns("*.ipynb"))
+    root.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD", "data/processed", "notebooks", "src"],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
     return root
 
 
@@ -82,7 +86,7 @@ def baseline_notebooks(root: Path, folder: Path) -> list[Path]:
 
     notebooks = []
     pages = [("overview", root / "notebooks" / "00_data_overview.py", None)]
-    pages += [(f"claim-{c.claim_id}", root / "notebooks" / "claim.py", c.claim_id) for c in plan.registered_claims()]
+    pages += [(f"claim-{c.claim_id}", root / "notebooks" / "claim.py", c.claim_id) for c in plan.registered_claims(root / "src" / "analysis" / "data" / "claims.toml")]
     pages += [("after-2017", root / "notebooks" / "05_after_2017.py", None)]
     for stem, source, claim_id in pages:
         text = source.read_text(encoding="utf-8")
@@ -113,7 +117,15 @@ def report_benchmark(root: Path, tmp: Path, env: dict[str, str]) -> None:
           f"{per_language[0]:.1f} s + {per_language[1]:.1f} s = {baseline:.1f} s")
     cold, peak = timed([PYTHON, "-m", "analysis", "report", "--force"], env)
     print(f"   cold bilingual report build: {cold:.1f} s = {cold / baseline:.2f} x baseline (target <= 0.50)")
-    unchanged, _ = timed([PYTHON, "-m", "analysis", "report"], env)
+    # Other work on the package while this runs changes the code fingerprint, and then the "no-change"
+    # build rightly rebuilds: measure until a build reports that nothing changed (at most 3 tries).
+    for attempt in range(1, 4):
+        start = time.perf_counter()
+        done = subprocess.run([PYTHON, "-m", "analysis", "report"], env=env, capture_output=True, text=True, check=True)
+        unchanged = time.perf_counter() - start
+        if "Nothing changed since the last build" in done.stdout:
+            break
+        print(f"   (try {attempt}: the package changed meanwhile, so that build rebuilt in {unchanged:.1f} s)")
     print(f"3. rebuild with nothing changed: {unchanged:.2f} s = {unchanged / cold:.1%} of the cold build "
           "(target < 2%)")
     print(f"4. peak memory of the cold report build (process tree): {peak / 2**20:.0f} MiB (target < 1024)")
@@ -128,7 +140,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         root = project_copy(tmp)
-        env = {**os.environ, "TWENTE_CLAIMS_ROOT": str(root), "PYTHONWARNINGS": "ignore"}
+        env = {**os.environ, "TWENTE_CLAIMS_ROOT": str(root), "PYTHONWARNINGS": "ignore",
+               "PYTHONPATH": os.pathsep.join([str(root / "src"), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
 
         env.pop("TWENTE_CLAIMS_REGISTRY", None)
         if args.report:
