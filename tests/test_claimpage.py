@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tomllib
 
@@ -326,3 +327,14 @@ def test_the_last_year_public_on_the_claims_date_follows_the_registrys_rule() ->
     assert claimpage.last_public_year("employee_jobs", "2017-01-01") == year - (
         0 if (int(rule["month"]), int(rule["day"])) <= (1, 1) else 1)
     assert claimpage.last_public_year("no_such_input", on_the_day) is None
+
+
+def test_headline_is_the_readings_own_statement_where_there_is_one(check) -> None:
+    # Without a statement: the value against the claimed number, named after the region.
+    assert claimpage.headline_text(check).render("en").startswith("Twente: ")
+    # With one (a comparison whose measured half is the nation's): the statement, which says whose
+    # number it is, never "Twente: <the nation's number>".
+    statement = words("In Nederland groeide HTSM met 2,5%.", "In the Netherlands HTSM grew by 2.5%.")
+    national = dataclasses.replace(check, reading=dataclasses.replace(check.reading, statement=statement))
+    assert claimpage.headline_text(national).render("en") == "In the Netherlands HTSM grew by 2.5%."
+    assert claimpage.headline_text(national).render("nl") == "In Nederland groeide HTSM met 2,5%."

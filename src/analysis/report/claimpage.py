@@ -384,7 +384,11 @@ def show_ex_post(check: ClaimCheck) -> None:
 
 
 def headline_text(check: ClaimCheck) -> Text:
-    """One line with the reading's value, for the index card."""
+    """One line with the reading's value, for the index card: the reading's own statement where the
+    engine gives one (it names whose number it is: in a comparison the measured half may be the
+    nation's, not the region's), else the value against the claimed number."""
+    if check.reading is not None and check.reading.statement is not None:
+        return check.reading.statement
     if check.reading is None or (check.reading.result.value is None and check.reading.result.low is None):
         return Text("page.headline.no_reading", {"region_name": check.region_name})
     result = check.reading.result
