@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display needed; must precede pyplot
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.collections import PathCollection
@@ -175,3 +176,14 @@ def test_spec_curve_output_is_deterministic() -> None:
 
     assert draw() == draw()
 
+
+
+def test_lines_figure_leaves_a_missing_year_as_a_gap() -> None:
+    from analysis.report.plots import lines_figure
+
+    frame = pd.DataFrame({"year": [2014, 2015, 2017], "value": [100.0, 98.0, 97.0], "series": ["Twente"] * 3})
+    fig = lines_figure(frame, "en", x="year", y="value", series="series", title="t", xlabel="year",
+                       ylabel="index", source="Source: test", value_format=lambda v: f"{v:.0f}")
+    xs, ys = fig.axes[0].lines[0].get_data()
+    assert list(xs) == [2014, 2015, 2016, 2017]
+    assert np.isnan(ys[2]) and ys[3] == 97.0  # 2016 is not bridged by a line from 2015 to 2017

@@ -749,3 +749,16 @@ def test_card_lead_in_is_not_doubled() -> None:
     assert own == '<span class="label">Strongest counter-argument (end year 2015):</span> fell 6.4% &lt;b&gt;'
     assert str(render._lead("Not with base year 2011.", "Sterkste tegenargument")) == \
         '<span class="label">Sterkste tegenargument:</span> Not with base year 2011.'
+
+
+def test_card_says_a_fairer_statement_that_restates_the_headline_once() -> None:
+    record = {**_record("jobs-grew", "not_supported", -3.7, 0.2, "In NL -3,7%."),
+              "page": "claim-jobs-grew.html", "quote": {"nl": "q", "en": "q"}, "reason": {"nl": "r", "en": "r"},
+              "counter_argument": None, "headline": {"nl": "In NL -3,7%.", "en": "In NL -3.7%."},
+              "fairer_statement": {"nl": "Wat de cijfers wel zeggen: In NL -3,7%.",
+                                   "en": "What the figures do say: In NL -3.7%."}, "headline_series": []}
+    assert cards.card(record, "nl").fairer_statement is None
+    assert cards.card(record, "en").fairer_statement is None
+    record["fairer_statement"] = {"nl": "Wat de cijfers wel zeggen: van 2010 tot 2015 -4,4%.",
+                                  "en": "What the figures do say: from 2010 to 2015 -4.4%."}
+    assert cards.card(record, "en").fairer_statement == "What the figures do say: from 2010 to 2015 -4.4%."

@@ -143,13 +143,17 @@ def card(record: Mapping[str, Any], lang: str) -> Card:
         (render("site.details.registry_hash", lang), str(check.get("registry_hash", ""))[:12] or "–"),
         (render("site.details.page", lang), str(record.get("page", ""))),
     ]
+    headline = _text(record, "headline", lang)
+    fairer = _text(record, "fairer_statement", lang)
+    if fairer and headline and fairer.rstrip(". ").endswith(headline.rstrip(". ")):
+        fairer = None  # the fairer statement only restates the headline above it: say it once
     return Card(
         claim_id=str(record.get("claim_id", "")), page=str(record.get("page", "")), verdict=code,
         symbol=verdict_symbol(code), verdict_word=verdict_word(code, lang),
         title=_text(record, "title", lang) or "", quote=str(quote.get("nl", "")) if isinstance(quote, Mapping) else "",
         translation=(str(quote.get("en", "")) or None) if lang == "en" and isinstance(quote, Mapping) else None,
         reason=_text(record, "reason", lang), counter_argument=_text(record, "counter_argument", lang),
-        fairer_statement=_text(record, "fairer_statement", lang), headline=_text(record, "headline", lang),
+        fairer_statement=fairer, headline=headline,
         chart_svg=headline_chart(record, lang), details=details)
 
 

@@ -302,7 +302,11 @@ def lines_figure(frame: pd.DataFrame, lang: str, *, x: str, y: str, series: str,
     names = list(dict.fromkeys(frame[series].astype(str)))
     for i, name in enumerate(names):
         group = frame[frame[series].astype(str) == name].sort_values(x)
-        ax.plot(group[x], group[y].astype(float), label=name, **series_style(i))
+        values = group.set_index(x)[y].astype(float)
+        if len(values) and pd.api.types.is_integer_dtype(group[x]):
+            # a year with no value (suppressed) stays a gap in the line rather than being bridged
+            values = values.reindex(range(int(values.index.min()), int(values.index.max()) + 1))
+        ax.plot(values.index, values.to_numpy(), label=name, **series_style(i))
     if mark_x is not None:
         ax.axvline(mark_x, color="#777777", linewidth=1, linestyle=":")
     ax.set_title(title)
