@@ -338,3 +338,29 @@ def test_headline_is_the_readings_own_statement_where_there_is_one(check) -> Non
     national = dataclasses.replace(check, reading=dataclasses.replace(check.reading, statement=statement))
     assert claimpage.headline_text(national).render("en") == "In the Netherlands HTSM grew by 2.5%."
     assert claimpage.headline_text(national).render("nl") == "In Nederland groeide HTSM met 2,5%."
+
+
+def test_the_claims_number_is_drawn_only_beside_the_half_it_is_about(check, shown, tmp_path, monkeypatch) -> None:
+    drawn: list[float | None] = []
+    from analysis.report import plots
+
+    original = plots.spec_curve_figure
+
+    def spy(*args, **kwargs):
+        drawn.append(kwargs.get("claimed"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(plots, "spec_curve_figure", spy)
+    region_half = Interval(-5.68, -5.80, -5.56, "percent")
+    with_region = dataclasses.replace(check, reading=dataclasses.replace(
+        check.reading, parts={"region": region_half, "comparator": Interval(-3.7, -3.8, -3.6, "percent")}))
+    claimpage.show_perturbations(with_region, source={"nl": "Bron", "en": "Source"}, site_dir=str(tmp_path),
+                                 page_stem="a")
+    assert drawn and set(drawn) == {-5.0}  # the claimed -5% beside the region's values, in each language
+    drawn.clear()
+    # Only the comparator's half measured (a national figure): the region's claimed number is no yardstick.
+    national_only = dataclasses.replace(check, reading=dataclasses.replace(
+        check.reading, parts={"comparator": Interval(2.5, 2.2, 2.8, "percent")}))
+    claimpage.show_perturbations(national_only, source={"nl": "Bron", "en": "Source"}, site_dir=str(tmp_path),
+                                 page_stem="b")
+    assert drawn and set(drawn) == {None}

@@ -262,6 +262,8 @@ def show_perturbations(check: ClaimCheck, *, source: Any, site_dir: str = "", pa
     if len(data) >= 2:
         unit, sign = result_unit(check), signed_values(check)
         claimed = check.claimed.value if check.claimed is not None else None
+        if check.reading is not None and check.reading.parts and "region" not in check.reading.parts:
+            claimed = None  # the curve shows the comparator's half: the claim's number is the region's
         values = data["value"].astype(float)
         alt = Text("page.spec.alt", {"total": len(data), "min": with_unit(values.min(), unit, sign),
                                      "max": with_unit(values.max(), unit, sign),
