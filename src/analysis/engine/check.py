@@ -13,7 +13,6 @@ reading's weight, so the space and its weights stay the same.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +20,9 @@ import pandas as pd
 
 from analysis.engine import measures as measures_mod
 from analysis.engine import perturb, verdict
-from analysis.engine.kinds import KINDS
-from analysis.engine.kinds.base import COMPARATORS, Ctx, level
-from analysis.engine.registry import Axis, Claim, Registry, RegistryError, load_registry
+from analysis.engine.kinds.base import Ctx, level
+from analysis.engine.overrides import split_overrides, with_overrides
+from analysis.engine.registry import Claim, Registry, load_registry
 from analysis.engine.result import (
     NOT_APPLICABLE,
     NOT_VERIFIABLE,
@@ -71,69 +70,6 @@ def registry_for(registry: Registry | Path | str | None = None,
         validate_against_data(registry, tables)
         _VALIDATED.add((id(registry), id(tables)))
     return registry
-
-
-REPORT_OVERRIDES = ("base_year", "end_year", "comparator")  # the report may pass these to any claim
-
-
-def _coerce(value: Any, like: Any, name: str) -> Any:
-    """An override in the type of the reading's value ('2011' from a command line -> 2011)."""
-    if isinstance(like, bool) or not isinstance(like, int | float) or isinstance(value, int | float):
-        return value
-    try:
-        return type(like)(value)
-    except (TypeError, ValueError):
-        raise RegistryError(f"{name} = {value!r} is not a number") from None
-
-
-def split_overrides(claim: Claim, overrides: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """(the overrides the claim's kind has, the report overrides it has not and ignores).
-
-    A share has one date: ``end_year`` sets its ``year``. A kind without base year, end year or
-    comparator ignores them (listed, so that a page can say so); any other unknown parameter is an
-    error."""
-    params = KINDS[claim.kind].PARAMS
-    kept, ignored = {}, []
-    for name, value in overrides.items():
-        if value is None:
-            continue
-        if name == "end_year" and "end_year" not in params and "year" in params:
-            name = "year"
-        if name == "comparator" and value == "NL01":  # the nation by its CBS code
-            value = "nation"
-        if name in params:
-            kept[name] = _coerce(value, claim.reading.get(name), name)
-        elif name in REPORT_OVERRIDES:
-            ignored.append(name)
-        else:
-            raise RegistryError(f"claim {claim.id!r} (kind {claim.kind}) has no parameter {name!r}; "
-                                f"its parameters: {', '.join(sorted(params))}")
-    return kept, ignored
-
-
-def with_overrides(claim: Claim, overrides: dict[str, Any]) -> Claim:
-    """The claim with its reading's parameters replaced (see the module docstring)."""
-    overrides, _ = split_overrides(claim, overrides)
-    if not overrides:
-        return claim
-    reading = dict(claim.reading)
-    axes = list(claim.axes)
-    for name, value in overrides.items():
-        if name == "comparator" and value not in COMPARATORS:
-            raise RegistryError(f"comparator {value!r} is not one of {', '.join(COMPARATORS)}")
-        old = reading[name]
-        reading[name] = value
-        for number, axis in enumerate(axes):
-            if axis.param != name:
-                continue
-            values, weights = list(axis.values), list(axis.weights)
-            if value in values:
-                i, j = values.index(old), values.index(value)
-                weights[i], weights[j] = weights[j], weights[i]
-            else:
-                values[values.index(old)] = value
-            axes[number] = Axis(name, tuple(values), tuple(weights))
-    return replace(claim, reading=reading, axes=tuple(axes))
 
 
 def _latest(ctx: Ctx, setting: dict[str, Any]) -> dict[str, Any]:
