@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.engine import measures as measures_mod
-from analysis.engine import perturb, verdict
+from analysis.engine import decision, perturb, verdict
 from analysis.engine.kinds.base import Ctx, level
 from analysis.engine.overrides import split_overrides, with_overrides
 from analysis.engine.registry import Claim, Registry, load_registry
@@ -164,16 +164,21 @@ def check(claim_id: str, region: str | None = None, registry: Registry | Path | 
     if claim.kind == "not_verifiable":
         return _empty(claim, region, name, registry, NOT_VERIFIABLE, Text("engine.reason.not_verifiable", {
             "reason": claim.text("reason"), "settled_by": claim.text("settled_by")}))
-    reading, perturbations, unevaluable = perturb.evaluate_all(ctx, texts=not lean)
+    reading, perturbations, unevaluable, space = perturb.evaluate_all(ctx, texts=not lean)
     reading_eval = reading if isinstance(reading, Evaluation) else None
     if reading_eval is not None and not reading_eval.real_time:
         reading_eval = None  # the reading must rest on data public by the claim's date
         unevaluable.insert(0, Unevaluable(reading.parameters, Text("engine.nodata.not_public", {})))
     if isinstance(reading, Unevaluable):
         unevaluable.insert(0, reading)
-    measured = measures_mod.compute(reading_eval, perturbations)
+    measured = measures_mod.compute(reading_eval, perturbations, space,
+                                    [axis.weights for axis in claim.axes], claim.time_axes)
     missing = unevaluable[0].reason if reading_eval is None and unevaluable else None
-    code, reason = verdict.decide(reading_eval, measured, registry.meta, missing)
+    revision = None
+    code, reason = verdict.decide(reading_eval, measured, registry.meta, missing,
+                                  within_revision=revision is not None and revision.within)
+    facts, deciding_text, limit = decision.deciding(reading_eval, measured, code, reason,
+                                                    registry.meta, revision)
     ex_post = ex_post_text = None
     if claim.ex_post and not lean:
         setting = _latest(ctx, {**claim.reading, **claim.ex_post})
@@ -189,7 +194,7 @@ def check(claim_id: str, region: str | None = None, registry: Registry | Path | 
 
     claimed = None
     if claim.claimed:
-        bound = claimed_interval(claim.claimed, claim.id)
+        bound = claimed_interval(claim.claimed, claim.id, str(claim.reading.get("precision", "stated")))
         claimed = perturb.Interval(bound.value, bound.lo, bound.hi,
                                    str(claim.claimed.get("unit", "")))
     return ClaimCheck(
@@ -202,11 +207,15 @@ def check(claim_id: str, region: str | None = None, registry: Registry | Path | 
         perturbations=perturbations, unevaluable=unevaluable,
         context=[] if lean else _context(ctx, claim),
         headline_series=None if lean else _headline_series(ctx, claim.reading),
-        extras={"n_effective": measured.n_effective, "ignored_overrides": ignored,
+        extras={"n_distinct": measured.n_distinct, "ignored_overrides": ignored,
                 "claim_text": {"nl": claim.text_nl, "en": claim.text_en}},
         registry_hash=registry.hash, claim_date=claim.date.isoformat(),
         fairness_unit=_points(reading_eval.result.unit) if reading_eval else "",
-        verdict_rule=verdict.rule_text(registry.meta))
+        verdict_rule=verdict.rule_text(registry.meta), deciding=facts, deciding_text=deciding_text,
+        caveats=decision.caveats(reading_eval, measured, code),
+        sensitivity=verdict.sensitivity(reading_eval, measured, registry.meta,
+                                        revision is not None and revision.within),
+        weight_range=measured.weight_range, joint_limit=limit)
 
 
 def _points(unit: str) -> str:

@@ -6,9 +6,9 @@ per-parameter alternatives, evaluated, flagged real-time or not, and merged wher
 - :func:`evaluate`: one setting -> :class:`~analysis.engine.result.Evaluation`, or
   :class:`~analysis.engine.result.Unevaluable` with the reason; real-time means every input was
   public by the claim's date (``[meta.public]`` rules, sources' dates);
-- :func:`merge`: settings with the same result (value, interval, holds, real-time) count once,
-  with the weight and parameters of the most sensible of them; the others are listed in
-  ``merged_parameters``. A setting identical to the reading merges into the reading.
+- :func:`evaluate_all`: every setting evaluated; settings with the same result (value, interval,
+  holds, real-time) are shown once with the total weight of the settings that give it, named by
+  the most sensible of them (the others are listed in ``merged_parameters``).
 """
 
 from __future__ import annotations
@@ -20,24 +20,26 @@ from typing import Any
 
 from analysis.engine.kinds import KINDS
 from analysis.engine.kinds.base import Ctx, Outcome, sector_label
+from analysis.engine.measures import Setting
 from analysis.engine.result import Evaluation, Interval, Unevaluable
 from analysis.engine.tables import NoData
 from analysis.i18n import Text, catalogue
 
 
-def settings(claim: Any) -> Iterator[tuple[dict[str, Any], float]]:
-    """(parameters, weight) for every combination of the alternatives; the reading first."""
+def settings(claim: Any) -> Iterator[tuple[dict[str, Any], float, tuple[int, ...]]]:
+    """(parameters, weight, position on each axis) for every combination of the alternatives;
+    the reading first."""
     axes = claim.axes
     names = [a.param for a in axes]
-    reading_values = tuple(claim.reading[n] for n in names)
-    yield dict(claim.reading), math.prod(a.weight_of(claim.reading[a.param]) for a in axes)
-    for combo in itertools.product(*[list(zip(a.values, a.weights, strict=True)) for a in axes]):
-        values = tuple(v for v, _ in combo)
-        if values == reading_values:
+    reading_index = tuple(a.values.index(claim.reading[a.param]) for a in axes)
+    yield dict(claim.reading), math.prod(a.weights[i] for a, i in zip(axes, reading_index,
+                                                                       strict=True)), reading_index
+    for index in itertools.product(*[range(len(a.values)) for a in axes]):
+        if index == reading_index:
             continue
         params = dict(claim.reading)
-        params.update(zip(names, values, strict=True))
-        yield params, math.prod(w for _, w in combo)
+        params.update({n: a.values[i] for n, a, i in zip(names, axes, index, strict=True)})
+        yield params, math.prod(a.weights[i] for a, i in zip(axes, index, strict=True)), index
 
 
 def value_label(ctx: Ctx, param: str, value: Any) -> Any:
@@ -109,6 +111,7 @@ def materialize(ctx: Ctx, params: dict[str, Any], weight: float, outcome: Outcom
         inputs=outcome.inputs or {k: [m.bound.lo, m.bound.value, m.bound.hi]
                                   for k, m in outcome.parts.items()},
         statement=_resolve(outcome.statement) if texts else None, notes=list(outcome.notes),
+        facts=list(_resolve(outcome.facts) or []),
         public=outcome.public.isoformat(), merged_parameters=list(merged or []),
         parts={k: Interval(m.bound.value, m.bound.lo, m.bound.hi,
                            "percent" if m.levels is not None or m.source != "cbs" else "")
@@ -135,57 +138,56 @@ def _key(outcome: Outcome, real_time: bool) -> tuple:
 
 
 def evaluate_all(ctx: Ctx, texts: bool = True
-                 ) -> tuple[Evaluation | Unevaluable, list[Evaluation], list[Unevaluable]]:
-    """The reading, the distinct perturbations (most sensible first) and the settings the data
-    cannot evaluate. Settings with the same result merge (see the module docstring); a source
-    that fixes some parameters (a published figure's own period) makes settings identical, and
-    those count once too."""
-    groups: dict[tuple, list[tuple[float, dict[str, Any], Outcome]]] = {}
-    unevaluable: list[Unevaluable] = []
-    reading: Outcome | Unevaluable | None = None
-    reading_key = None
+                 ) -> tuple[Evaluation | Unevaluable, list[Evaluation], list[Unevaluable], list[Setting]]:
+    """The reading, the distinct results of the other settings (most sensible first), the settings
+    the data cannot evaluate, and every setting as the measures count it.
+
+    Settings with the same result are shown once, weighing the total weight of the settings that
+    give it (the most sensible one names the group, the others are listed in
+    ``merged_parameters``); the reading's own setting stands apart. A source that fixes some
+    parameters (a published figure's own period) makes settings identical: evaluated once."""
     from analysis.engine.kinds.base import canonical
 
+    groups: dict[tuple, list[tuple[float, dict[str, Any], Outcome]]] = {}
+    unevaluable: list[Unevaluable] = []
+    space: list[Setting] = []
+    reading: Evaluation | Unevaluable | None = None
     seen: dict[tuple, tuple[Outcome | Unevaluable, tuple | None]] = {}
-    for params, weight in settings(ctx.claim):
+    for params, weight, index in settings(ctx.claim):
         canon = canonical(params)
         if canon not in seen:
             found = evaluate_raw(ctx, params)
             seen[canon] = (found, None if isinstance(found, Unevaluable)
                            else _key(found, found.public <= ctx.claim.date))
         outcome, key = seen[canon]
-        if reading is None:
-            reading = outcome
-            if key is not None:
-                reading_key = key
-                groups.setdefault(reading_key, []).append((weight, params, outcome))
-            continue
+        first = reading is None
         if key is None:
+            space.append(Setting(index, weight, None, False, None, first, evaluable=False))
             if outcome.parameters is not params:
                 outcome = Unevaluable(parameters=params, reason=outcome.reason)
-            unevaluable.append(outcome)
+            if first:
+                reading = outcome
+            else:
+                unevaluable.append(outcome)
             continue
-        groups.setdefault(key, []).append((weight, params, outcome))
-    assert reading is not None
-    merged: list[Evaluation] = []
-    reading_eval: Evaluation | Unevaluable = reading  # type: ignore[assignment]
-    for key, group in groups.items():
-        if key == reading_key:
-            head, rest = group[0], group[1:]  # the reading itself leads its group
+        real_time = outcome.public <= ctx.claim.date
+        space.append(Setting(index, weight, outcome.holds, real_time, outcome.strength, first))
+        if first:
+            reading = materialize(ctx, params, weight, outcome, texts=True)
         else:
-            group.sort(key=lambda item: -item[0])
-            head, rest = group[0], group[1:]
+            groups.setdefault(key, []).append((weight, params, outcome))
+    assert reading is not None
+    distinct: list[Evaluation] = []
+    for group in groups.values():
+        group.sort(key=lambda item: -item[0])
+        head = group[0]
         head_params = {**head[1], **head[2].effective}
         others = []
-        for _, params, outcome in rest:
+        for _, params, outcome in group[1:]:
             full = {**params, **outcome.effective}
             if full != head_params and full not in others:
                 others.append(full)
-        evaluation = materialize(ctx, head[1], head[0], head[2], others,
-                                 texts=texts or key == reading_key)
-        if key == reading_key:
-            reading_eval = evaluation
-        else:
-            merged.append(evaluation)
-    merged.sort(key=lambda e: (-e.weight, e.result.value if e.result.value is not None else 0.0))
-    return reading_eval, merged, unevaluable
+        distinct.append(materialize(ctx, head[1], sum(w for w, _, _ in group), head[2], others,
+                                    texts=texts))
+    distinct.sort(key=lambda e: (-e.weight, e.result.value if e.result.value is not None else 0.0))
+    return reading, distinct, unevaluable, space

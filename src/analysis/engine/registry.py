@@ -35,7 +35,11 @@ CHECK_KEYS = {
     "kind", "relation", "reading", "perturb", "claimed", "ex_post", "context", "sources", "levels",
     "region_specific", "applies_to", "date", "reading_nl", "reading_en", "subject_nl", "subject_en",
     "reason_nl", "reason_en", "settled_by_nl", "settled_by_en", "notes_nl", "notes_en",
+    "word_nl", "word_en", "tense", "given", "given_nl", "given_en",
 }
+TENSES = ("past", "present")  # present: the latest public figure is the reading (not a pick)
+TIME_PARAMS = ("year", "end_year")
+PRECISION_WEIGHTS = {"stated": 0.75, "round": 0.25}  # default of [meta.precision]
 SOURCE_KEYS = {"date", "region", "nation", "region_level", "label_nl", "label_en", "subject_nl",
                "subject_en"}
 LEVEL_KEYS = {"figures", "year", "date", "label_nl", "label_en"}
@@ -79,6 +83,16 @@ class Claim:
     levels: dict[str, dict[str, Any]]
     applies_to: tuple[str, ...] | None  # None: every region
     texts: dict[str, str] = field(default_factory=dict)
+    tense: str = "past"
+    given: dict[str, dict[str, Any]] = field(default_factory=dict)  # the claim's own other numbers
+    own_regions: tuple[str, ...] = ()  # the regions the claim is about (its given numbers are theirs)
+
+    @property
+    def time_axes(self) -> tuple[int, ...]:
+        """The axes a claim in the present tense does not count for uniqueness (its time)."""
+        if self.tense != "present":
+            return ()
+        return tuple(i for i, axis in enumerate(self.axes) if axis.param in TIME_PARAMS)
 
     def text(self, name: str) -> dict[str, str] | None:
         """A reader-facing text of the claim as {'nl': ..., 'en': ...} (for i18n params)."""
@@ -157,6 +171,43 @@ def _axes(claim_id: str, records: list[dict[str, Any]], params: dict) -> tuple[A
     return tuple(axes)
 
 
+def _given(claim_id: str, given: Any) -> dict[str, dict[str, Any]]:
+    """``[claim.check.given]``: numbers the claim states elsewhere (``region_change = {value = 3,
+    decimals = 0}``), used only to bound a quantity no series measures, never as the reading."""
+    from analysis.engine.claimed import claimed_interval
+
+    known = ("region_change",)
+    if not isinstance(given, dict) or set(given) - set(known):
+        raise _fail(claim_id, "check.given", f"unknown key(s) {sorted(set(given) - set(known))}"
+                    if isinstance(given, dict) else "must be a table", known)
+    for name, spec in given.items():
+        if not isinstance(spec, dict):
+            raise _fail(claim_id, f"check.given.{name}", "must be a table", "{value, decimals}")
+        claimed_interval(spec, claim_id)
+    return dict(given)
+
+
+def _with_precision(claim_id: str, axes: tuple[Axis, ...], claimed: Any, params: dict,
+                    meta: dict[str, Any]) -> tuple[Axis, ...]:
+    """Every round claimed number gets a precision axis (``[meta.precision]`` weights), unless
+    the entry declares its own: 'stated' (the reading) and 'round' ('about', see
+    analysis.engine.claimed)."""
+    from analysis.engine.claimed import PRECISIONS, round_step
+
+    if "precision" not in params or not isinstance(claimed, dict) or any(
+            a.param == "precision" for a in axes):
+        return axes
+    value = claimed.get("value", claimed.get("high"))
+    if not isinstance(value, int | float) or round_step(float(value)) is None:
+        return axes  # not a round number: its coarser reading is the stated one
+    weights = {**PRECISION_WEIGHTS, **meta.get("precision", {})}
+    if set(weights) != set(PRECISIONS) or not math.isclose(sum(weights.values()), 1.0,
+                                                             abs_tol=WEIGHT_TOLERANCE):
+        raise RegistryError(f"[meta.precision] needs weights for {', '.join(PRECISIONS)} that add "
+                            f"up to 1, not {weights}")
+    return (*axes, Axis("precision", PRECISIONS, tuple(float(weights[p]) for p in PRECISIONS)))
+
+
 def _claim(record: dict[str, Any], meta: dict[str, Any]) -> Claim:
     from analysis.engine.kinds import KINDS
 
@@ -195,6 +246,7 @@ def _claim(record: dict[str, Any], meta: dict[str, Any]) -> Claim:
         raise _fail(claim_id, "check.relation", f"{relation!r} is not a relation of kind "
                     f"{kind_name!r}", relations)
     axes = _axes(claim_id, list(check.get("perturb", [])), params)
+    axes = _with_precision(claim_id, axes, check.get("claimed"), params, meta)
     for axis in axes:
         if reading[axis.param] not in axis.values:
             raise _fail(claim_id, f"check.perturb[{axis.param}].values", f"the reading's value "
@@ -241,13 +293,17 @@ def _claim(record: dict[str, Any], meta: dict[str, Any]) -> Claim:
     applies_to = tuple(check.get("applies_to", [meta.get("focal_region", "CR12")])) \
         if region_specific else None
     texts = {k: v for k, v in check.items() if k.endswith(("_nl", "_en")) and isinstance(v, str)}
+    tense = check.get("tense", "past")
+    if tense not in TENSES:
+        raise _fail(claim_id, "check.tense", f"unknown tense {tense!r}", TENSES)
     claim = Claim(
         id=claim_id, order=int(record.get("order", 0)), text_nl=record["text_nl"],
         text_en=record["text_en"], kind=kind_name,
         date=_date(check.get("date", meta.get("article_date")), claim_id, "check.date"),
         reading=reading, axes=axes, claimed=claimed, relation=relation, ex_post=ex_post,
         context=tuple(contexts), sources=sources, levels=levels, applies_to=applies_to,
-        texts=texts)
+        texts=texts, tense=tense, given=_given(claim_id, check.get("given", {})),
+        own_regions=tuple(applies_to or (meta.get("focal_region", "CR12"),)))
     kind.validate(claim)  # kind-specific checks that need no data
     return claim
 

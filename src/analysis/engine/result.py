@@ -34,12 +34,13 @@ from analysis.i18n import Text
 # Verdict codes (the words live in the message catalogue under "verdict.<code>").
 SUPPORTED = "supported"
 BORDERLINE = "borderline"
+WITHIN_REVISION = "within_revision"  # misses by less than later releases revised the statistic
 NOT_SUPPORTED = "not_supported"
 UNDECIDABLE = "undecidable"
 NOT_VERIFIABLE = "not_verifiable"
 NOT_APPLICABLE = "not_applicable"
-VERDICT_CODES: tuple[str, ...] = (SUPPORTED, BORDERLINE, NOT_SUPPORTED, UNDECIDABLE,
-                                  NOT_VERIFIABLE, NOT_APPLICABLE)
+VERDICT_CODES: tuple[str, ...] = (SUPPORTED, BORDERLINE, WITHIN_REVISION, NOT_SUPPORTED,
+                                  UNDECIDABLE, NOT_VERIFIABLE, NOT_APPLICABLE)
 
 
 def _num(value: float | None) -> float | None:
@@ -61,6 +62,36 @@ class Interval:
     def to_json(self) -> dict[str, Any]:
         return {"value": _num(self.value), "low": _num(self.low), "high": _num(self.high),
                 "unit": self.unit}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One condition of a claim, checked: which part, which value (or bound) against which
+    threshold or claimed interval, and the sentence that says it.
+
+    ``test``: "at_least" (value >= threshold), "above" (value > threshold) or "within" (value in
+    the closed claimed interval). ``limit``: for a threshold test, the largest threshold at which
+    this part still holds (the end of the value's interval nearest the threshold), so that a
+    conjunction can say at which threshold every part would hold. ``bound``: the value is only
+    bounded (a suppressed cell, a quantity no series measures), not measured.
+    """
+
+    part: str  # "region", "comparator", "difference", "whole", ...
+    test: str
+    value: Interval
+    holds: bool | None
+    sentence: Text
+    threshold: float | None = None
+    claimed: Interval | None = None
+    limit: float | None = None
+    bound: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"part": self.part, "test": self.test, "value": self.value.to_json(),
+                "threshold": _num(self.threshold),
+                "claimed": self.claimed.to_json() if self.claimed else None,
+                "holds": self.holds, "limit": _num(self.limit), "bound": self.bound,
+                "sentence": self.sentence.to_json()}
 
 
 @dataclass(frozen=True)
@@ -86,6 +117,17 @@ class Evaluation:
     parts: dict[str, Interval] = field(default_factory=dict)  # e.g. region and comparator changes
     notes: list[Text] = field(default_factory=list)  # e.g. why one half could not be measured
     public: str | None = None  # ISO date by which every input of this setting was public
+    facts: list[Fact] = field(default_factory=list)  # each condition checked, per part
+
+    @property
+    def part_holds(self) -> dict[str, bool | None]:
+        """Whether each part holds on its own (a claim with two parts gets a result per part)."""
+        found: dict[str, bool | None] = {}
+        for fact in self.facts:
+            previous = found.get(fact.part, True)
+            found[fact.part] = False if False in (previous, fact.holds) else \
+                None if None in (previous, fact.holds) else True
+        return found
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -99,6 +141,7 @@ class Evaluation:
             "statement": self.statement.to_json() if self.statement else None,
             "parts": {k: v.to_json() for k, v in self.parts.items()},
             "notes": [n.to_json() for n in self.notes], "public": self.public,
+            "facts": [f.to_json() for f in self.facts], "part_holds": self.part_holds,
         }
 
 
@@ -142,7 +185,7 @@ class ClaimCheck:
     reading: Evaluation | None  # p0, real-time
     reading_text: Text | None  # the reading in words (how the claim is made measurable)
     robustness: float | None
-    robustness_band: tuple[float, float] | None  # how far robustness can move given few perturbations
+    robustness_band: tuple[float, float] | None  # undecided alternatives counted failing / holding
     fairness: float | None
     uniqueness: float | None
     counter_argument: Text | None  # the most sensible perturbation against the reading's outcome
@@ -159,6 +202,12 @@ class ClaimCheck:
     claim_date: str = ""  # ISO date of the claim (real-time cut-off)
     fairness_unit: str = ""  # fairness is a mean difference in the claim's own unit (see measures)
     verdict_rule: Text | None = None  # the one rule, in words
+    deciding: list[Fact] = field(default_factory=list)  # what decided the verdict, as data
+    deciding_text: Text | None = None  # the same in one plain sentence
+    caveats: list[Text] = field(default_factory=list)  # printed beside the verdict, never a gate
+    sensitivity: list[dict[str, Any]] = field(default_factory=list)  # verdict under other thresholds
+    weight_range: tuple[float, float] | None = None  # robustness under other weightings
+    joint_limit: float | None = None  # the threshold at which every part of the reading holds
 
     def to_json(self) -> dict[str, Any]:
         def js(value: Any) -> Any:
@@ -187,4 +236,11 @@ class ClaimCheck:
             "registry_hash": self.registry_hash, "claim_date": self.claim_date,
             "fairness_unit": self.fairness_unit,
             "verdict_rule": js(self.verdict_rule),
+            "deciding": [f.to_json() for f in self.deciding],
+            "deciding_text": js(self.deciding_text),
+            "part_holds": self.reading.part_holds if self.reading else {},
+            "joint_limit": _num(self.joint_limit),
+            "caveats": [c.to_json() for c in self.caveats],
+            "sensitivity": self.sensitivity,
+            "weight_range": list(self.weight_range) if self.weight_range else None,
         }

@@ -22,6 +22,7 @@ Series parameters shared by the job-based kinds (``SERIES_PARAMS``):
 from __future__ import annotations
 
 import csv
+import math
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -47,6 +48,11 @@ SERIES_PARAMS: dict[str, dict[str, Any]] = {
     "end_year": {"doc": "last year of the period", "default": None},
 }
 COMPARATORS = ("nation", "nation_minus_region")
+# Every kind that compares with a claimed number reads it at a precision (analysis.engine.claimed).
+CLAIMED_PARAMS: dict[str, dict[str, Any]] = {
+    "precision": {"doc": "'stated' (as written) or 'round' (a round number read as 'about')",
+                  "default": "stated"},
+}
 
 
 @dataclass
@@ -96,6 +102,7 @@ class Outcome:
     effective: dict[str, Any] = field(default_factory=dict)  # parameters the source fixed
     notes: list[Text] = field(default_factory=list)
     inputs: dict[str, Any] = field(default_factory=dict)
+    facts: Any = None  # callable returning the conditions checked (list of result.Fact)
 
 
 # --- sectors ------------------------------------------------------------------------------------
@@ -134,19 +141,17 @@ def resolve_codes(wanted: list[str], available: set[str]) -> list[str] | None:
 
 @lru_cache(maxsize=256)
 def _resolve(wanted: tuple[str, ...], available: frozenset[str]) -> tuple[str, ...] | None:
-    """Cover the wanted SBI divisions with the codes a table has (single divisions or groups
-    such as '29-30' lying wholly inside the wanted set); None if some division cannot be covered."""
-    if all(code in available for code in wanted):
-        return tuple(wanted)
-    remaining = set().union(*(_division_span(c) or set() for c in wanted))
-    spans = [(code, _division_span(code)) for code in available]
-    spans = sorted([(c, s) for c, s in spans if s], key=lambda cs: -len(cs[1]))
-    chosen = []
-    for code, span in spans:
-        if span <= remaining:
-            chosen.append(code)
-            remaining -= span
-    return tuple(sorted(chosen)) if not remaining else None
+    """Cover the wanted SBI divisions with the codes a table has, with the fewest cells: published
+    groups such as '24-25' and '29-30' lying wholly inside the wanted set replace their single
+    divisions, as each cell carries its own rounding error (24-30 from five cells, not seven).
+    None if some division cannot be covered. Which cells are suppressed in a given year is left to
+    :meth:`analysis.engine.tables.Tables.region_jobs`, which prefers published cells per year."""
+    from analysis.engine.cover import fewest_cells  # the rule Tables.region_jobs applies per year
+
+    spans = [_division_span(code) for code in wanted]
+    if not all(spans):  # not a list of divisions (a section letter): the codes themselves or nothing
+        return tuple(wanted) if all(code in available for code in wanted) else None
+    return fewest_cells(frozenset().union(*spans), available)
 
 
 def sector_label(ctx: Ctx, sector: str) -> Any:
@@ -230,6 +235,25 @@ def level(ctx: Ctx, setting: dict[str, Any], who: str, year: int) -> Measured:
         bound = (tables.accounts(concept, NATION, codes, year, vintage)
                  - tables.accounts(concept, region, codes, year, vintage)).clip_low(0.0)
     return Measured(bound, public, what, concept=concept)
+
+
+def containing_level(ctx: Ctx, setting: dict[str, Any], who: str, year: int) -> tuple[Measured, str]:
+    """A bound on a level the table does not publish: between 0 and the level of the smallest
+    published code whose divisions contain every wanted one (HTSM's divisions 24-30 lie inside
+    manufacturing, SBI C). Raises :class:`NoData` where no published code contains them."""
+    from analysis.processing.sbi import code_divisions
+
+    sector = str(setting["sector"])
+    wanted = set().union(*(code_divisions(c) for c in (sector_list(ctx.registry, sector) or [sector])))
+    table = str(setting["table"])
+    candidates = [c for c in ctx.tables.jobs_codes(table, ctx.region)
+                  if wanted and wanted <= code_divisions(c)]
+    if not candidates or who != "region" or setting.get("concept") != "employee_jobs":
+        raise NoData(Text("engine.nodata.no_level", {}))
+    wider = min(candidates, key=lambda c: (len(code_divisions(c)), c))
+    measured = level(ctx, {**setting, "sector": wider}, who, year)
+    return Measured(Bound(0.0, None, measured.bound.hi), measured.public, measured.what,
+                    concept=measured.concept), wider
 
 
 def published_change(ctx: Ctx, setting: dict[str, Any], who: str) -> Measured:
@@ -339,8 +363,11 @@ def pct(bound: Bound, decimals: int = 1, signed: bool = True) -> Num:
 
 
 def interval_text(bound: Bound, style: str = "percent", decimals: int = 1,
-                  round_to: float | None = None) -> Text:
-    """'5,7%' when the interval is narrow, 'tussen 7,8% en 100%' when a bound is all that is known.
+                  round_to: float | None = None, toward: float = 0.0) -> Text:
+    """'5,7%' when the interval is narrow; where only a bound is known (no value), the end nearest
+    ``toward`` (a threshold; 0 by default): 'minstens 7,8%' / 'hooguit 550', and 'tussen a en b'
+    only when ``toward`` lies inside the interval (the far end of a bound is often loose: the
+    end that matters is the one facing the claim).
 
     ``round_to`` (job counts built from rounded inputs: 50 or 100) rounds the value and both ends
     to that step, so the words never claim more precision than the inputs have (to the nearest
@@ -351,6 +378,10 @@ def interval_text(bound: Bound, style: str = "percent", decimals: int = 1,
     narrow = max(2 * 10 ** -decimals, 0.005 * abs(bound.value or 0.0), round_to or 0.0)
     if bound.value is not None and (hi - lo) <= narrow:
         return Text("engine.num.value", {"value": Num(bound.value, style, decimals, round_to=round_to)})
+    if bound.value is None and toward <= lo:
+        return Text("engine.num.at_least", {"value": Num(lo, style, decimals, round_to=round_to)})
+    if bound.value is None and toward >= hi and math.isfinite(hi):
+        return Text("engine.num.at_most", {"value": Num(hi, style, decimals, round_to=round_to)})
     return Text("engine.num.range", {"low": Num(lo, style, decimals, round_to=round_to),
                                      "high": Num(hi, style, decimals, round_to=round_to),
                                      "value": Num(mid, style, decimals, round_to=round_to)})

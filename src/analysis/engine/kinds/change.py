@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from analysis.engine.facts import nearest_end, threshold_fact, within_fact
 from analysis.engine.intervals import at_least, margin_inside, within
 from analysis.engine.kinds import base
 from analysis.i18n import Num, Text
 
 PARAMS: dict[str, dict[str, Any]] = {
     **base.SERIES_PARAMS,
+    **base.CLAIMED_PARAMS,
     "who": {"doc": "'region', 'nation' or 'nation_minus_region'", "default": "region"},
     "threshold": {"doc": "percent the change must reach (fall / rise)", "default": 0.0},
 }
@@ -27,12 +29,15 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
 
     measured = base.change(ctx, setting, str(setting["who"]))
     threshold = float(setting["threshold"])
+    claimed = None
     if ctx.claim.relation == "fall":
-        holds, strength = at_least(-measured.bound, threshold), -measured.bound.mid - threshold
+        holds = at_least(-measured.bound, threshold)
+        strength = nearest_end(-measured.bound, threshold) - threshold
     elif ctx.claim.relation == "rise":
-        holds, strength = at_least(measured.bound, threshold), measured.bound.mid - threshold
+        holds = at_least(measured.bound, threshold)
+        strength = nearest_end(measured.bound, threshold) - threshold
     else:
-        claimed = claimed_interval(ctx.claim.claimed, ctx.claim.id)
+        claimed = claimed_interval(ctx.claim.claimed, ctx.claim.id, str(setting["precision"]))
         holds, strength = within(measured.bound, claimed), margin_inside(measured.bound, claimed)
     effective = base.effective_period(setting, measured)
     period = effective or {"base_year": setting["base_year"], "end_year": setting["end_year"]}
@@ -43,7 +48,22 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
         "who": measured.what,
         "change": Text("engine.words.fell" if fell else "engine.words.grew",
                        {"amount": base.interval_text(-measured.bound if fell else measured.bound)})})
+    def facts() -> list:
+        numbers = {"base": Num(period["base_year"], "year"), "end": Num(period["end_year"], "year"),
+                   "subject": base.subject(ctx, setting), "who": measured.what}
+        if ctx.claim.relation == "value":
+            words = Text("engine.fact.change." + ("fell" if fell else "grew"), {
+                **numbers, "amount": base.interval_text(-measured.bound if fell else measured.bound)})
+            return [within_fact("region", words, measured.bound, "percent", claimed, holds, None)]
+        value = -measured.bound if ctx.claim.relation == "fall" else measured.bound
+        words = Text("engine.fact.change." + ("fell" if fell else "grew"), {
+            **numbers, "amount": base.interval_text(-measured.bound if fell else measured.bound,
+                                                    toward=threshold)})
+        return [threshold_fact("region", words, value, "percent", "at_least", threshold, holds,
+                               ctx.claim.text("word"))]
+
     return base.Outcome(result=measured.bound, unit="percent", holds=holds, strength=strength,
+                        facts=facts,
                         public=measured.public, statement=statement, parts={"region": measured},
                         effective=effective,
                         inputs={"change": [measured.bound.lo, measured.bound.value, measured.bound.hi]})

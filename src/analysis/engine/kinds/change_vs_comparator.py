@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from analysis.engine.facts import nearest_end, threshold_fact, within_fact
 from analysis.engine.intervals import Bound, above, at_least, both, margin_inside, within
 from analysis.engine.kinds import base
 from analysis.engine.tables import NoData
@@ -27,6 +28,7 @@ from analysis.i18n import Num, Text
 
 PARAMS: dict[str, dict[str, Any]] = {
     **base.SERIES_PARAMS,
+    **base.CLAIMED_PARAMS,
     "comparator": {"doc": "'nation' or 'nation_minus_region'", "default": "nation_minus_region"},
     "threshold": {"doc": "percent fall (both_fall) or points (faster) that the claim needs",
                   "default": 0.0},
@@ -36,10 +38,11 @@ NEEDS_CLAIMED = False
 LEAGUE_VALUE = "region"  # the league ranks regions by their own change (None where unmeasurable)
 
 
-def claimed_bound(claim: Any) -> Bound | None:
+def claimed_bound(claim: Any, setting: dict[str, Any]) -> Bound | None:
     from analysis.engine.claimed import claimed_interval
 
-    return claimed_interval(claim.claimed) if claim.claimed else None
+    return claimed_interval(claim.claimed, claim.id, setting.get("precision", "stated")) \
+        if claim.claimed else None
 
 
 def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
@@ -64,34 +67,33 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
             raise NoData(Text("engine.unlike", {"why": why}))
         difference = region.bound - other.bound
         holds = above(difference, threshold)
-        strength = difference.mid - threshold
+        strength = nearest_end(difference, threshold) - threshold
         result, unit = difference, "percentage points"
+        checks = [("difference", difference, "above", threshold, holds)]
     else:
-        checks, margins = [], []
+        checks = []  # (part, value in the claim's direction, test, threshold or claimed, holds)
         if relation == "both_fall":
-            for half in (region, other):
+            for name, half in (("region", region), ("comparator", other)):
                 if half is not None:
-                    checks.append(at_least(-half.bound, threshold))
-                    margins.append(-half.bound.mid - threshold)
+                    fall = -half.bound
+                    checks.append((name, fall, "at_least", threshold, at_least(fall, threshold)))
         else:  # region_grows_comparator_falls
-            claimed = claimed_bound(ctx.claim)
+            claimed = claimed_bound(ctx.claim, setting)
             if region is not None:
-                grew = above(region.bound, 0.0)
                 if claimed is not None:
-                    grew = both(grew, within(region.bound, claimed))
-                    margins.append(margin_inside(region.bound, claimed))
+                    grew = both(above(region.bound, 0.0), within(region.bound, claimed))
+                    checks.append(("region", region.bound, "within", claimed, grew))
                 else:
-                    margins.append(region.bound.mid)
-                checks.append(grew)
+                    checks.append(("region", region.bound, "above", 0.0, above(region.bound, 0.0)))
             if other is not None:
-                checks.append(above(-other.bound, 0.0))
-                margins.append(-other.bound.mid)
+                checks.append(("comparator", -other.bound, "above", 0.0, above(-other.bound, 0.0)))
         holds: bool | None = True
-        for check in checks:
+        for *_, check in checks:
             holds = both(holds, check)
         if region is None or other is None:
             holds = False if holds is False else None
-        strength = min(margins)
+        strength = min(margin_inside(value, limit) if test == "within"
+                       else nearest_end(value, limit) - limit for _, value, test, limit, _ in checks)
         result, unit = (region or other).bound, "percent"
     period = effective or {"base_year": setting["base_year"], "end_year": setting["end_year"]}
     def statement() -> Text:
@@ -104,12 +106,44 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
             "second": _change_words(other) if region and other else "",
             "comparator": other.what if other else ""})
 
+    def facts() -> list:
+        return [_fact(ctx, setting, period, name, {"region": region, "comparator": other,
+                                                   "difference": None}[name], *rest)
+                for name, *rest in checks]
+
     def arithmetic() -> Text:
         return Text("engine.arith.change_pair", {
             "region": _arith(region, ctx, "region"), "comparator": _arith(other, ctx, comparator)})
     return base.Outcome(result=result, unit=unit, holds=holds, strength=strength, public=public,
                         statement=lambda: statement(), arithmetic=lambda: arithmetic(), parts=parts,
-                        effective=effective, notes=notes)
+                        effective=effective, notes=notes, facts=facts)
+
+
+def _fact(ctx: base.Ctx, setting: dict[str, Any], period: dict[str, Any], part: str,
+          half: base.Measured | None, value: Bound, test: str, limit: Any, holds: bool | None) -> Any:
+    """One condition in words: the half's change (or the difference) judged against the claim."""
+    numbers = {"base": Num(period["base_year"], "year"), "end": Num(period["end_year"], "year"),
+               "subject": base.subject(ctx, setting)}
+    if half is None:
+        measured = Text("engine.fact.trend.difference", {
+            "who": Text(f"engine.who.{setting['comparator']}", {"region": ctx.region_name}),
+            "value": base.interval_text(value, "number", 1, toward=limit)})
+        unit = "percentage points"
+    else:
+        change = half.bound
+        toward = -limit if test != "within" else 0.0
+        fell = (change.value if change.value is not None else change.mid) < 0
+        measured = Text("engine.fact.change." + ("fell" if fell else "grew"), {
+            **numbers, "who": half.what,
+            "amount": base.interval_text(-change if fell else change,
+                                         toward=-toward if fell else toward)})
+        unit = "percent"
+    if test == "within":
+        return within_fact(part, measured, value, unit, limit, holds, None)
+    direction = None if ctx.claim.relation != "region_grows_comparator_falls" else \
+        "fall" if part == "comparator" else "growth"
+    return threshold_fact(part, measured, value, unit, test, limit, holds, ctx.claim.text("word"),
+                          direction=direction)
 
 
 def _change_words(measured: base.Measured | None) -> Text | str:

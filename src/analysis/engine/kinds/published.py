@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from analysis.engine.facts import within_fact
 from analysis.engine.intervals import margin_inside, within
 from analysis.engine.kinds import base
 from analysis.i18n import Text
 
 PARAMS: dict[str, dict[str, Any]] = {
+    **base.CLAIMED_PARAMS,
     "source": {"doc": "a published source of [claim.check.sources]", "default": None},
     "who": {"doc": "'region' or 'nation'", "default": "region"},
 }
@@ -24,11 +26,17 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
     from analysis.engine.claimed import claimed_interval
 
     measured = base.published_change(ctx, setting, str(setting["who"]))
-    claimed = claimed_interval(ctx.claim.claimed, ctx.claim.id)
+    claimed = claimed_interval(ctx.claim.claimed, ctx.claim.id, str(setting["precision"]))
     numbers = {"who": measured.what, "value": base.interval_text(measured.bound),
                "source": ctx.claim.sources[setting["source"]].get("label_nl", setting["source"])}
+    holds = within(measured.bound, claimed)
+
+    def facts() -> list:
+        return [within_fact("region", Text("engine.fact.published", numbers),
+                            measured.bound, "percent", claimed, holds, None)]
+
     return base.Outcome(
-        result=measured.bound, unit="percent", holds=within(measured.bound, claimed),
+        result=measured.bound, unit="percent", holds=holds, facts=facts,
         strength=margin_inside(measured.bound, claimed), public=measured.public,
         statement=lambda: Text("engine.statement.published", numbers), parts={"region": measured},
         effective=base.effective_period(setting, measured))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from analysis.engine.facts import nearest_end, within_fact
 from analysis.engine.intervals import Bound, margin_inside, total, within
 from analysis.engine.kinds import base
 from analysis.engine.tables import NoData
@@ -26,6 +27,7 @@ from analysis.i18n import Num, Text
 
 PARAMS: dict[str, dict[str, Any]] = {
     **base.SERIES_PARAMS,
+    **base.CLAIMED_PARAMS,
     "comparator": {"doc": "'nation' or 'nation_minus_region'", "default": "nation_minus_region"},
     "base_level": {"doc": "'series' or a level of [claim.check.levels]", "default": "series"},
 }
@@ -66,7 +68,7 @@ def _needed_growth(ctx: base.Ctx, setting: dict[str, Any], wider: str) -> base.O
     comparator = str(setting["comparator"])
     other = base.change(ctx, setting, comparator)
     level = base.level(ctx, {**setting, "sector": wider}, "region", int(setting["base_year"]))
-    claimed = claimed_interval(ctx.claim.claimed, ctx.claim.id)
+    claimed = claimed_interval(ctx.claim.claimed, ctx.claim.id, str(setting["precision"]))
     needed = other.bound.lo + 100.0 * claimed.lo / level.bound.hi
     result = Bound(needed, None, float("inf"))
     numbers = {"level": base.interval_text(level.bound, "number", 0, round_to=100), "wider": base.sector_label(ctx, wider),
@@ -87,30 +89,80 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
     if str(setting["base_level"]).startswith("bound:"):
         return _needed_growth(ctx, setting, str(setting["base_level"]).removeprefix("bound:"))
     comparator = str(setting["comparator"])
-    region = base.change(ctx, setting, "region")
     other = base.change(ctx, setting, comparator)
-    why = base.unlike(region, other)
-    if why is not None:
-        raise NoData(Text("engine.unlike", {"why": why}))
-    level, level_public = _base_level(ctx, setting, region)
-    gain = level * (region.bound - other.bound) / 100.0
-    claimed = claimed_interval(ctx.claim.claimed, ctx.claim.id)
+    region, gap = base.try_measure(base.change, ctx, setting, "region")
+    notes = []
+    if region is None:
+        region, level, level_public, note = _bounded(ctx, setting, other, gap)
+        notes.append(note)
+        gain = level * (region.bound - other.bound) / 100.0
+    else:
+        why = base.unlike(region, other)
+        if why is not None:
+            raise NoData(Text("engine.unlike", {"why": why}))
+        level, level_public = _base_level(ctx, setting, region)
+        if setting["base_level"] == "series" and region.levels is not None:
+            # E0 and the region's growth come from the same cells: E0 * g_r = E_end - E0 exactly
+            first, last = region.levels
+            gain = (last - first) - first * other.bound / 100.0
+        else:
+            gain = level * (region.bound - other.bound) / 100.0
+    claimed = claimed_interval(ctx.claim.claimed, ctx.claim.id, str(setting["precision"]))
     effective = base.effective_period(setting, region, other)
     period = effective or {"base_year": setting["base_year"], "end_year": setting["end_year"]}
     public = max(region.public, other.public, level_public)
     numbers = {"level": base.interval_text(level, "number", 0, round_to=100),
                "region": base.interval_text(region.bound), "comparator": base.interval_text(other.bound),
-               "gain": base.interval_text(gain, "number", 0, round_to=50),
+               "gain": base.interval_text(gain, "number", 0, round_to=50, toward=claimed.lo),
                "base": Num(period["base_year"], "year"), "end": Num(period["end_year"], "year"),
                "who": other.what, "name": ctx.region_name}
+    holds = within(gain, claimed)
+
+    def facts() -> list:
+        measured = Text("engine.fact.relative_gain", numbers)
+        return [within_fact("region", measured, gain, "jobs", claimed, holds, None, style="number",
+                            round_to=50)]
+
     return base.Outcome(
-        result=gain, unit="jobs", holds=within(gain, claimed), strength=margin_inside(gain, claimed),
+        result=gain, unit="jobs", holds=holds, strength=_margin(gain, claimed),
         public=public, statement=lambda: Text("engine.statement.relative_gain", numbers),
         arithmetic=lambda: Text("engine.arith.relative_gain", numbers),
-        parts={"region": region, "comparator": other}, effective=effective,
+        parts={"region": region, "comparator": other}, effective=effective, notes=notes,
+        facts=facts,
         inputs={"base_level": [level.lo, level.value, level.hi],
                 "region": [region.bound.lo, region.bound.value, region.bound.hi],
                 "comparator": [other.bound.lo, other.bound.value, other.bound.hi]})
+
+
+def _margin(gain: Bound, claimed: Bound) -> float:
+    """How far inside the claimed interval the gain lies; from a bound, the end nearest it."""
+    if gain.value is not None:
+        return margin_inside(gain, claimed)
+    nearest = nearest_end(gain, claimed.lo if gain.hi < claimed.lo else claimed.hi)
+    return margin_inside(Bound(nearest, nearest, nearest), claimed)
+
+
+def _bounded(ctx: base.Ctx, setting: dict[str, Any], other: base.Measured, gap: Any
+             ) -> tuple[base.Measured, Bound, Any, Text]:
+    """Where no series measures the region: E0 bounded by the smallest published sector that
+    contains the claimed one, and the region's growth as the claim itself states it elsewhere
+    (``[claim.check.given] region_change``; only for the region the claim is about). Together
+    they bound the gain: if every value they allow lies outside the claimed interval, the claim
+    cannot be right on its own numbers."""
+    from analysis.engine.claimed import claimed_interval
+
+    given = ctx.claim.given.get("region_change")
+    if given is None or ctx.region not in ctx.claim.own_regions or setting["base_level"] != "series" \
+            or setting["source"] != "cbs":
+        raise NoData(gap)
+    level, wider = base.containing_level(ctx, setting, "region", int(setting["base_year"]))
+    growth = claimed_interval(given, ctx.claim.id)
+    region = base.Measured(growth, ctx.claim.date, Text("engine.who.region", {"region": ctx.region_name}),
+                           period=other.period, concept=other.concept)
+    note = Text("engine.note.bounded_gain", {
+        "gap": gap, "wider": base.sector_label(ctx, wider), "name": ctx.region_name,
+        "growth": base.interval_text(growth), "given": ctx.claim.text("given") or ""})
+    return region, level.bound, level.public, note
 
 
 def validate(claim: Any) -> None:

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from analysis.engine.facts import within_fact
 from analysis.engine.intervals import Bound, margin_inside, within
 from analysis.engine.kinds import base
 from analysis.i18n import Num, Text
 
 PARAMS: dict[str, dict[str, Any]] = {
+    **base.CLAIMED_PARAMS,
     "institutions": {"doc": "list of DUO BRIN codes, pooled", "default": None},
     "sectors": {"doc": "list of CROHO sectors counted as the part", "default": None},
     "year": {"doc": "year of the 1 October count", "default": None},
@@ -42,13 +44,20 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
     value = None if part.value is None or whole.value is None or not whole.value else \
         100.0 * part.value / whole.value
     share = Bound(100.0 * part.lo / (part.lo + rest.hi), value, 100.0 * part.hi / (part.hi + rest.lo))
-    claimed = claimed_interval(ctx.claim.claimed, ctx.claim.id)
+    claimed = claimed_interval(ctx.claim.claimed, ctx.claim.id, str(setting["precision"]))
     numbers = {"part": base.interval_text(part, "number", 0),
                "whole": base.interval_text(whole, "number", 0),
                "share": base.interval_text(share), "year": Num(year, "year"),
                "subject": _subject(ctx, setting)}
+    holds = within(share, claimed)
+
+    def facts() -> list:
+        measured = Text("engine.fact.share", {**numbers, "part": Text("engine.share.part", {
+            "sectors": ", ".join(str(x) for x in setting["sectors"])})})
+        return [within_fact("whole", measured, share, "percent", claimed, holds, None)]
+
     return base.Outcome(
-        result=share, unit="percent", holds=within(share, claimed),
+        result=share, unit="percent", holds=holds, facts=facts,
         strength=margin_inside(share, claimed),
         public=ctx.registry.public_date("enrolment", year),
         statement=lambda: Text("engine.statement.share", numbers),

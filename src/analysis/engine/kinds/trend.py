@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from analysis.engine.facts import nearest_end, threshold_fact
 from analysis.engine.intervals import above, annual_pct, both, loglinear_slope_pct
 from analysis.engine.kinds import base
 from analysis.engine.tables import NoData
@@ -20,10 +21,14 @@ from analysis.i18n import Num, Text
 PARAMS: dict[str, dict[str, Any]] = {
     **base.SERIES_PARAMS,
     "comparator": {"doc": "'nation' or 'nation_minus_region'", "default": "nation_minus_region"},
-    "min_growth": {"doc": "percent a year the region must exceed", "default": 0.0},
+    "min_growth": {"doc": "percent a year the region must exceed, or 'total': the growth of all "
+                   "jobs in the region over the same years (a vague 'fast' read as 'faster than "
+                   "the region's economy')", "default": 0.0},
     "margin": {"doc": "points a year the region must exceed the comparator by", "default": 0.0},
 }
 RELATIONS: tuple[str, ...] = ()
+TOTAL = "total"
+TOTAL_SECTOR = "A-U"  # all economic activities
 NEEDS_CLAIMED = False
 
 
@@ -57,9 +62,20 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
     if why is not None:
         raise NoData(Text("engine.unlike", {"why": why}))
     difference = region.bound - other.bound
-    min_growth, margin = float(setting["min_growth"]), float(setting["margin"])
-    holds = both(above(region.bound, min_growth), above(difference, margin))
-    strength = min(region.bound.mid - min_growth, difference.mid - margin)
+    margin = float(setting["margin"])
+    total = None
+    if setting["min_growth"] == TOTAL:
+        if setting["source"] != "cbs":
+            raise NoData(Text("engine.nodata.total_published", {}))
+        total = annual_growth(ctx, {**setting, "sector": TOTAL_SECTOR}, "region")
+        growth_vs = region.bound - total.bound  # faster than all jobs in the region
+        min_growth = 0.0
+    else:
+        growth_vs, min_growth = region.bound, float(setting["min_growth"])
+    first, second = above(growth_vs, min_growth), above(difference, margin)
+    holds = both(first, second)
+    strength = min(nearest_end(growth_vs, min_growth) - min_growth,
+                   nearest_end(difference, margin) - margin)
     effective = base.effective_period(setting, region, other)
     period = effective or {"base_year": setting["base_year"], "end_year": setting["end_year"]}
     numbers = {"base": Num(period["base_year"], "year"), "end": Num(period["end_year"], "year"),
@@ -68,8 +84,25 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
                "difference": base.interval_text(difference, "number", 1),
                "name": ctx.region_name, "who": other.what,
                "subject": base.subject(ctx, setting)}
+    def facts() -> list:
+        words = Text("engine.fact.trend.region", {**numbers, "value": base.interval_text(region.bound)})
+        word = ctx.claim.text("word")
+        if total is not None:
+            word = Text("engine.fact.trend.total", {"name": ctx.region_name,
+                                                    "value": base.interval_text(total.bound)})
+            growth = threshold_fact("region", words, growth_vs, "percentage points a year", "above",
+                                    0.0, first, word, style="number")
+        else:
+            growth = threshold_fact("region", words, region.bound, "percent a year", "above",
+                                    min_growth, first, word)
+        gap = Text("engine.fact.trend.difference", {"who": other.what,
+                                                   "value": base.interval_text(difference, "number")})
+        return [growth, threshold_fact("difference", gap, difference, "percentage points a year",
+                                       "above", margin, second, None, style="number")]
+
     return base.Outcome(
         result=difference, unit="percentage points a year", holds=holds, strength=strength,
+        facts=facts,
         public=max(region.public, other.public), statement=lambda: Text("engine.statement.trend", numbers),
         arithmetic=lambda: Text("engine.arith.trend", numbers), parts={"region": region, "comparator": other},
         effective=effective,

@@ -1,0 +1,109 @@
+"""What decided a verdict, as data and in one plain sentence (with the caveats printed beside it).
+
+From the reading's facts (each condition checked, per part: :mod:`.facts`), the measures and the
+verdict code: where the reading fails, the parts that fail ("Nationally, manufacturing employment
+fell by 3.7%, less than the 5% that 'sharply' needs"), and for a claim with threshold parts the
+threshold at which every part would hold; where it holds, its facts and the robustness against the
+rule's threshold; where it cannot be evaluated, why. Caveats (few distinct results, alternatives
+the data cannot give, the weights' reach, a half no series measures) never change the verdict.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from analysis.engine.facts import joint_limit
+from analysis.engine.measures import Measures
+from analysis.engine.result import (
+    BORDERLINE,
+    NOT_SUPPORTED,
+    SUPPORTED,
+    WITHIN_REVISION,
+    Evaluation,
+    Fact,
+    Interval,
+)
+from analysis.engine.verdict import thresholds
+from analysis.i18n import Num, Text
+
+WEIGHT_CAVEAT = 0.05  # robustness moving more than this under other weights is worth a caveat
+
+
+def _pct(share: float) -> Num:
+    return Num(100 * share, "percent", 0)
+
+
+def _robustness_fact(measures: Measures, code: str, meta: dict[str, Any]) -> Fact | None:
+    if measures.robustness is None or measures.band is None:
+        return None
+    limits = thresholds(meta)
+    low, high = measures.band
+    numbers = {"robustness": _pct(measures.robustness), "threshold": _pct(limits["supported"]),
+               "fragile": _pct(limits["fragile"])}
+    holds = True if low >= limits["supported"] else False if high < limits["fragile"] else None
+    words = {True: "high", False: "low", None: "between"}[holds]
+    if code == NOT_SUPPORTED and holds is None:
+        words = "low"  # the reading fails and the alternatives do not rescue it
+    return Fact(part="robustness", test="at_least",
+                value=Interval(measures.robustness, low, high, "share"), holds=holds,
+                sentence=Text(f"engine.fact.robustness.{words}", numbers),
+                threshold=limits["supported"])
+
+
+def _join(sentences: list[Any]) -> Text | None:
+    if not sentences:
+        return None
+    text = sentences[-1]
+    for sentence in reversed(sentences[:-1]):
+        text = Text("engine.sentences", {"first": sentence, "rest": text})
+    return text
+
+
+def deciding(reading: Evaluation | None, measures: Measures, code: str, reason: Text,
+             meta: dict[str, Any], revision: Any = None
+             ) -> tuple[list[Fact], Text, float | None]:
+    """(the deciding facts, the sentence, the threshold at which every part would hold)."""
+    if reading is None:
+        return [], reason, None
+    facts: list[Fact] = []
+    sentences: list[Any] = []
+    limit = joint_limit(reading.facts)
+    if reading.holds is False:
+        facts = [f for f in reading.facts if f.holds is False]
+        sentences = [f.sentence for f in facts]
+        if limit is not None and limit > 0 and len(reading.facts) > 1:
+            sentences.append(Text("engine.fact.joint_limit", {"limit": Num(limit, "percent", 1)}))
+        if code == WITHIN_REVISION and revision is not None:
+            sentences.append(Text("engine.fact.revision", {
+                "miss": Num(revision.miss, "number", 1), "revision": Num(revision.revision_p90, "number", 1)}))
+    elif reading.holds is None:
+        facts = [f for f in reading.facts if f.holds is None]
+        sentences = [f.sentence for f in facts] or [reason]
+    else:
+        facts = list(reading.facts)
+        sentences = [f.sentence for f in facts]
+    robust = _robustness_fact(measures, code, meta)
+    if robust is not None and (reading.holds is True or code == BORDERLINE and reading.holds is False):
+        facts.append(robust)
+        sentences.append(robust.sentence)
+    if not sentences:
+        sentences = [reason]
+    return facts, _join(sentences), limit
+
+
+def caveats(reading: Evaluation | None, measures: Measures, code: str) -> list[Text]:
+    """What a reader should know beside the verdict; none of it changes the verdict."""
+    found: list[Text] = []
+    if reading is not None:
+        found += list(reading.notes)  # e.g. why one half cannot be measured
+    if reading is not None and measures.robustness is None and code == SUPPORTED:
+        found.append(Text("engine.caveat.no_alternatives", {}))
+    if measures.few_distinct:
+        found.append(Text("engine.caveat.few_distinct", {"n": measures.n_distinct}))
+    if measures.unevaluable_weight >= 0.005:
+        found.append(Text("engine.caveat.unevaluable", {"share": _pct(measures.unevaluable_weight)}))
+    spread = measures.weight_range
+    if spread is not None and measures.robustness is not None and (
+            spread[1] - spread[0] > WEIGHT_CAVEAT):
+        found.append(Text("engine.caveat.weights", {"low": _pct(spread[0]), "high": _pct(spread[1])}))
+    return found
