@@ -8,8 +8,9 @@ here, so that a new or corrected routine in ``stats/`` is switched in at one spo
 - the segmented line at a given date: :func:`analysis.stats.breaks.chow_break_test` (exact F of
   "not one straight line" against a shift at that date);
 - the joint predictive-failure (Chow) test: :func:`analysis.stats.extrapolation.extrapolation_test`;
-  the single-year bands drawn around the extrapolation in the figure are computed here (shown as
-  context, never counted);
+  the single-year bands around the extrapolation (shown as context, never counted) come from
+  :mod:`analysis.engine.trend_bands`, simulated under the same AR(1) persistence up to rho = 0.8
+  as every test here (the widest band over rho);
 - a shift at an unknown date: :func:`analysis.stats.breaks.sup_f_test` (Andrews' sup-F with its
   exact simulated critical value; the best-fitting year is reported, not claimed as a break date).
 """
@@ -21,11 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
+from analysis.engine import trend_bands
 from analysis.stats import breaks, extrapolation, inference
 
-CONFIDENCE = 0.95
+CONFIDENCE = trend_bands.CONFIDENCE  # of the single-year bands
 MIN_FIT_POINTS = 4  # a line and two residual degrees of freedom
 
 
@@ -98,8 +99,9 @@ class Prediction:
     """The pre-period line extrapolated, and Chow's joint predictive-failure test.
 
     ``table``: ``year, actual, predicted, lower, upper`` for every year after the pre-period with
-    a value (bands: the 95% prediction interval of a single year, back-transformed, for the
-    figure only). The test asks whether the later years *together* are compatible with the
+    a value (bands: 95% for a single year, the widest over AR(1) persistence up to
+    ``band_rho_max`` (:mod:`analysis.engine.trend_bands`), back-transformed; context, never
+    counted). The test asks whether the later years *together* are compatible with the
     pre-period line: ``F = ((RSS_all - RSS_pre) / m) / (RSS_pre / (n - 2))`` on ``(m, n - 2)`` df
     (Chow 1960), exact for independent normal deviations; persistent deviations make it reject
     too often.
@@ -114,6 +116,7 @@ class Prediction:
     fit_years: tuple[int, ...]
     rho_max: float | None = None  # None: the p-value assumes independent deviations
     p_value_independent: float | None = None  # exact F for independent deviations
+    band_rho_max: float = trend_bands.RHO_MAX  # the bands hold for AR(1) rho in 0..band_rho_max
 
 
 def predictive_failure(series: pd.Series, last_fit_year: int) -> Prediction:
@@ -135,12 +138,11 @@ def predictive_failure(series: pd.Series, last_fit_year: int) -> Prediction:
     residuals = y[fit] - design[fit] @ coefficients
     n_fit = int(fit.sum())
     df = n_fit - 2
-    sigma2 = float(residuals @ residuals) / df
-    xtx_inv = np.linalg.inv(design[fit].T @ design[fit])
-    x_new = design[later]
-    predicted = x_new @ coefficients
-    se = np.sqrt(sigma2 * (1.0 + np.einsum("ij,jk,ik->i", x_new, xtx_inv, x_new)))
-    half = float(sps.t.ppf(0.5 + CONFIDENCE / 2.0, df)) * se
+    scale = math.sqrt(float(residuals @ residuals) / df)
+    predicted = design[later] @ coefficients
+    # why simulated: the textbook t band (independent deviations) is too narrow when deviations
+    # persist, and every test on this page allows for persistence up to rho = 0.8
+    half = trend_bands.band_multipliers(years[fit], years[later]) * scale
     table = pd.DataFrame({"year": years[later], "actual": np.exp(y[later]),
                           "predicted": np.exp(predicted), "lower": np.exp(predicted - half),
                           "upper": np.exp(predicted + half)})

@@ -1,11 +1,17 @@
 """The reader's texts of the trend models (catalogue ``data/messages/trends.toml``).
 
 Every sentence is an :class:`analysis.i18n.Text` with :class:`analysis.i18n.Num` parameters, so it
-renders in Dutch and in English; rates are rounded to one decimal, levels to the data's precision.
+renders in Dutch and in English; rates are rounded to one decimal, levels to the data's precision,
+F statistics (and sup-F's critical value) to one decimal, p-values to two significant digits
+(0.043, 0.0012, 0.31; below 0.001 "p < 0.001"). Both roundings are half away from zero in decimal
+arithmetic on the shortest decimal form of the float (0.0425 -> 0.043, F 2.25 -> 2.3), done here
+before Babel formats the digits (Babel alone would round half to even).
 """
 
 from __future__ import annotations
 
+import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from analysis.engine import trend_series as ts
@@ -14,6 +20,9 @@ from analysis.i18n import Num, Text
 from analysis.stats import inference, rounding
 
 RATE_DECIMALS = 1
+F_DECIMALS = 1
+P_SIGNIFICANT_DIGITS = 2
+P_SMALL = 0.001  # p-values below this read "p < 0.001"; at 0.001 itself "p = 0.0010"
 
 
 def round_rate(value: float) -> float:
@@ -30,10 +39,29 @@ def pct(value: float, signed: bool = False) -> Num:
     return Num(round_rate(value), "percent", RATE_DECIMALS, signed=signed)
 
 
+def p_num(p_value: float) -> Num:
+    """A p-value to two significant digits (0.0425 -> 0.043, 0.0995 -> 0.10, 0.99951 -> 1.0)."""
+    if not math.isfinite(p_value) or p_value <= 0:
+        return Num(p_value if math.isfinite(p_value) else None, decimals=P_SIGNIFICANT_DIGITS)
+    exact = Decimal(repr(float(p_value)))
+    step = Decimal(1).scaleb(exact.adjusted() - P_SIGNIFICANT_DIGITS + 1)
+    rounded = exact.quantize(step, rounding=ROUND_HALF_UP)
+    # rounding up may add a digit in front (0.0995 -> 0.100): two significant digits of the result
+    decimals = max(0, P_SIGNIFICANT_DIGITS - 1 - rounded.adjusted())
+    return Num(float(rounded), decimals=decimals)
+
+
 def p_text(p_value: float) -> Text:
-    if p_value < 0.001:
+    """"p = 0.043" / "p < 0.001" (strictly below :data:`P_SMALL`)."""
+    if p_value < P_SMALL:
         return Text("trends.p.small")
-    return Text("trends.p.value", {"p": Num(p_value, decimals=3)})
+    return Text("trends.p.value", {"p": p_num(p_value)})
+
+
+def f_num(statistic: float) -> Num:
+    """An F statistic to one decimal, half away from zero (2.25 -> 2.3)."""
+    return Num(rounding.round_to_precision(float(statistic), 10.0**-F_DECIMALS),
+               decimals=F_DECIMALS)
 
 
 def year_num(value: int) -> Num:
@@ -118,7 +146,7 @@ def segmented_text(segmented: trend_stats.Segmented, last: int) -> Text:
         "post": year_num(segmented.first_post_year), "last": year_num(last),
         "pre_growth": pct(segmented.pre_growth_pct, True),
         "post_growth": pct(segmented.post_growth_pct, True),
-        "f": Num(segmented.f_statistic, decimals=2), "df1": segmented.f_df_num,
+        "f": f_num(segmented.f_statistic), "df1": segmented.f_df_num,
         "df2": segmented.f_df_denom, "p": p_text(segmented.f_p_value),
         "caveat": caveat(segmented.rho_max)})
 
@@ -127,8 +155,8 @@ def sup_f_text(result: trend_stats.UnknownDate) -> Text:
     return Text("trends.sup_f", {
         "first_candidate": year_num(result.first_candidate),
         "last_candidate": year_num(result.last_candidate),
-        "critical": Num(result.critical_value, decimals=2),
-        "statistic": Num(result.statistic, decimals=2), "p": p_text(result.p_value),
+        "critical": f_num(result.critical_value),
+        "statistic": f_num(result.statistic), "p": p_text(result.p_value),
         "best": year_num(result.best_year), "n_alone": result.n_significant_alone,
         "n_candidates": result.n_candidates, "caveat": caveat(result.rho_max)})
 
@@ -143,10 +171,11 @@ def prediction_text(prediction: trend_stats.Prediction, pair: ts.SeriesPair, fir
             "region": pair.region_name, "first": year_num(first), "cutoff": year_num(cutoff),
             "last": year_num(int(last["year"])), "unit": Text(f"trends.unit.{pair.concept}"),
             "predicted": Num(last["predicted"], **level), "lower": Num(last["lower"], **level),
-            "upper": Num(last["upper"], **level), "actual": Num(last["actual"], **level)}),
+            "upper": Num(last["upper"], **level), "actual": Num(last["actual"], **level),
+            "rho_max": Num(prediction.band_rho_max, decimals=1)}),
         Text("trends.predictive.rejects" if rejects else "trends.predictive.holds", {
             "post": year_num(cutoff + 1), "last": year_num(int(last["year"])),
-            "f": Num(prediction.f_statistic, decimals=2), "df1": prediction.df_num,
+            "f": f_num(prediction.f_statistic), "df1": prediction.df_num,
             "df2": prediction.df_denom, "p": p_text(prediction.p_value),
             "caveat": caveat(prediction.rho_max)}),
     ]

@@ -52,7 +52,7 @@ from analysis.engine import trend_series as ts
 from analysis.engine import trend_stats
 from analysis.engine import trend_texts as tx
 from analysis.engine.trend_texts import concept_text, reason_text, round_level, round_rate  # noqa: F401
-from analysis.i18n import Num, Text
+from analysis.i18n import Text
 from analysis.stats import rounding
 
 
@@ -117,7 +117,8 @@ class TrendModels:
 
         Series: ``region``, ``comparator`` (actual values; the comparator's bounds as its band
         where cells were suppressed), ``region_fit`` (the pre-period line), ``region_extrapolation``
-        (the line extended, with the single-year 95% band). Levels are rounded to the data's
+        (the line extended, with the single-year 95% band, the widest over AR(1) persistence up
+        to rho = 0.8: :mod:`analysis.engine.trend_bands`). Levels are rounded to the data's
         precision. The report writes this frame (or :meth:`figure_data` for the figure of
         :mod:`analysis.report.trendplots`) as the figure's CSV.
         """
@@ -266,7 +267,7 @@ def trend_models(pair: ts.SeriesPair, first_year: int, cutoff_year: int,
             else "trends.predictive_relative.holds", {
                 "region": window.region_name, "comparator": window.comparator_name,
                 "post": tx.year_num(cutoff_year + 1), "last": tx.year_num(last_relative),
-                "f": Num(relative.f_statistic, decimals=2), "df1": relative.df_num,
+                "f": tx.f_num(relative.f_statistic), "df1": relative.df_num,
                 "df2": relative.df_denom, "p": tx.p_text(relative.p_value),
                 "caveat": tx.caveat(relative.rho_max)}))
     texts.extend(window.dropped.values())

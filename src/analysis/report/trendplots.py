@@ -29,7 +29,8 @@ def _years_axis(ax) -> None:
 
 
 def trend_figure(models: TrendModels, lang: str, source: str) -> Figure:
-    """Left: the region's level, its pre-period line and the extrapolation with its single-year band;
+    """Left: the region's level, its pre-period line and the extrapolation with its single-year band
+    (the widest over AR(1) persistence up to rho = 0.8, :mod:`analysis.engine.trend_bands`);
     right: region and comparator as an index (first year = 100)."""
     data = models.figure_data()
     pair = models.pair
@@ -47,7 +48,8 @@ def trend_figure(models: TrendModels, lang: str, source: str) -> Figure:
         left.plot(extra["year"], extra["value"], color=plots.HOUSE_PALETTE[2], linestyle=":",
                   marker="", label=render("trendplots.extrapolation", lang))
         left.fill_between(extra["year"], extra["band_low"], extra["band_high"], color="#DDDDDD",
-                          label=render("trendplots.band", lang))
+                          label=render("trendplots.band", lang,
+                                       rho_max=Num(models.prediction.band_rho_max, decimals=1)))
     left.axvline(models.cutoff_year + 0.5, color="#777777", linewidth=1, linestyle=":")
     unit = Text(f"trends.unit.{pair.concept}").render(lang)
     left.set_title(render("trendplots.level_title", lang, region=pair.region_name,
