@@ -174,7 +174,7 @@ def check(claim_id: str, region: str | None = None, registry: Registry | Path | 
     measured = measures_mod.compute(reading_eval, perturbations, space,
                                     [axis.weights for axis in claim.axes], claim.time_axes)
     missing = unevaluable[0].reason if reading_eval is None and unevaluable else None
-    revision = None
+    revision = decision.revision_miss(reading_eval, claim, tables, registry)
     code, reason = verdict.decide(reading_eval, measured, registry.meta, missing,
                                   within_revision=revision is not None and revision.within)
     facts, deciding_text, limit = decision.deciding(reading_eval, measured, code, reason,

@@ -10,6 +10,7 @@ the data cannot give, the weights' reach, a half no series measures) never chang
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from analysis.engine.facts import joint_limit
@@ -107,3 +108,31 @@ def caveats(reading: Evaluation | None, measures: Measures, code: str) -> list[T
             spread[1] - spread[0] > WEIGHT_CAVEAT):
         found.append(Text("engine.caveat.weights", {"low": _pct(spread[0]), "high": _pct(spread[1])}))
     return found
+
+
+def revision_miss(reading: Evaluation | None, claim: Any, tables: Any, registry: Any) -> Any:
+    """Where the reading fails on thresholds of CBS employee-job changes read from a release later
+    than the claim (the release of the time is not in the data): the miss against the typical
+    revision between releases of that statistic at the failing part's level (nation or COROP).
+    None where the rule does not apply; ``within`` only if every failing part is within."""
+    from analysis.engine.revisions import typical_revision, within_revision
+
+    if reading is None or reading.holds is not False:
+        return None
+    parameters = reading.parameters
+    if parameters.get("source", "cbs") != "cbs" or parameters.get("concept") != "employee_jobs" \
+            or parameters.get("vintage", "newest") != "newest":
+        return None
+    failing = [f for f in reading.facts if f.holds is False]
+    if not failing or any(f.test not in ("at_least", "above") or f.threshold is None
+                          or f.value.unit != "percent" for f in failing):
+        return None
+    misses = []
+    for fact in failing:
+        level = "nation" if fact.part == "comparator" and parameters.get("comparator") == "nation" \
+            else "corop"
+        revisions = typical_revision("employee_jobs", level, tables, since=claim.date,
+                                     registry_path=registry.path)
+        misses.append(within_revision(fact.threshold, fact.value.low, fact.value.high, revisions))
+    worst = max(misses, key=lambda m: m.miss)
+    return replace(worst, within=all(m.within for m in misses))
