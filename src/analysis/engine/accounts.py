@@ -3,7 +3,9 @@
 Both tables are wide: one column per concept (``persons_employed``, ``jobs``, ``labour_years``,
 ``hours_worked``; ``labour_volume_total``, ``labour_volume_employees``). The labour accounts are
 national; the regional accounts have COROP regions. ``worker_type = total`` (employees and
-self-employed) is used where the table has it; the edition (source table) is the ``vintage``.
+self-employed) is used where the table has it; the edition (source table) is the ``vintage``:
+``newest`` / ``oldest`` by release date, a successor edition after the one it supersedes
+(:func:`analysis.engine.publication.release_order`; table ids are not sorted as strings).
 Printed values are whole thousands, so each cell is +-500.
 """
 
@@ -13,6 +15,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from analysis.engine import publication
 from analysis.engine.intervals import Bound, printed_bound, total
 from analysis.engine.nodata import NoData
 from analysis.i18n import Num, Text
@@ -52,7 +55,9 @@ class AccountsMixin:
                 frame = frame.assign(region_key=regions)
                 for row in frame.itertuples(index=False):
                     index[(row.source_table, row.region_key, row.sbi_code, int(row.year))] = row
-                facts = {"editions": sorted(set(frame["source_table"])),
+                releases = set(zip(frame["source_table"], frame["vintage"], strict=True)) \
+                    if "vintage" in frame.columns else {(t, "") for t in frame["source_table"]}
+                facts = {"editions": [t for t, _ in publication.release_order(releases)],
                          "codes": frozenset(frame["sbi_code"]),
                          "regions": frozenset(frame["region_key"])}
             self._memo[key] = (frame, index, facts)

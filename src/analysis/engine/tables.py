@@ -3,13 +3,17 @@
 Nothing here knows a claim. The claim kinds ask for:
 
 - :meth:`Tables.jobs_cell`: employee jobs of one region, SBI code and year in one CBS table. A
-  published cell is its value +- half the rounding unit (CBS: thousands with one decimal, +-50
-  jobs); a suppressed cell is bounded by the SBI hierarchy (parent minus the other parts, each
+  published cell is its value +- half the rounding unit the table declares for that year in
+  ``sources.toml`` (CBS: thousands with one decimal, +-50 jobs; some years two decimals, +-5;
+  :func:`analysis.engine.publication.rounding_unit`); a suppressed cell is bounded by the SBI hierarchy (parent minus the other parts, each
   suppressed part taken as 0 .. parent) and, where the nation is published in the same table, by
   the nation minus the other regions' published cells;
 - :meth:`Tables.jobs`: the same for a region, the nation (CBS's published national row, or the sum
   of the COROP regions with every suppressed cell bounded), or the nation minus a region, and for a
-  list of SBI codes (a sum, e.g. the HTSM divisions);
+  list of SBI codes (a sum, e.g. the HTSM divisions). A list of divisions is summed over the cover
+  with the fewest published cells the table has in that year (24-25 + 26 + 27 + 28 + 29-30 rather
+  than seven single divisions: every cell adds its own rounding error), a suppressed cell only where
+  no cover of published cells exists (:func:`analysis.engine.cover.fewest_cells`);
 - :meth:`Tables.accounts`: a column of the labour accounts (national: werkzame personen, jobs,
   labour years, hours) or of the regional accounts (labour volume by COROP region), by SBI code;
 - :meth:`Tables.enrolment`: DUO students of some institutions and CROHO sectors in one year (masked
@@ -18,7 +22,9 @@ Nothing here knows a claim. The claim kinds ask for:
 
 Every selection raises :class:`NoData` with a reason (an :class:`analysis.i18n.Text`) when the
 data cannot give it. Where a table has a ``vintage`` column, ``vintage="newest"`` (default) picks
-the newest vintage per cell and ``"oldest"`` the oldest; any other value selects that vintage.
+the newest vintage per cell and ``"oldest"`` the oldest, by release date
+(:func:`analysis.engine.publication.release_order`, never by sorting the labels); any other value
+selects that vintage.
 """
 
 from __future__ import annotations
@@ -32,16 +38,17 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.engine import publication
 from analysis.engine.accounts import AccountsMixin
+from analysis.engine.cover import fewest_cells
 from analysis.engine.intervals import Bound, exact, printed_bound, rounded, total
 from analysis.engine.nodata import NoData
 from analysis.i18n import Num, Text
-from analysis.processing.sbi import SBI_PARTS
+from analysis.processing.sbi import SBI_PARTS, divisions_of
 
 NATION = "NL01"
 UNASSIGNED = "CR99"
 PUBLISHED_FIGURES_FILE = paths.PACKAGE_DATA / "published_figures.csv"
-JOBS_ROUNDING = 100.0  # CBS publishes employee jobs in thousands with one decimal
 
 
 _PARENT = {part: parent for parent, parts in SBI_PARTS.items() for part in parts}
@@ -124,15 +131,37 @@ class Tables(AccountsMixin):
 
     def _published(self, table: str, region: str, sbi: str, year: int, vintage: str) -> float | None:
         """The published cell, NaN if suppressed, None if the table has no such row."""
+        found = self._cell(table, region, sbi, year, vintage)
+        return None if found is None else found[0]
+
+    def _cell(self, table: str, region: str, sbi: str, year: int,
+              vintage: str) -> tuple[float, float] | None:
+        """(published value or NaN, its rounding unit), None if the table has no such row."""
         found = self._jobs["cells"].get((table, region, sbi, year))
         if not found:
             return None
         if vintage in ("newest", "oldest"):
-            keys = sorted(found)
-            return found[keys[-1] if vintage == "newest" else keys[0]]
-        if vintage not in found:
+            order = self._release_order(table, frozenset(found))
+            label = order[-1] if vintage == "newest" else order[0]
+        elif vintage in found:
+            label = vintage
+        else:
             return None
-        return found[vintage]
+        return found[label], self.rounding_unit(table, label, year)
+
+    def _release_order(self, table: str, labels: frozenset[str]) -> list[str]:
+        """The vintage labels of one table, oldest release first (by date, not by label)."""
+        key = ("release_order", table, labels)
+        if key not in self._memo:
+            self._memo[key] = [v for _, v in publication.release_order((table, v) for v in labels)]
+        return self._memo[key]
+
+    def rounding_unit(self, table: str, vintage: str, year: int) -> float:
+        """The unit ``table`` rounds ``year``'s employee jobs to (declared in sources.toml)."""
+        key = ("rounding", table, vintage, year)
+        if key not in self._memo:
+            self._memo[key] = publication.rounding_unit(table, vintage, year)
+        return self._memo[key]
 
     def jobs_cell(self, table: str, region: str, sbi: str, year: int,
                   vintage: str = "newest", _depth: int = 0) -> Bound:
@@ -140,12 +169,13 @@ class Tables(AccountsMixin):
         key = ("cell", table, region, sbi, year, vintage)
         if key in self._memo:
             return self._memo[key]
-        value = self._published(table, region, sbi, year, vintage)
-        if value is None:
+        found = self._cell(table, region, sbi, year, vintage)
+        if found is None:
             raise NoData(Text("engine.nodata.cell", {"table": table, "region": self._name(region),
                                                      "sbi": sbi, "year": Num(year, "year")}))
+        value, unit = found
         if not math.isnan(value):
-            bound = rounded(value, JOBS_ROUNDING).clip_low(0.0)
+            bound = rounded(value, unit).clip_low(0.0)
         else:
             bound = self._bounded(table, region, sbi, year, vintage, _depth)
         self._memo[key] = bound
@@ -165,13 +195,14 @@ class Tables(AccountsMixin):
             for part in SBI_PARTS[parent]:
                 if part == sbi:
                     continue
-                known = self._published(table, region, part, year, vintage)
-                if known is None:
+                found = self._cell(table, region, part, year, vintage)
+                if found is None:
                     return bound
+                known, unit = found
                 if math.isnan(known):  # a suppressed sibling: 0 .. min(parent, its own bound)
                     hi_sum += min(whole.hi, self._region_bound(table, region, part, year, vintage).hi)
                 else:
-                    cell = rounded(known, JOBS_ROUNDING).clip_low(0.0)
+                    cell = rounded(known, unit).clip_low(0.0)
                     lo_sum += cell.lo
                     hi_sum += cell.hi
             bound = bound.intersect(Bound(max(0.0, whole.lo - hi_sum), None,
@@ -186,19 +217,19 @@ class Tables(AccountsMixin):
         key = ("region_bound", table, region, sbi, year, vintage)
         if key in self._memo:
             return self._memo[key]
-        nation = self._published(table, NATION, sbi, year, vintage)
-        if (nation is None or math.isnan(nation)) and table in self.national_rows:
-            nation = self._published(self.national_rows[table], NATION, sbi, year, "newest")
+        nation = self._cell(table, NATION, sbi, year, vintage)
+        if (nation is None or math.isnan(nation[0])) and table in self.national_rows:
+            nation = self._cell(self.national_rows[table], NATION, sbi, year, "newest")
         bound = Bound(0.0, None, math.inf)
-        if nation is not None and not math.isnan(nation):
+        if nation is not None and not math.isnan(nation[0]):
             others_lo = 0.0
             for other in self._jobs["corop"]:
                 if other == region:
                     continue
-                cell = self._published(table, other, sbi, year, vintage)
-                if cell is not None and not math.isnan(cell):
-                    others_lo += max(0.0, cell - JOBS_ROUNDING / 2)
-            bound = Bound(0.0, None, max(0.0, rounded(nation, JOBS_ROUNDING).hi - others_lo))
+                cell = self._cell(table, other, sbi, year, vintage)
+                if cell is not None and not math.isnan(cell[0]):
+                    others_lo += max(0.0, cell[0] - cell[1] / 2)
+            bound = Bound(0.0, None, max(0.0, rounded(*nation).hi - others_lo))
         self._memo[key] = bound
         return bound
 
@@ -207,13 +238,33 @@ class Tables(AccountsMixin):
 
     def region_jobs(self, table: str, region: str, codes: Iterable[str], year: int,
                     vintage: str = "newest") -> Bound:
-        """Employee jobs of one region summed over SBI ``codes`` (each code one cell)."""
+        """Employee jobs of one region summed over SBI ``codes``: each code one cell, except that
+        several division codes are summed over their cover with the fewest published cells."""
         codes = list(codes)
         missing = [c for c in codes if c not in self.jobs_codes(table, region)]
         if missing:
             raise NoData(Text("engine.nodata.codes", {
                 "table": table, "region": self._name(region), "codes": ", ".join(missing)}))
+        codes = self._published_cover(table, region, codes, year, vintage)
         return total([self.jobs_cell(table, region, c, year, vintage) for c in codes])
+
+    def _published_cover(self, table: str, region: str, codes: list[str], year: int,
+                         vintage: str) -> list[str]:
+        """The cover of the divisions ``codes`` stand for with the fewest cells, suppressed cells
+        last resort (a suppressed cell is bounded by the hierarchy, far wider than +-50)."""
+        spans = [divisions_of(c) for c in codes]
+        if len(codes) < 2 or not all(s and c[0].isdigit() for c, s in zip(codes, spans)):
+            return codes  # a single cell or a section: nothing to choose
+        key = ("cover", table, region, tuple(codes), year, vintage)
+        if key not in self._memo:
+            wanted = frozenset().union(*spans)
+            cells = {c: self._published(table, region, c, year, vintage)
+                     for c in self.jobs_codes(table, region) if (divisions_of(c) or {0}) <= wanted}
+            present = frozenset(c for c, value in cells.items() if value is not None)
+            suppressed = frozenset(c for c in present if math.isnan(cells[c]))
+            found = fewest_cells(wanted, present, suppressed)
+            self._memo[key] = list(found) if found is not None else codes
+        return self._memo[key]
 
     def corop_sum(self, table: str, codes: Iterable[str], year: int, vintage: str = "newest",
                   exclude: str | None = None) -> Bound:
