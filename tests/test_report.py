@@ -315,14 +315,16 @@ def test_invalid_parameters_stop_at_once_with_the_choices(tmp_path: Path, monkey
         report.build_report(end_year="soon")
     with pytest.raises(ValueError, match="base year 2016 is not before end year 2010"):
         report.build_report(base_year=2016, end_year=2010)
-    with pytest.raises(ValueError, match=r"unknown comparator 'NL02': use NL01 \(the Netherlands\) or another COROP"):
+    with pytest.raises(ValueError, match=r"unknown comparator 'NL02': use nation \(the Netherlands; NL01, its CBS "
+                       r"code, means the same\) or nation_minus_region"):
         report.build_report(comparator="NL02")
-    with pytest.raises(ValueError, match="unknown comparator 'CR12'"):  # a region is not its own comparator
-        report.build_report(region="CR12", comparator="CR12")
+    with pytest.raises(ValueError, match="unknown comparator 'CR15'"):  # the engine compares with the nation only
+        report.build_report(region="CR12", comparator="CR15")
     assert not (tmp_path / "reports").exists()
-    checked = plan.validate_parameters("cr15", "2010", "2016", "nl01")
-    assert (checked.region, checked.base_year, checked.end_year, checked.comparator) == ("CR15", 2010, 2016, "NL01")
-    assert plan.output_dir(checked) == tmp_path / "reports" / "CR15-2010-2016-NL01"
+    checked = plan.validate_parameters("cr15", "2010", "2016", "nl01")  # NL01, any case: the nation
+    assert (checked.region, checked.base_year, checked.end_year, checked.comparator) == ("CR15", 2010, 2016, "nation")
+    assert plan.output_dir(checked) == tmp_path / "reports" / "CR15-2010-2016-nation"
+    assert plan.validate_parameters("CR15", comparator=" Nation_Minus_Region ").comparator == "nation_minus_region"
     assert plan.output_dir(plan.validate_parameters("CR15")) == tmp_path / "reports" / "CR15"
     assert plan.output_dir(plan.validate_parameters(None)) == tmp_path / "reports"
 
@@ -665,11 +667,11 @@ def test_other_region_goes_to_its_own_folder_and_links_back(site_copy: Path) -> 
 
 @pytest.mark.slow
 def test_other_reading_goes_to_its_own_folder(site_copy: Path) -> None:
-    lines = build(region="CR15", base_year=2010, end_year=2016, comparator="NL01")
-    assert lines[0] == ("Report for CR15 Arnhem/Nijmegen (CR) (base year 2010, end year 2016, comparator NL01) "
-                        "-> reports/CR15-2010-2016-NL01/")
-    executed = json.loads((site_copy / "reports" / "CR15-2010-2016-NL01" / ".build-state.json").read_text())
-    assert executed["parameters"] == {"region": "CR15", "base_year": 2010, "end_year": 2016, "comparator": "NL01"}
+    lines = build(region="CR15", base_year=2010, end_year=2016, comparator="NL01")  # NL01 is the nation
+    assert lines[0] == ("Report for CR15 Arnhem/Nijmegen (CR) (base year 2010, end year 2016, comparator nation) "
+                        "-> reports/CR15-2010-2016-nation/")
+    executed = json.loads((site_copy / "reports" / "CR15-2010-2016-nation" / ".build-state.json").read_text())
+    assert executed["parameters"] == {"region": "CR15", "base_year": 2010, "end_year": 2016, "comparator": "nation"}
 
 
 @pytest.mark.slow

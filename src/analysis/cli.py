@@ -10,6 +10,8 @@ from analysis.errors import FetchError
 
 
 def _parser() -> argparse.ArgumentParser:
+    from analysis.engine.overrides import COMPARATOR_HELP  # the vocabulary `check` shares
+
     parser = argparse.ArgumentParser(
         prog="python -m analysis", description="Check published claims about Twente against CBS and DUO open data.",
         epilog="Run python -m analysis COMMAND --help for the options of one command.")
@@ -40,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--base-year", default=None, help="base year for every claim (default: each claim's reading)")
     report.add_argument("--end-year", default=None, help="end year for every claim (default: each claim's reading)")
     report.add_argument("--comparator", default=None,
-                        help="NL01 or a COROP code to compare with (default: each claim's reading)")
+                        help=f"{COMPARATOR_HELP}, for every claim whose kind has a comparator "
+                        "(default: each claim's reading)")
     report.add_argument("--registry", type=Path, default=None, help="another claim registry (TOML file)")
     report.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     report.add_argument("--verdicts-table", action="store_true",

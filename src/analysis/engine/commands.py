@@ -1,9 +1,14 @@
 """The ``check`` and ``league`` subcommands (wired into :mod:`analysis.cli`).
 
 ``python -m analysis check CLAIM_ID [--region CODE] [--registry FILE] [--data DIR] [--json]
-[--lang nl|en] [--base-year Y] [--end-year Y] [--comparator nation|nation_minus_region|NL01]``
+[--lang nl|en] [--base-year Y] [--end-year Y] [--comparator nation|nation_minus_region]``
 prints the evaluation (JSON: :meth:`analysis.engine.result.ClaimCheck.to_json`);
 ``python -m analysis league CLAIM_ID [--csv]`` the same claim for every COROP region.
+
+The arguments are checked before anything is computed, as ``report`` checks its own: an unknown
+claim or region, a year outside the claim's tables, a comparator outside the shared vocabulary or
+an override the claim's kind does not use stops with exit status 2 and the valid choices
+(:mod:`analysis.engine.overrides`).
 """
 
 from __future__ import annotations
@@ -14,16 +19,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from analysis.engine.overrides import COMPARATOR_HELP
+
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("claim_id", help="a claim id of the registry")
     parser.add_argument("--registry", type=Path, default=None, help="another claim registry (TOML)")
     parser.add_argument("--data", type=Path, default=None,
                         help="folder with the processed tables (default data/processed)")
-    parser.add_argument("--base-year", type=int, default=None, help="override the reading's base year")
-    parser.add_argument("--end-year", type=int, default=None, help="override the reading's end year")
+    parser.add_argument("--base-year", type=int, default=None,
+                        help="override the reading's base year: a year of the claim's own table(s)")
+    parser.add_argument("--end-year", type=int, default=None,
+                        help="override the reading's end year (a share's year): a year of the claim's "
+                        "own table(s)")
     parser.add_argument("--comparator", default=None,
-                        help="nation (NL01) or nation_minus_region (default: the reading's)")
+                        help=f"{COMPARATOR_HELP} (default: the reading's); a claim whose kind has no "
+                        "comparator refuses it, as it refuses years it has not")
     parser.add_argument("--lang", default="nl", choices=("nl", "en"), help="language of the text output")
 
 
@@ -39,6 +50,26 @@ def add_check_parsers(sub: Any) -> None:
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     return {"base_year": args.base_year, "end_year": args.end_year, "comparator": args.comparator}
+
+
+def _checked(args: argparse.Namespace) -> tuple[Any, str | None, dict[str, Any]]:
+    """(the registry, the region code or None, the overrides), or ValueError with the choices."""
+    from analysis.engine.check import registry_for, tables_for
+    from analysis.engine.overrides import OverrideError, command_overrides
+
+    tables = tables_for(args.data)
+    registry = registry_for(args.registry, tables)
+    if args.claim_id not in registry.claims:
+        raise OverrideError(f"unknown claim {args.claim_id!r}: use one of {', '.join(registry.claims)}")
+    region = getattr(args, "region", None)
+    if region is not None:
+        regions = tables.corop_regions()
+        if region.strip().upper() not in regions:
+            listing = "\n".join(f"  {code}  {name}" for code, name in regions.items())
+            raise OverrideError(f"unknown region {region!r}: use a COROP code:\n{listing}")
+        region = region.strip().upper()
+    overrides = command_overrides(registry.claim(args.claim_id), tables, _overrides(args))
+    return registry, region, overrides
 
 
 def _pct(value: float | None) -> str:
@@ -76,16 +107,16 @@ def run(args: argparse.Namespace) -> int:
     from analysis.engine.check import check
     from analysis.engine.league import league
 
+    registry, region, overrides = _checked(args)
     if args.command == "check":
-        result = check(args.claim_id, args.region, registry=args.registry, data_dir=args.data,
-                       **_overrides(args))
+        result = check(args.claim_id, region, registry=registry, data_dir=args.data, **overrides)
         if args.json:
             json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=1)
             print()
         else:
             print(text_report(result, args.lang))
         return 0
-    frame = league(args.claim_id, registry=args.registry, data_dir=args.data, **_overrides(args))
+    frame = league(args.claim_id, registry=registry, data_dir=args.data, **overrides)
     if args.csv:
         frame.to_csv(sys.stdout, index=False)
     else:

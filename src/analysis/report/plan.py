@@ -29,7 +29,6 @@ from analysis import paths
 from analysis.processing.validate import verify_checksum
 
 DEFAULT_REGION = "CR12"  # Twente: its report goes to reports/, other regions to reports/<CODE>/
-NATION = "NL01"
 CLAIM_NOTEBOOK = "claim.py"
 # (page stem, notebook file) of the pages that are not one claim each, in reading order.
 BACKGROUND_PAGES: tuple[tuple[str, str], ...] = (("overview", "00_data_overview.py"),
@@ -174,11 +173,11 @@ def validate_parameters(region: str | None, base_year: int | str | None = None, 
                          f"(years in the data: {known_years[0]}-{known_years[-1]})")
     compare = None
     if comparator is not None and str(comparator).strip():
-        compare = str(comparator).strip().upper()
-        allowed = [NATION, *[c for c in regions if c != code]]
-        if compare not in allowed:
-            raise ValueError(f"unknown comparator {comparator!r}: use {NATION} (the Netherlands) or another COROP "
-                             f"region:\n{_choices(allowed, per_line=10)}")
+        # The vocabulary `check` shares (the comparators the engine computes); imported here, as
+        # the only engine module this file needs and only when a comparator is given.
+        from analysis.engine.overrides import comparator_choice
+
+        compare = comparator_choice(comparator)
     return BuildParameters(code, regions[code], base, end, compare)
 
 
