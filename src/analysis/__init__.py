@@ -1,16 +1,20 @@
 """twente-claims: reproduce and stress-test published policy claims with Dutch open data.
 
-Modules, one concern each:
+The package has one folder per pipeline stage; no stage imports a later one:
 
-- ``paths``       where raw, processed and report files live
-- ``sources``     the source registry (``data/sources.toml``)
-- ``snapshot``    atomic raw snapshots with a manifest sidecar, locking
-- ``cbs``         CBS StatLine access (cbsodata, OData v3) and the StatLine CSV export
-- ``duo``         DUO access (HTTP) and the parsers for every DUO layout
-- ``processing``  raw snapshots -> tidy tables in ``data/processed`` with sanity checks
-- ``growth``, ``shiftshare``, ``trends``, ``stress``, ``verdicts``, ``claims``  the claim engine
-- ``plots``       the house style for figures
-- ``report``      executing notebooks and rendering the HTML site
+- ``sources``     the source registry (``data/sources.toml``), raw snapshots with manifests, CBS
+                  (cbsodata) and DUO access, the fetch step: registry -> ``data/raw``
+- ``processing``  raw snapshots -> small tidy tables in ``data/processed``, with build checks,
+                  column contracts and the manifest
+- ``stats``       pure statistics that know nothing of claims (growth, shift-share, trends and their
+                  inference, breaks, extrapolation, placebo, rounding)
+- ``engine``      the claim engine: the claim registry (``data/claims.toml``), one query template
+                  per claim kind, the processed tables as intervals, perturbations, measures, verdict
+- ``report``      presentation: claim pages, figures, and the bilingual static HTML site
+
+Beside them: ``paths`` (where raw, processed and report files live), ``i18n`` (the Dutch and
+English message catalogues), ``errors`` (errors a user can act on), ``cli`` (``python -m
+analysis``), and ``data/`` (the registries and catalogues as data).
 """
 
 __version__ = "0.1.0"
