@@ -114,10 +114,9 @@ def test_dip_year_gives_low_robustness_high_uniqueness_negative_fairness(tmp_pat
           100 * (1 - 100000 / 99800) - 5]
     assert result.fairness == pytest.approx(sum(s - s0 for s in sp) / 3)
     assert result.fairness < 0
-    # three distinct perturbations, weight 0.2 each: n_eff = 3; Wilson 90% upper end of 0/3 is
-    # z^2/n / (1 + z^2/n) with z = 1.645: 0.902 / 1.902 = 0.474 < 0.5 (fragile): cherry-picked
-    z2n = 1.645 ** 2 / 3
-    assert result.robustness_band[1] == pytest.approx(z2n / (1 + z2n), abs=1e-3)
+    # the space is enumerated, not sampled: no interval around 0 (none is undecided), so the
+    # whole range lies below 0.5 (fragile) with uniqueness 1 >= 0.8: cherry-picked
+    assert result.robustness_band == (0.0, 0.0)
     assert result.verdict == NOT_SUPPORTED
     assert result.verdict_reason.key == "engine.reason.cherry_picked"
     assert result.counter_argument is not None
@@ -185,13 +184,9 @@ def test_claim_holding_everywhere_has_robustness_one(tmp_path):
     first, last = round(100000 * 0.97 ** 3, -2), round(100000 * 0.97 ** 6, -2)
     assert region.value == pytest.approx(100 * (last / first - 1))
     # 4 base x 2 real-time end years x 2 comparators = 16 settings, 15 besides the reading, all
-    # distinct; Kish n_eff = (sum w)^2 / sum w^2 from their weights; Wilson 90% lower end of a
-    # share of 1 is 1 / (1 + z^2 / n_eff)
+    # distinct and all holding: robustness 1 with no interval around it (nothing is sampled)
     assert len(real_time) == 15
-    weights = [p.weight for p in real_time]
-    n_eff = sum(weights) ** 2 / sum(w * w for w in weights)
-    assert result.robustness_band[0] == pytest.approx(1 / (1 + 1.645 ** 2 / n_eff))
-    assert result.robustness_band[0] >= 0.75
+    assert result.robustness_band == (1.0, 1.0)
     assert result.verdict == SUPPORTED
 
 
@@ -207,14 +202,20 @@ weights = [0.5, 0.5]
     registry = write_registry(tmp_path / "claims.toml", claim.replace('who = "region"',
                                                                       'who = "region"\nvintage = "newest"'))
     result = check("dip", "CR01", registry=registry, data_dir=tmp_path / "data")
-    # 4 base years x 2 vintages = 8 settings, but only the 3 other base years are distinct results
-    assert len(result.perturbations) == 3
-    assert {"vintage": "oldest"}.items() <= result.reading.merged_parameters[0].items()
-    for perturbation in result.perturbations:
+    # 4 base years x 2 vintages = 8 settings; besides the reading's own setting, 4 distinct
+    # results: the reading's base year under the other vintage, and the 3 other base years (each
+    # under both vintages, shown once)
+    assert len(result.perturbations) == 4
+    assert result.reading.merged_parameters == []
+    twin = [p for p in result.perturbations if p.parameters["base_year"] == 2010]
+    assert len(twin) == 1 and twin[0].parameters["vintage"] == "oldest"
+    others = [p for p in result.perturbations if p.parameters["base_year"] != 2010]
+    for perturbation in others:
         assert len(perturbation.merged_parameters) == 1
         assert perturbation.merged_parameters[0]["vintage"] == "oldest"
-    # the weight of a merged result is that of its most sensible setting (0.2 x 0.5), not a sum
-    assert all(p.weight == pytest.approx(0.1) for p in result.perturbations)
+    # a distinct result weighs the total of its settings: 0.2 x 0.5 + 0.2 x 0.5 for another base
+    # year; the reading's twin 0.4 x 0.5
+    assert all(p.weight == pytest.approx(0.2) for p in result.perturbations)
 
 
 RELATIVE_CLAIM = """
@@ -253,13 +254,14 @@ def test_relative_gain_from_the_base_year_level(tmp_path):
     # E0 = 100,000 (2010), g_r = +6%, g_c = +2%: E0 * (g_r - g_c) = 100,000 * 0.04 = 4,000 jobs
     reading = result.reading
     assert reading.result.value == pytest.approx(4000)
-    # intervals: E0 in [99,950, 100,050]; g_r in [105,950/100,050 - 1, 106,050/99,950 - 1];
-    # g_c in [10,199,950/10,000,050 - 1, 10,200,050/9,999,950 - 1]
-    g_r = (105950 / 100050 - 1, 106050 / 99950 - 1)
+    # E0 and g_r come from the same cells (E0 * g_r = E_end - E0), so the gain is
+    # (E_end - E0) - E0 * g_c with E0 in [99,950, 100,050], E_end in [105,950, 106,050] and
+    # g_c in [10,199,950/10,000,050 - 1, 10,200,050/9,999,950 - 1]; the gain falls in E0, so
+    # its low end takes E0 = 100,050 and its high end E0 = 99,950
     g_c = (10199950 / 10000050 - 1, 10200050 / 9999950 - 1)
-    assert reading.result.low == pytest.approx(99950 * (g_r[0] - g_c[1]))
-    assert reading.result.high == pytest.approx(100050 * (g_r[1] - g_c[0]))
-    assert reading.holds is True  # [3,894, 4,106] lies inside [3,800, 4,200]
+    assert reading.result.low == pytest.approx((105950 - 100050) - 100050 * g_c[1])
+    assert reading.result.high == pytest.approx((106050 - 99950) - 99950 * g_c[0])
+    assert reading.holds is True  # [3,898, 4,102] lies inside [3,800, 4,200]
     # a published level of 2014 is not E0 for a 2010 base: not evaluated, and the reason says so
     reasons = [u.reason.key for u in result.unevaluable]
     assert "engine.nodata.level_year" in reasons
