@@ -21,7 +21,7 @@ from analysis.report import svg
 # Verdict code -> (symbol, CSS class). The symbol and the word carry the verdict where colour cannot
 # (greyscale print, colour-blind readers); the classes also differ in fill and border style.
 VERDICT_STYLES: dict[str, str] = {
-    "supported": "✔", "borderline": "◐", "not_supported": "✘", "undecidable": "?",
+    "supported": "✔", "borderline": "◐", "within_revision": "≈", "not_supported": "✘", "undecidable": "?",
     "not_verifiable": "∅", "not_applicable": "–",
 }
 

@@ -23,7 +23,7 @@ CLAIM_TEXTS_DIR = paths.PACKAGE_DATA / "claims"
 REGISTRY_FILE = paths.PACKAGE_DATA / "claims.toml"
 REGISTRY_ENV = "TWENTE_CLAIMS_REGISTRY"  # another claim registry (the report build's --registry; tests)
 PARAM = "param_"  # prefix of the parameter columns of claimpage.evaluations_frame / curve_data
-SYMBOLS = {"supported": "✔", "borderline": "◐", "not_supported": "✘", "undecidable": "?",
+SYMBOLS = {"supported": "✔", "borderline": "◐", "within_revision": "≈", "not_supported": "✘", "undecidable": "?",
            "not_verifiable": "∅", "not_applicable": "–"}  # a second cue besides colour
 UNSIGNED_KINDS = ("share", "value_within", "not_verifiable", "none")  # levels and shares: no "+" sign
 _UNIT_KEYS = {"percent": "page.unit.percent", "percentage points": "page.unit.percentage_points",

@@ -97,7 +97,7 @@ def record_check(check: ClaimCheck, results_dir: str | Path, *, order: int, titl
         "verdict": check.verdict,
         "title": _pair(title, "title"),
         "quote": _pair(quote, "quote"),
-        "reason": _pair(check.verdict_reason, "reason"),
+        "reason": _pair(check.deciding_text or check.verdict_reason, "reason"),
         "counter_argument": _pair(check.counter_argument, "counter_argument", required=False),
         "fairer_statement": _pair(check.fairer_statement, "fairer_statement", required=False),
         "headline": _pair(headline, "headline"),
