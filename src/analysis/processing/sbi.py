@@ -102,27 +102,3 @@ def hierarchy_from_codes(codes) -> dict[str, tuple[str, ...]]:
             hierarchy[parent] = tuple(sorted(parts, key=lambda c: (min(spans[c]), c)))
     return dict(sorted(hierarchy.items()))
 
-
-# SBI 2008 sections and the divisions (two-digit codes) each contains (CBS, Standaard
-# Bedrijfsindeling 2008): a division list that no table publishes for a region is bounded by the
-# section that contains it.
-SECTION_DIVISIONS: dict[str, tuple[int, int]] = {
-    "A": (1, 3), "B": (5, 9), "C": (10, 33), "D": (35, 35), "E": (36, 39), "F": (41, 43),
-    "G": (45, 47), "H": (49, 53), "I": (55, 56), "J": (58, 63), "K": (64, 66), "L": (68, 68),
-    "M": (69, 75), "N": (77, 82), "O": (84, 84), "P": (85, 85), "Q": (86, 88), "R": (90, 93),
-    "S": (94, 96), "T": (97, 98), "U": (99, 99),
-}
-
-
-def code_divisions(code: str) -> set[int]:
-    """The divisions an SBI code covers: '24' -> {24}; '29-30' -> {29, 30}; 'C' -> {10..33};
-    'B-E' -> every division of sections B to E; an unknown code -> the empty set."""
-    left, _, right = code.partition("-")
-    if left.isdigit() and (not right or right.isdigit()):
-        return set(range(int(left), int(right or left) + 1))
-    if left in SECTION_DIVISIONS and (not right or right in SECTION_DIVISIONS):
-        letters = sorted(SECTION_DIVISIONS)
-        chosen = letters[letters.index(left):letters.index(right or left) + 1]
-        return set().union(*(set(range(SECTION_DIVISIONS[s][0], SECTION_DIVISIONS[s][1] + 1))
-                             for s in chosen))
-    return set()

@@ -241,10 +241,14 @@ def containing_level(ctx: Ctx, setting: dict[str, Any], who: str, year: int) -> 
     """A bound on a level the table does not publish: between 0 and the level of the smallest
     published code whose divisions contain every wanted one (HTSM's divisions 24-30 lie inside
     manufacturing, SBI C). Raises :class:`NoData` where no published code contains them."""
-    from analysis.processing.sbi import code_divisions
+    from analysis.processing.sbi import divisions_of
+
+    def code_divisions(code: str) -> frozenset[int]:
+        return divisions_of(code) or frozenset()
 
     sector = str(setting["sector"])
-    wanted = set().union(*(code_divisions(c) for c in (sector_list(ctx.registry, sector) or [sector])))
+    wanted = frozenset().union(*(code_divisions(c)
+                                 for c in (sector_list(ctx.registry, sector) or [sector])))
     table = str(setting["table"])
     candidates = [c for c in ctx.tables.jobs_codes(table, ctx.region)
                   if wanted and wanted <= code_divisions(c)]
