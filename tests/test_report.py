@@ -506,13 +506,13 @@ def test_both_editions_from_one_execution(built_site) -> None:
     root, lines = built_site
     reports = root / "reports"
     pages = {"index.html", "league.html", "overview.html", "claim-jobs-grew.html", "claim-students-share.html",
-             "after-2017.html"}
+             "after-2017.html", "method.html"}  # method.html: tests/test_method_page.py
     assert {p.name for p in reports.glob("*.html")} == pages
     assert {p.name for p in (reports / "en").glob("*.html")} == pages
     assert any("Executing 4 of 4 pages" in line for line in lines)
     assert lines[-1] == f"Open {reports / 'index.html'} (Dutch edition) or {reports / 'en' / 'index.html'} " \
                         "(English edition) in a browser."
-    for name in pages - {"index.html", "league.html"}:
+    for name in pages - {"index.html", "league.html", "method.html"}:
         dutch, english = (reports / name).read_text(), (reports / "en" / name).read_text()
         assert '<html lang="nl">' in dutch and '<html lang="en">' in english
         assert f'href="en/{name}"' in dutch and f'href="../{name}"' in english  # the switch: same page

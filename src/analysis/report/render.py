@@ -1,4 +1,5 @@
-"""HTML for the report: both editions of every page from one executed notebook, the index, the league.
+"""HTML for the report: both editions of every page from one executed notebook, the index, the league
+and the method page (every page links the method page: :func:`analysis.report.method.with_link`).
 
 A notebook is executed once; its reader-visible outputs are sibling elements per language
 (``<div class="l10n" lang="nl">`` / ``lang="en"``, report contract point 1). For edition L this
@@ -22,6 +23,7 @@ from typing import Any
 
 from analysis.i18n import LANGUAGES, LOCALES, Num, render
 from analysis.paths import PACKAGE_DIR
+from analysis.report import method
 from analysis.report.cards import VERDICT_STYLES, verdict_word
 from analysis.report.plan import BuildParameters
 
@@ -229,7 +231,7 @@ def render_page(body: NotebookBody, context: SiteContext, lang: str, page: str, 
     """One edition of a notebook page: (html, title)."""
     content, title = edition(body.html, lang, fallback_title)
     html = _environment().get_template("page.html.j2").render(body=content, **_common(context, lang, page, title))
-    return html, title
+    return method.with_link(html, lang), title
 
 
 # --------------------------------------------------------------------------------------------
@@ -254,13 +256,21 @@ def render_index(context: SiteContext, lang: str, cards: Sequence[Any], pages: S
     """The index in ``lang``: claim cards, the other pages, changes since the last build, data vintage."""
     title = render("site.index.title", lang, region=context.region_label)
     built = context.manifest.get("built_at")
-    return _environment().get_template("index.html.j2").render(
+    return method.with_link(_environment().get_template("index.html.j2").render(
         cards=cards, pages=pages, changes=changes, league=league, lead=_lead,
         vintage_rows=vintage_rows(context.manifest, lang),
         manifest_built=format_date(built, lang) if built else "",
-        **_common(context, lang, "index.html", title))
+        **_common(context, lang, "index.html", title)), lang)
 
 
 def render_league(context: SiteContext, lang: str, view: Mapping[str, Any]) -> str:
     title = render("site.league.title", lang)
-    return _environment().get_template("league.html.j2").render(view=view, **_common(context, lang, "league.html", title))
+    return method.with_link(_environment().get_template("league.html.j2").render(
+        view=view, **_common(context, lang, "league.html", title)), lang)
+
+
+def render_method(context: SiteContext, lang: str) -> str:
+    """The method page in ``lang`` (docs/method.<lang>.md, see :mod:`analysis.report.method`)."""
+    title, body = method.document(lang)
+    return method.with_link(_environment().get_template("method.html.j2").render(
+        body=body, source=method.fingerprint(), **_common(context, lang, method.METHOD_PAGE, title)), lang)

@@ -10,7 +10,8 @@
 3. execute the rest with papermill, two at a time (:mod:`analysis.report.execute`), and compute
    the league of every claim over the COROP regions in a thread meanwhile;
 4. render every executed page in both editions (``<out>/`` Dutch, ``<out>/en/`` English), the
-   index with claim cards and the league page, into a temporary folder, then swap it in
+   index with claim cards, the league page and the method page (``docs/method.*.md``, linked from
+   every page: :mod:`analysis.report.method`), into a temporary folder, then swap it in
    (:mod:`analysis.report.swap`) -- only when everything succeeded, so a failure leaves the
    previous report untouched.
 """
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import __version__, paths
-from analysis.report import plan
+from analysis.report import method, plan
 from analysis.report.execute import ReportBuildError, check_kernel
 from analysis.report.plan import (
     DEFAULT_REGION,
@@ -147,7 +148,10 @@ def _build(parameters: BuildParameters, force: bool, registry: Path) -> Iterator
         league_needed = (force or state.league.get("fingerprint") != league_fingerprint
                          or not (out_dir / RESULTS_DIR / "league.json").exists())
         indexes = all((out_dir / sub / INDEX).exists() for sub in EDITION_DIRS.values())
-        if not to_run and not league_needed and set(state.pages) == {job.stem for job in jobs} and indexes:
+        # docs/method.*.md are in no page's fingerprint: a changed document renders the site anew
+        method_pages = method.is_current(out_dir / sub for sub in EDITION_DIRS.values())
+        if (not to_run and not league_needed and set(state.pages) == {job.stem for job in jobs} and indexes
+                and method_pages):
             yield (f"Nothing changed since the last build (notebooks, parameters, data, registry and code are the "
                    f"same): {shown}/index.html is up to date. Use --force to rebuild.")
             yield _open_line(out_dir)
@@ -263,6 +267,8 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
             view = league_page.league_view(leagues, results, order, parameters, lang, out_dir / sub)
             (staged / sub / league_page.LEAGUE_PAGE).write_text(render.render_league(context, lang, view),
                                                                 encoding="utf-8")
+            (staged / sub / method.METHOD_PAGE).write_text(render.render_method(context, lang),
+                                                           encoding="utf-8")
         for html_file in staged.rglob("*.html"):
             external = render.external_resources(html_file.read_text(encoding="utf-8"))
             if external:
