@@ -15,13 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_report import build, make_project, use_project
 
 from analysis.engine import verdict
 from analysis.engine.registry import load_registry
 from analysis.engine.result import VERDICT_CODES
 from analysis.i18n import catalogue
 from analysis.report import method
+from test_report import build, make_project, use_project
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 LINK_WORDS = {"nl": "Hoe wij een bewering controleren", "en": "How we check a claim"}  # as the brief names them
