@@ -139,7 +139,7 @@ def test_both_editions_walk_without_errors(site: Path, browser_page) -> None:
     page, errors, external = browser_page
     headings = walk_site(site, page, errors, external)
     assert set(headings["nl"]) == {"index.html", "league.html", "overview.html", "claim-jobs-grew.html",
-                                   "claim-students-share.html", "after-2017.html"}
+                                   "claim-students-share.html", "after-2017.html", "method.html"}
     check_editions_differ(headings)
     assert headings["nl"]["claim-jobs-grew.html"][0] == "Banen groeiden 3%"
     assert headings["en"]["claim-jobs-grew.html"][0] == "Jobs grew 3%"

@@ -92,7 +92,8 @@ def test_every_registered_claim_has_page_card_and_league_column(real_site: Path)
 def test_pages_have_figures_with_alt_and_data_and_no_errors_or_network(real_site: Path) -> None:
     reports = real_site / "reports"
     pages = sorted(reports.glob("*.html")) + sorted((reports / "en").glob("*.html"))
-    assert len(pages) == 2 * (len(load_registry().claims) + 4)  # claims, overview, after-2017, index, league
+    # claims, overview, after-2017, index, league, method
+    assert len(pages) == 2 * (len(load_registry().claims) + 5)
     for page in pages:
         html = page.read_text()
         # (Pygments' stylesheet names a "Generic.Traceback" class, so look for real traceback text.)
@@ -133,7 +134,7 @@ def test_real_site_in_a_browser(real_site: Path) -> None:
         headings = walk_site(real_site / "reports", page, errors, external)
         browser.close()
     check_editions_differ(headings)
-    assert len(headings["nl"]) == len(load_registry().claims) + 4
+    assert len(headings["nl"]) == len(load_registry().claims) + 5  # with the method page
 
 
 def test_readme_verdicts_table_is_the_build(real_site: Path) -> None:

@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.engine import measures as measures_mod
 from analysis.engine import decision, perturb, verdict
+from analysis.engine import measures as measures_mod
 from analysis.engine.kinds.base import Ctx, level
 from analysis.engine.overrides import split_overrides, with_overrides
 from analysis.engine.registry import Claim, Registry, load_registry

@@ -67,6 +67,8 @@ def within_fact(part: str, measured: Text, bound: Bound, unit: str, claimed: Bou
 
 
 def joint_limit(facts: list[Fact]) -> float | None:
-    """The largest threshold at which every threshold part holds (None: no threshold parts)."""
+    """The largest threshold at which every part holds, for a claim whose parts are all judged
+    against one threshold (None otherwise: a single part, or a part judged another way)."""
     limits = [f.limit for f in facts if f.limit is not None and f.test in ("at_least", "above")]
-    return min(limits) if limits and len(limits) == len({f.part for f in facts}) else None
+    parts = {f.part for f in facts}
+    return min(limits) if len(parts) > 1 and len(limits) == len(parts) else None

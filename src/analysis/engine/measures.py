@@ -25,8 +25,9 @@ Each distinct result weighs the total weight of the settings that give it (mergi
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+
+import numpy as np
 
 from analysis.engine.result import Evaluation
 from analysis.i18n import Text
@@ -98,12 +99,18 @@ def weight_bands(counted: list[Setting], axis_weights: list[tuple[float, ...]]
                  ) -> tuple[tuple[float, float], tuple[float, float]] | None:
     """The robustness band (as :func:`compute` gives it) of the weighting with the lowest and of
     the one with the highest robustness, over the registry's weights and :func:`weightings`."""
+    index = np.array([s.index for s in counted], dtype=int).reshape(len(counted), len(axis_weights))
+    holds = np.array([s.holds is True for s in counted])
+    maybe = np.array([s.holds is None for s in counted])
     bands = []
     for weighting in [list(axis_weights), *weightings(axis_weights)]:
-        found = _robustness(counted, lambda s, w=weighting: math.prod(
-            w[a][i] for a, i in enumerate(s.index)))
-        if found is not None:
-            bands.append(found)
+        weights = np.ones(len(counted))
+        for axis, values in enumerate(weighting):
+            weights *= np.asarray(values)[index[:, axis]]
+        total = weights.sum()
+        if total > 0:
+            share = float(weights[holds].sum() / total)
+            bands.append((share, share + float(weights[maybe].sum() / total)))
     return (min(bands), max(bands)) if bands else None
 
 

@@ -111,7 +111,7 @@ def materialize(ctx: Ctx, params: dict[str, Any], weight: float, outcome: Outcom
         inputs=outcome.inputs or {k: [m.bound.lo, m.bound.value, m.bound.hi]
                                   for k, m in outcome.parts.items()},
         statement=_resolve(outcome.statement) if texts else None, notes=list(outcome.notes),
-        facts=list(_resolve(outcome.facts) or []),
+        facts=list(_resolve(outcome.facts) or []) if texts else [],
         public=outcome.public.isoformat(), merged_parameters=list(merged or []),
         parts={k: Interval(m.bound.value, m.bound.lo, m.bound.hi,
                            "percent" if m.levels is not None or m.source != "cbs" else "")

@@ -20,6 +20,7 @@ import datetime as dt
 import tomllib
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +119,7 @@ def release_order(releases: Iterable[tuple[str, str]],
         return releases  # test tables outside the registry: their labels' own order
     keyed = sorted(releases, key=lambda tv: release_key(*tv, path=path))
     keys = [release_key(*tv, path=path) for tv in keyed]
-    for (first, second), (k1, k2) in zip(zip(keyed, keyed[1:]), zip(keys, keys[1:])):
+    for (first, second), (k1, k2) in zip(pairwise(keyed), pairwise(keys), strict=True):
         if k1 == k2:
             raise ValueError(
                 f"{path.name}: releases {first} and {second} have the same date and neither "

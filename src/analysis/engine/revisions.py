@@ -37,7 +37,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -268,18 +268,27 @@ def typical_revision(statistic: str = "employee_jobs", level: str = "nation",
     """:func:`revisions_of` over the processed data of ``tables`` (default: data/processed), the
     releases dated by ``[meta.public]`` of the claim registry; ``since`` defaults to the article's
     date (``[meta] article_date``). Cached per file state."""
-    from analysis.engine.registry import load_registry
+    from analysis.engine.registry import REGISTRY_FILE
     from analysis.engine.tables import Tables
 
     spec = _statistic(statistic)
     folder = (tables or Tables()).folder
     path = folder / f"{spec.table}.csv"
-    registry = load_registry(registry_path)
+    registry_file = Path(registry_path or REGISTRY_FILE)
+    registry = _registry(str(registry_file), registry_file.stat().st_mtime_ns)
     if since is None and "article_date" in registry.meta:
         since = dt.date.fromisoformat(str(registry.meta["article_date"]))
     state = path.stat() if path.exists() else None
     return _cached(statistic, level, str(path), state and (state.st_mtime_ns, state.st_size), since,
                    str(registry.path), registry.hash)
+
+
+@functools.lru_cache(maxsize=8)
+def _registry(path: str, _mtime_ns: int) -> Any:
+    """The claim registry, parsed once per file state (a league asks once per region)."""
+    from analysis.engine.registry import load_registry
+
+    return load_registry(path)
 
 
 @functools.lru_cache(maxsize=32)

@@ -22,8 +22,8 @@ Series parameters shared by the job-based kinds (``SERIES_PARAMS``):
 from __future__ import annotations
 
 import csv
-import math
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
