@@ -92,8 +92,8 @@ def test_unknown_region(tmp_path):
 
 
 def test_year_the_data_do_not_have(tmp_path):
-    path = edited(tmp_path, "industry-decline", "values = [2016, 2015, 2014, 2017]",
-                  "values = [2016, 2015, 1990, 2017]")
+    path = edited(tmp_path, "industry-decline", "values = [2015, 2014, 2013, 2016]",
+                  "values = [2015, 2014, 1990, 2016]")
     expect(path, "'industry-decline'", "end_year", "1990", "2008-20", data=True)
 
 

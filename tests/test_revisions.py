@@ -190,6 +190,20 @@ def test_median_and_90th_percentile_interpolate_linearly():
     assert len(result.pairs) == 1 and result.pairs[0].n == 5
 
 
+def test_like_with_like_counts_only_series_at_least_min_size():
+    # a small cell (1,000 jobs) revised by 10 points, a large one (100,000) by 1 point
+    rows = [("T", "v1", "R", "corop", "A", 2010, 1_000), ("T", "v1", "R", "corop", "A", 2012, 1_000),
+            ("T", "v2", "R", "corop", "A", 2010, 1_000), ("T", "v2", "R", "corop", "A", 2012, 1_100),
+            ("T", "v1", "R", "corop", "B", 2010, 100_000), ("T", "v1", "R", "corop", "B", 2012, 100_000),
+            ("T", "v2", "R", "corop", "B", 2010, 100_000), ("T", "v2", "R", "corop", "B", 2012, 101_000)]
+    everything = rv.revisions_of(_frame(rows), "employee_jobs", "corop", _public)
+    assert everything.n == 2 and everything.p90 == pytest.approx(1 + 0.9 * 9)
+    # at or above the size: the large series alone (its base level 100,000 is exactly on it)
+    large = rv.revisions_of(_frame(rows), "employee_jobs", "corop", _public, min_size=100_000)
+    assert (large.n, large.p90) == (1, pytest.approx(1.0))
+    assert rv.revisions_of(_frame(rows), "employee_jobs", "corop", _public, min_size=100_001).n == 0
+
+
 def test_recent_only_needs_both_releases_strictly_after_the_claim_date():
     frame = _two_releases({2010: 1000, 2012: 1200}, {2010: 1000, 2013: 1300, 2012: 1300})
     # v1's newest year 2012 is public 2013-10-01, v2's (2013) 2014-10-01
@@ -235,4 +249,6 @@ def test_clear_errors():
 def test_cached_entry_point_reads_the_processed_data_and_dates_against_the_article():
     result = rv.typical_revision("employee_jobs", "corop")
     assert result.since == dt.date(2017, 10, 18) and result.n == 40 * 78
-    assert rv.typical_revision("employee_jobs", "corop") is result  # cached
+    hits = rv._comparisons.cache_info().hits
+    assert rv.typical_revision("employee_jobs", "corop") == result
+    assert rv._comparisons.cache_info().hits == hits + 1  # the comparisons are read once

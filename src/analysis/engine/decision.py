@@ -113,8 +113,9 @@ def caveats(reading: Evaluation | None, measures: Measures, code: str) -> list[T
 def revision_miss(reading: Evaluation | None, claim: Any, tables: Any, registry: Any) -> Any:
     """Where the reading fails on thresholds of CBS employee-job changes read from a release later
     than the claim (the release of the time is not in the data): the miss against the typical
-    revision between releases of that statistic at the failing part's level (nation or COROP).
-    None where the rule does not apply; ``within`` only if every failing part is within."""
+    revision between releases of that statistic at the failing part's level (nation or COROP),
+    over changes of series at least half as large as the part's own (like with like). None where
+    the rule does not apply; ``within`` only if every failing part is within."""
     from analysis.engine.revisions import typical_revision, within_revision
 
     if reading is None or reading.holds is not False:
@@ -132,7 +133,7 @@ def revision_miss(reading: Evaluation | None, claim: Any, tables: Any, registry:
         level = "nation" if fact.part == "comparator" and parameters.get("comparator") == "nation" \
             else "corop"
         revisions = typical_revision("employee_jobs", level, tables, since=claim.date,
-                                     registry_path=registry.path)
+                                     registry_path=registry.path, min_size=(fact.size or 0.0) / 2)
         misses.append(within_revision(fact.threshold, fact.value.low, fact.value.high, revisions))
     worst = max(misses, key=lambda m: m.miss)
     return replace(worst, within=all(m.within for m in misses))

@@ -39,7 +39,7 @@ def _decimals(number: float) -> int:
 
 def threshold_fact(part: str, measured: Text, bound: Bound, unit: str, test: str,
                    threshold: float, holds: bool | None, word: Any, style: str = "percent",
-                   direction: str | None = None) -> Fact:
+                   direction: str | None = None, size: float | None = None) -> Fact:
     """A part judged against a threshold (``bound`` in the claim's direction: a fall as a
     positive number). ``word``: the claim's word the threshold reads ('fors'). The part holds at
     every threshold up to its interval's low end: that is its ``limit``."""
@@ -50,7 +50,7 @@ def threshold_fact(part: str, measured: Text, bound: Bound, unit: str, test: str
                         "word": word or Text("engine.fact.the_claim", {})})
     return Fact(part=part, test=test, value=_interval(bound, unit), holds=holds,
                 sentence=Text("engine.fact", {"measured": measured, "judged": judged}),
-                threshold=threshold, limit=bound.lo, bound=bound.value is None)
+                threshold=threshold, limit=bound.lo, bound=bound.value is None, size=size)
 
 
 def within_fact(part: str, measured: Text, bound: Bound, unit: str, claimed: Bound,

@@ -85,9 +85,11 @@ class Fact:
     claimed: Interval | None = None
     limit: float | None = None
     bound: bool = False
+    size: float | None = None  # the base-year level of a change (its revisions are compared alike)
 
     def to_json(self) -> dict[str, Any]:
         return {"part": self.part, "test": self.test, "value": self.value.to_json(),
+                "size": _num(self.size),
                 "threshold": _num(self.threshold),
                 "claimed": self.claimed.to_json() if self.claimed else None,
                 "holds": self.holds, "limit": _num(self.limit), "bound": self.bound,

@@ -208,8 +208,8 @@ def percent_changes(cells: pd.DataFrame, groups: list[tuple[Release, ...]],
     pairs = pairs[(pairs["year_end"] - pairs["year_base"] >= min_apart) & (pairs["value_base"] > 0)]
     change = 100.0 * (pairs["value_end"] / pairs["value_base"] - 1.0)
     return pd.DataFrame({"group": pairs["group"], "region": pairs["region"], "sbi": pairs["sbi"],
-                         "base": pairs["year_base"], "end": pairs["year_end"], "change": change}
-                        ).reset_index(drop=True)
+                         "base": pairs["year_base"], "end": pairs["year_end"], "change": change,
+                         "size": pairs["value_base"]}).reset_index(drop=True)
 
 
 def compare(changes: pd.DataFrame) -> pd.DataFrame:
@@ -221,14 +221,19 @@ def compare(changes: pd.DataFrame) -> pd.DataFrame:
                                                        suffixes=("_older", "_newer"))
         if len(both):
             parts.append(both.assign(older=older, newer=newer,
-                                     revision=(both["change_newer"] - both["change_older"]).abs()))
-    columns = ["older", "newer", *keys, "change_older", "change_newer", "revision"]
+                                     revision=(both["change_newer"] - both["change_older"]).abs(),
+                                     size=both[["size_older", "size_newer"]].min(axis=1)))
+    columns = ["older", "newer", *keys, "change_older", "change_newer", "revision", "size"]
     return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
 
 
 def summarise(comparisons: pd.DataFrame, groups: list[tuple[Release, ...]], statistic: str,
-              level: str, since: dt.date | None = None) -> Revisions:
-    """Median and 90th percentile of the revisions, overall and per pair of groups."""
+              level: str, since: dt.date | None = None, min_size: float = 0.0) -> Revisions:
+    """Median and 90th percentile of the revisions, overall and per pair of groups, over the
+    changes whose base level is at least ``min_size`` (like with like: small cells revise by more
+    in percent than an aggregate of a quarter of a million jobs)."""
+    if "size" in comparisons.columns:
+        comparisons = comparisons[comparisons["size"] >= min_size]
     pairs = tuple(PairRevision(groups[int(o)], groups[int(n)], len(block), *_quantiles(block["revision"]))
                   for (o, n), block in comparisons.groupby(["older", "newer"], sort=True))
     p50, p90 = _quantiles(comparisons["revision"]) if len(comparisons) else (None, None)
@@ -239,11 +244,12 @@ def summarise(comparisons: pd.DataFrame, groups: list[tuple[Release, ...]], stat
 
 def revisions_of(frame: pd.DataFrame, statistic: str, level: str, public: PublicDate,
                  covers: dict[tuple[str, str], str] | None = None,
-                 since: dt.date | None = None) -> Revisions:
+                 since: dt.date | None = None, min_size: float = 0.0) -> Revisions:
     """The whole measurement over one processed table (the steps above in order)."""
     cells, releases = release_cells(frame, statistic, level, public, covers)
     groups = same_figure_groups(cells, releases, _statistic(statistic).unit)
-    return summarise(compare(percent_changes(cells, groups)), groups, statistic, level, since)
+    return summarise(compare(percent_changes(cells, groups)), groups, statistic, level, since,
+                     min_size)
 
 
 def within_revision(threshold: float, lo: float, hi: float, revisions: Revisions) -> RevisionMiss:
@@ -264,10 +270,11 @@ def within_revision(threshold: float, lo: float, hi: float, revisions: Revisions
 
 def typical_revision(statistic: str = "employee_jobs", level: str = "nation",
                      tables: Tables | None = None, since: dt.date | None = None,
-                     registry_path: Path | None = None) -> Revisions:
+                     registry_path: Path | None = None, min_size: float = 0.0) -> Revisions:
     """:func:`revisions_of` over the processed data of ``tables`` (default: data/processed), the
     releases dated by ``[meta.public]`` of the claim registry; ``since`` defaults to the article's
-    date (``[meta] article_date``). Cached per file state."""
+    date (``[meta] article_date``); ``min_size``: only changes whose base level is at least this.
+    The comparisons are cached per file state."""
     from analysis.engine.registry import REGISTRY_FILE
     from analysis.engine.tables import Tables
 
@@ -279,8 +286,10 @@ def typical_revision(statistic: str = "employee_jobs", level: str = "nation",
     if since is None and "article_date" in registry.meta:
         since = dt.date.fromisoformat(str(registry.meta["article_date"]))
     state = path.stat() if path.exists() else None
-    return _cached(statistic, level, str(path), state and (state.st_mtime_ns, state.st_size), since,
-                   str(registry.path), registry.hash)
+    comparisons, groups = _comparisons(statistic, level, str(path),
+                                       state and (state.st_mtime_ns, state.st_size),
+                                       str(registry.path), registry.hash)
+    return summarise(comparisons, groups, statistic, level, since, min_size)
 
 
 @functools.lru_cache(maxsize=8)
@@ -292,15 +301,17 @@ def _registry(path: str, _mtime_ns: int) -> Any:
 
 
 @functools.lru_cache(maxsize=32)
-def _cached(statistic: str, level: str, path: str, _file_state: tuple | None, since: dt.date | None,
-            registry_path: str, _registry_hash: str) -> Revisions:
-    from analysis.engine.registry import load_registry
+def _comparisons(statistic: str, level: str, path: str, _file_state: tuple | None,
+                 registry_path: str, _registry_hash: str
+                 ) -> tuple[pd.DataFrame, list[tuple[Release, ...]]]:
+    """Every revision of one statistic and level (:func:`compare`), with the release groups."""
     from analysis.processing.validate import load_table
 
-    spec = _statistic(statistic)
-    frame = load_table(spec.table, Path(path))
-    registry = load_registry(registry_path)
-    return revisions_of(frame, statistic, level, registry.public_date, national_covers(), since)
+    frame = load_table(_statistic(statistic).table, Path(path))
+    registry = _registry(registry_path, Path(registry_path).stat().st_mtime_ns)
+    cells, releases = release_cells(frame, statistic, level, registry.public_date, national_covers())
+    groups = same_figure_groups(cells, releases, _statistic(statistic).unit)
+    return compare(percent_changes(cells, groups)), groups
 
 
 def national_covers() -> dict[tuple[str, str], str]:

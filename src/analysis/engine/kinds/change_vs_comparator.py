@@ -142,8 +142,9 @@ def _fact(ctx: base.Ctx, setting: dict[str, Any], period: dict[str, Any], part: 
         return within_fact(part, measured, value, unit, limit, holds, None)
     direction = None if ctx.claim.relation != "region_grows_comparator_falls" else \
         "fall" if part == "comparator" else "growth"
+    size = half.levels[0].mid if half is not None and half.levels is not None else None
     return threshold_fact(part, measured, value, unit, test, limit, holds, ctx.claim.text("word"),
-                          direction=direction)
+                          direction=direction, size=size)
 
 
 def _change_words(measured: base.Measured | None) -> Text | str:
