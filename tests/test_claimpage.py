@@ -146,6 +146,18 @@ def test_verdict_is_stated_once_with_symbol_word_and_reason(check, shown) -> Non
     assert "verdict-borderline" in shown[0]
 
 
+def test_verdict_reason_is_the_deciding_fact_with_its_caveats(check, shown) -> None:
+    from dataclasses import replace
+
+    decided = replace(check, deciding_text=words("Landelijk -3,7%, minder dan de 5%.", "Nationally -3.7%, less than 5%."),
+                      caveats=[words("Weinig alternatieven.", "Few alternatives.")])
+    claimpage.show_verdict(decided)
+    nl, en = _texts(shown[0], "nl"), _texts(shown[0], "en")
+    assert "Landelijk -3,7%, minder dan de 5%." in nl and "Klopt nipt." not in nl  # the fact, not the rule
+    assert "Nationally -3.7%, less than 5%." in en and "Few alternatives." in en
+    assert shown[0].count('<ul class="caveats">') == 2
+
+
 def test_reproduction_and_measurable_sections(check, shown) -> None:
     claimpage.show_measurable(check)
     claimpage.show_reproduction(check)

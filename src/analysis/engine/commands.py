@@ -80,14 +80,14 @@ def text_report(result: Any, lang: str) -> str:
     """The evaluation in plain lines (the JSON has everything)."""
     from analysis.i18n import render
 
+    why = result.deciding_text or result.verdict_reason
     lines = [(f"{result.claim_id} ({result.region} {result.region_name}): "
-              f"{render('verdict.' + result.verdict, lang)}"),
-             f"  {result.verdict_reason.render(lang)}"]
-    if result.reading is not None:
-        r = result.reading.result
-        lines.append(f"  reading: {r.value} [{r.low}, {r.high}] {r.unit}, holds={result.reading.holds}")
-        if result.reading.statement is not None:
-            lines.append(f"  {result.reading.statement.render(lang)}")
+              f"{render('verdict.' + result.verdict, lang)}"), f"  {why.render(lang)}"]
+    lines += [f"  - {caveat.render(lang)}" for caveat in result.caveats]
+    if result.deciding_text is not None and result.verdict_reason is not None:
+        lines.append(f"  {result.verdict_reason.render(lang)}")
+    if result.reading is not None and result.reading.statement is not None:
+        lines.append(f"  {result.reading.statement.render(lang)}")
     if result.robustness is not None:
         band = result.robustness_band or (None, None)
         lines.append(f"  robustness {_pct(result.robustness)} (band {_pct(band[0])}-{_pct(band[1])}), "

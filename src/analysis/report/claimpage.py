@@ -86,7 +86,12 @@ def show_verdict(check: ClaimCheck, comparator_name: Any | None = None) -> None:
         head = (f'<p class="verdict verdict-{escape(check.verdict)}"><span class="verdict-symbol" '
                 f'aria-hidden="true">{symbol}</span> <strong>{escape(Text("page.verdict.label").render(lang))}: '
                 f"{escape(word.render(lang))}</strong></p>")
-        reason = f"<p>{escape(check.verdict_reason.render(lang))}</p>" if check.verdict_reason else ""
+        why = getattr(check, "deciding_text", None) or check.verdict_reason  # the deciding fact
+        reason = f"<p>{escape(why.render(lang))}</p>" if why else ""
+        caveats = getattr(check, "caveats", None) or []
+        if caveats:
+            reason += "<ul class=\"caveats\">" + "".join(
+                f"<li>{escape(c.render(lang))}</li>" for c in caveats) + "</ul>"
         other = (f"<p><em>{escape(Text('page.other_region', {'region_name': check.region_name}).render(lang))}"
                  "</em></p>" if check.region != focal and computable(check) else "")
         rule = getattr(check, "verdict_rule", None)

@@ -16,8 +16,10 @@ from analysis.engine.result import ClaimCheck
 from analysis.i18n import LANGUAGES, Num, Text
 from analysis.report import bilingual as bi
 from analysis.report.claimtexts import (
+    claim_date,
     claim_entry,
     computable,
+    last_public_year,
     registry,
     result_words,
     series_label,
@@ -80,9 +82,11 @@ def trend_settings(check: ClaimCheck, path: Path | None = None) -> dict[str, Any
 
 
 def cutoff_year(check: ClaimCheck, path: Path | None = None) -> int:
-    """The last year of the pre-period: December figures known at the claim's date (Oct 2017 -> 2016)."""
-    date = getattr(check, "claim_date", "") or str(registry(path).get("meta", {}).get("article_date", ""))
-    return int(date[:4]) - 1
+    """The last year of the pre-period: the December figures public on the claim's date by the
+    registry's ``[meta.public]`` rule (October 2017 -> 2015: December 2016 came out in December 2017)."""
+    date = claim_date(check, path)
+    latest = last_public_year("employee_jobs", date, path)
+    return latest if latest is not None else int(date[:4]) - 1
 
 
 def trend_models_of(check: ClaimCheck, path: Path | None = None) -> Any:
