@@ -39,15 +39,17 @@ def _decimals(number: float) -> int:
 
 def threshold_fact(part: str, measured: Text, bound: Bound, unit: str, test: str,
                    threshold: float, holds: bool | None, word: Any, style: str = "percent",
-                   direction: str | None = None, size: float | None = None) -> Fact:
+                   direction: str | None = None, size: float | None = None,
+                   words: dict[str, Any] | None = None) -> Fact:
     """A part judged against a threshold (``bound`` in the claim's direction: a fall as a
-    positive number). ``word``: the claim's word the threshold reads ('fors'). The part holds at
-    every threshold up to its interval's low end: that is its ``limit``."""
+    positive number). ``word``: the claim's word the threshold reads ('fors'); ``direction``: a
+    threshold of 0 said as a direction ('a fall, as the claim says'), with ``words`` for its text.
+    The part holds at every threshold up to its interval's low end: that is its ``limit``."""
     key = f"engine.fact.{test}.{_OUTCOME[holds]}"
     if direction is not None and threshold == 0:
         key = f"engine.fact.{direction}.{_OUTCOME[holds]}"  # "while the claim says it fell"
     judged = Text(key, {"threshold": Num(threshold, style, _decimals(threshold)),
-                        "word": word or Text("engine.fact.the_claim", {})})
+                        "word": word or Text("engine.fact.the_claim", {}), **(words or {})})
     return Fact(part=part, test=test, value=_interval(bound, unit), holds=holds,
                 sentence=Text("engine.fact", {"measured": measured, "judged": judged}),
                 threshold=threshold, limit=bound.lo, bound=bound.value is None, size=size)

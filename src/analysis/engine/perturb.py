@@ -69,7 +69,9 @@ def label(ctx: Ctx, params: dict[str, Any]) -> Text:
         return Text("engine.label.reading", {})
     parts = []
     for param, value in changed:
-        key = f"engine.param.{param}"
+        key = f"engine.param.{param}.{value}"  # a value with words of its own ('total')
+        if not isinstance(value, str) or key not in catalogue():
+            key = f"engine.param.{param}"
         if key not in catalogue():
             key = "engine.param.other"
         parts.append(Text(key, {"value": value_label(ctx, param, value), "param": param}))

@@ -88,17 +88,18 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
         words = Text("engine.fact.trend.region", {**numbers, "value": base.interval_text(region.bound)})
         word = ctx.claim.text("word")
         if total is not None:
-            word = Text("engine.fact.trend.total", {"name": ctx.region_name,
-                                                    "value": base.interval_text(total.bound)})
             growth = threshold_fact("region", words, growth_vs, "percentage points a year", "above",
-                                    0.0, first, word, style="number")
+                                    0.0, first, word, direction="faster_than_total", words={
+                                        "name": ctx.region_name,
+                                        "value": base.interval_text(total.bound)})
         else:
             growth = threshold_fact("region", words, region.bound, "percent a year", "above",
                                     min_growth, first, word)
         gap = Text("engine.fact.trend.difference", {"who": other.what,
                                                    "value": base.interval_text(difference, "number")})
         return [growth, threshold_fact("difference", gap, difference, "percentage points a year",
-                                       "above", margin, second, None, style="number")]
+                                       "above", margin, second, None, style="number",
+                                       direction="faster")]
 
     return base.Outcome(
         result=difference, unit="percentage points a year", holds=holds, strength=strength,
