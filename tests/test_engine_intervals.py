@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from analysis.engine.claimed import claimed_interval
 from analysis.engine.intervals import (
     Bound,
+    above,
     annual_pct,
     at_least,
     both,
@@ -113,3 +114,16 @@ def test_change_range_contains_the_corners(base, end, rb, re):
     for x in (b.lo, b.hi):
         for y in (e.lo, e.hi):
             assert result.lo - 1e-6 <= 100 * (y / x - 1) <= result.hi + 1e-6
+
+
+def test_judgements_exactly_on_their_boundaries():
+    # within: closed at both ends; at_least: "at or above"; above: strictly above
+    claimed = Bound(2.5, 3.0, 3.5)
+    assert within(Bound(2.5, 2.5, 2.5), claimed) is True
+    assert within(Bound(3.5, 3.5, 3.5), claimed) is True
+    assert within(Bound(2.4, 2.45, 2.5), claimed) is None  # touches the low end from outside
+    assert within(Bound(3.5, 3.55, 3.6), claimed) is None
+    assert at_least(Bound(5.0, 5.0, 5.0), 5.0) is True
+    assert at_least(Bound(4.0, 4.5, 5.0), 5.0) is None  # its top is on the threshold: not all below
+    assert above(Bound(5.0, 5.0, 5.0), 5.0) is False
+    assert above(Bound(5.0, 5.5, 6.0), 5.0) is None  # its bottom is on the threshold: not all above
