@@ -111,7 +111,7 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
     effective = base.effective_period(setting, region, other)
     period = effective or {"base_year": setting["base_year"], "end_year": setting["end_year"]}
     public = max(region.public, other.public, level_public)
-    numbers = {"level": base.interval_text(level, "number", 0, round_to=100),
+    numbers = {"level": base.interval_text(level, "number", 0, round_to=100, toward=level.hi),
                "region": base.interval_text(region.bound), "comparator": base.interval_text(other.bound),
                "gain": base.interval_text(gain, "number", 0, round_to=50, toward=claimed.lo),
                "base": Num(period["base_year"], "year"), "end": Num(period["end_year"], "year"),
