@@ -150,7 +150,7 @@ relation = "rise"
 [claim.check.reading]
 sector = "Q"
 base_year = 2010
-end_year = 2016
+end_year = 2015
 threshold = 0.0
 
 [[claim.check.perturb]]
