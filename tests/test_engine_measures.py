@@ -192,10 +192,22 @@ def test_conjunction_gets_a_result_per_part_and_the_joint_threshold():
     assert joint_limit([region, nation]) == pytest.approx(3.6)  # both hold up to the nation's low end
     m = measures(False, [(0.5, False, -1.0)])
     code, reason = decide(reading, m, META)
-    facts, text, limit = deciding(reading, m, code, reason, META)
+    facts, short, full, limit = deciding(reading, m, code, reason, META)
     assert [f.part for f in facts] == ["comparator"] and limit == pytest.approx(3.6)
-    assert "n, minder dan de 5% die 'fors' vraagt." in text.render("nl")
-    assert "3,6%" in text.render("nl")
+    assert short.render("nl") == "n, minder dan de 5% die 'fors' vraagt."  # the failing part, plainly
+    assert "n, minder dan de 5% die 'fors' vraagt." in full.render("nl")
+    assert "3,6%" in full.render("nl") and "3,6%" not in short.render("nl")
+
+
+def test_the_short_reason_names_no_share_of_alternatives():
+    holding = threshold_fact("whole", Text("engine.text", {"text": "s"}), Bound(36.3, 36.3, 36.3),
+                             "percent", "at_least", 35.5, True, None)
+    reading = ev(1, True, 1.0, facts=[holding])
+    m = measures(True, [(0.4, True, 1.0), (0.1, False, -1.0)])  # robustness 0.8
+    code, reason = decide(reading, m, META)
+    _, short, full, _ = deciding(reading, m, code, reason, META)
+    assert "80%" not in short.render("nl") and "80%" in full.render("nl")
+    assert short.render("nl").endswith("Ook bij de meeste andere redelijke lezingen klopt de bewering.")
 
 
 def test_nearest_end_of_a_bound_not_its_midpoint():

@@ -177,7 +177,7 @@ def check(claim_id: str, region: str | None = None, registry: Registry | Path | 
     revision = decision.revision_miss(reading_eval, claim, tables, registry)
     code, reason = verdict.decide(reading_eval, measured, registry.meta, missing,
                                   within_revision=revision is not None and revision.within)
-    facts, deciding_text, limit = decision.deciding(reading_eval, measured, code, reason,
+    facts, deciding_text, deciding_detail, limit = decision.deciding(reading_eval, measured, code, reason,
                                                     registry.meta, revision)
     ex_post = ex_post_text = None
     if claim.ex_post and not lean:
@@ -212,6 +212,7 @@ def check(claim_id: str, region: str | None = None, registry: Registry | Path | 
         registry_hash=registry.hash, claim_date=claim.date.isoformat(),
         fairness_unit=_points(reading_eval.result.unit) if reading_eval else "",
         verdict_rule=verdict.rule_text(registry.meta), deciding=facts, deciding_text=deciding_text,
+        deciding_detail=deciding_detail,
         caveats=decision.caveats(reading_eval, measured, code),
         sensitivity=verdict.sensitivity(reading_eval, measured, registry.meta,
                                         revision is not None and revision.within),

@@ -62,34 +62,39 @@ def _join(sentences: list[Any]) -> Text | None:
 
 def deciding(reading: Evaluation | None, measures: Measures, code: str, reason: Text,
              meta: dict[str, Any], revision: Any = None
-             ) -> tuple[list[Fact], Text, float | None]:
-    """(the deciding facts, the sentence, the threshold at which every part would hold)."""
+             ) -> tuple[list[Fact], Text, Text, float | None]:
+    """(the deciding facts, the reason in a sentence or two of plain words (no percentages of
+    alternatives: for the top of a page), the same in full (threshold of a conjunction, robustness
+    against the rule's threshold), the threshold at which every part would hold)."""
     if reading is None:
-        return [], reason, None
-    facts: list[Fact] = []
-    sentences: list[Any] = []
+        return [], reason, reason, None
     limit = joint_limit(reading.facts)
+    extra: list[Any] = []  # said in full only
     if reading.holds is False:
         facts = [f for f in reading.facts if f.holds is False]
-        sentences = [f.sentence for f in facts]
+        short = [f.sentence for f in facts[:1]]
         if limit is not None and limit > 0 and len(reading.facts) > 1:
-            sentences.append(Text("engine.fact.joint_limit", {"limit": Num(limit, "percent", 1)}))
+            extra.append(Text("engine.fact.joint_limit", {"limit": Num(limit, "percent", 1)}))
         if code == WITHIN_REVISION and revision is not None:
-            sentences.append(Text("engine.fact.revision", {
+            short.append(Text("engine.fact.revision", {
                 "miss": Num(revision.miss, "number", 1), "revision": Num(revision.revision_p90, "number", 1)}))
     elif reading.holds is None:
         facts = [f for f in reading.facts if f.holds is None]
-        sentences = [f.sentence for f in facts] or [reason]
+        short = [f.sentence for f in facts[:1]] or [reason]
     else:
         facts = list(reading.facts)
-        sentences = [f.sentence for f in facts]
+        short = [f.sentence for f in facts]
     robust = _robustness_fact(measures, code, meta)
     if robust is not None and (reading.holds is True or code == BORDERLINE and reading.holds is False):
         facts.append(robust)
-        sentences.append(robust.sentence)
-    if not sentences:
-        sentences = [reason]
-    return facts, _join(sentences), limit
+        short.append(Text(f"engine.fact.robustness.plain.{'holds' if reading.holds else 'rescued'}"
+                          if robust.holds is True or reading.holds is False else
+                          f"engine.fact.robustness.plain.{'fails' if robust.holds is False else 'mixed'}", {}))
+        extra.append(robust.sentence)
+    short = short or [reason]
+    full = [f.sentence for f in facts if f.part != "robustness"] or short[:1]
+    full += [s for s in short if s not in full and s.key.startswith("engine.fact.revision")] + extra
+    return facts, _join(short), _join(full), limit
 
 
 def caveats(reading: Evaluation | None, measures: Measures, code: str) -> list[Text]:

@@ -205,7 +205,8 @@ class ClaimCheck:
     fairness_unit: str = ""  # fairness is a mean difference in the claim's own unit (see measures)
     verdict_rule: Text | None = None  # the one rule, in words
     deciding: list[Fact] = field(default_factory=list)  # what decided the verdict, as data
-    deciding_text: Text | None = None  # the same in one plain sentence
+    deciding_text: Text | None = None  # why, in a sentence or two of plain words
+    deciding_detail: Text | None = None  # the same in full (conjunction threshold, robustness figures)
     caveats: list[Text] = field(default_factory=list)  # printed beside the verdict, never a gate
     sensitivity: list[dict[str, Any]] = field(default_factory=list)  # verdict under other thresholds
     weight_range: tuple[float, float] | None = None  # robustness under other weightings
@@ -239,7 +240,7 @@ class ClaimCheck:
             "fairness_unit": self.fairness_unit,
             "verdict_rule": js(self.verdict_rule),
             "deciding": [f.to_json() for f in self.deciding],
-            "deciding_text": js(self.deciding_text),
+            "deciding_text": js(self.deciding_text), "deciding_detail": js(self.deciding_detail),
             "part_holds": self.reading.part_holds if self.reading else {},
             "joint_limit": _num(self.joint_limit),
             "caveats": [c.to_json() for c in self.caveats],
