@@ -69,4 +69,4 @@ claimpage.show_sources(check, manifest, datasets)
 # %%
 written = record.record_check(check, results_dir, order=claimpage.claim_order(claim_id),
                               title=claimpage.claim_title(claim_id), quote=claimpage.claim_quote(claim_id),
-                              headline=claimpage.headline_text(check))
+                              headline=claimpage.headline_text(check), said_by=claimpage.said_by(claim_id))

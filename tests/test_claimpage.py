@@ -155,7 +155,20 @@ def test_verdict_reason_is_the_deciding_fact_with_its_caveats(check, shown) -> N
     nl, en = _texts(shown[0], "nl"), _texts(shown[0], "en")
     assert "Landelijk -3,7%, minder dan de 5%." in nl and "Klopt nipt." not in nl  # the fact, not the rule
     assert "Nationally -3.7%, less than 5%." in en and "Few alternatives." in en
-    assert shown[0].count('<ul class="caveats">') == 2
+    assert shown[0].count('<details class="caveats">') == 2  # folded: no shares above the fold
+
+
+def test_top_reads_claim_verdict_why_evidence_in_that_order(check, shown) -> None:
+    claimpage.show_verdict(check)
+    html = shown[0].split('lang="en"')[0]  # the Dutch edition
+    order = [html.index(mark) for mark in ('class="claim-label"', 'class="claim-quote"', 'class="verdict ',
+                                           'class="reason"', 'class="evidence"')]
+    assert order == sorted(order)
+    assert "Bewering · Techniekpact Twente: wat is dat?, 18 oktober 2017" in html
+    # the fairer statement restates nothing new beyond the counter-argument and headline? it has its
+    # own numbers (-5,7%) here, so three lines: headline, counter-argument, fairer statement
+    assert html.count("<li>") == 3
+    assert "robuust" not in html.split('class="evidence"')[0].lower()  # no shares above the fold
 
 
 def test_reproduction_and_measurable_sections(check, shown) -> None:
@@ -233,7 +246,7 @@ def test_record_check_writes_the_contract_json(check, tmp_path) -> None:
     on_disk = json.loads((tmp_path / "claim-industry-decline.json").read_text(encoding="utf-8"))
     assert on_disk == written
     assert set(on_disk) == {"claim_id", "page", "order", "verdict", "title", "quote", "reason", "counter_argument",
-                            "fairer_statement", "headline", "headline_series", "check"}
+                            "fairer_statement", "headline", "headline_series", "check", "said_by"}
     assert on_disk["page"] == "claim-industry-decline.html" and on_disk["verdict"] == "borderline"
     assert on_disk["reason"] == {"nl": "Klopt nipt.", "en": "Just holds."}
     assert on_disk["headline"] == {"nl": "Twente: -5,7% (bewering: -5,0%)", "en": "Twente: -5.7% (claimed: -5.0%)"}

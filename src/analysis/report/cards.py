@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.i18n import MessageError, Num, render
-from analysis.report import svg
+from analysis.report import evidence, svg
 
 # Verdict code -> (symbol, CSS class). The symbol and the word carry the verdict where colour cannot
 # (greyscale print, colour-blind readers); the classes also differ in fill and border style.
@@ -112,6 +112,7 @@ class Card:
     verdict_word: str
     title: str
     quote: str  # as published (Dutch)
+    said_by: str | None  # who made the claim and when
     translation: str | None  # the English edition only
     reason: str | None
     counter_argument: str | None
@@ -144,15 +145,16 @@ def card(record: Mapping[str, Any], lang: str) -> Card:
         (render("site.details.page", lang), str(record.get("page", ""))),
     ]
     headline = _text(record, "headline", lang)
-    fairer = _text(record, "fairer_statement", lang)
-    if fairer and headline and fairer.rstrip(". ").endswith(headline.rstrip(". ")):
-        fairer = None  # the fairer statement only restates the headline above it: say it once
+    counter, fairer = _text(record, "counter_argument", lang), _text(record, "fairer_statement", lang)
+    kept = evidence.distinct([headline, counter, fairer])  # each line said once
+    counter, fairer = (line if line in kept else None for line in (counter, fairer))
     return Card(
         claim_id=str(record.get("claim_id", "")), page=str(record.get("page", "")), verdict=code,
         symbol=verdict_symbol(code), verdict_word=verdict_word(code, lang),
         title=_text(record, "title", lang) or "", quote=str(quote.get("nl", "")) if isinstance(quote, Mapping) else "",
+        said_by=_text(record, "said_by", lang),
         translation=(str(quote.get("en", "")) or None) if lang == "en" and isinstance(quote, Mapping) else None,
-        reason=_text(record, "reason", lang), counter_argument=_text(record, "counter_argument", lang),
+        reason=_text(record, "reason", lang), counter_argument=counter,
         fairer_statement=fairer, headline=headline,
         chart_svg=headline_chart(record, lang), details=details)
 

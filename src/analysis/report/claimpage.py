@@ -24,6 +24,7 @@ import pandas as pd
 from analysis.engine.result import ClaimCheck, Evaluation, Interval
 from analysis.i18n import Num, Text, catalogue
 from analysis.report import bilingual as bi
+from analysis.report import evidence
 from analysis.report.claimtexts import (  # noqa: F401 - the notebook reaches them through claimpage
     PARAM,
     SYMBOLS,
@@ -44,6 +45,7 @@ from analysis.report.claimtexts import (  # noqa: F401 - the notebook reaches th
     registry_file,
     result_unit,
     result_words,
+    said_by,
     setting_text,
     signed_values,
     split_overrides,
@@ -70,34 +72,50 @@ def show_ignored_overrides(ignored: Sequence[str]) -> None:
 
 
 def show_title(check: ClaimCheck, path: Path | None = None) -> None:
-    bi.page_title(claim_title(check.claim_id, path))
+    """The page title labels the claim as one (it is what is being tested, not a finding)."""
+    titles = claim_title(check.claim_id, path)
+    bi.page_title({lang: Text("top.title", {"title": titles[lang]}).render(lang) for lang in titles})
 
 
-def show_verdict(check: ClaimCheck, comparator_name: Any | None = None) -> None:
-    """The verdict, once: symbol and word (colour from the stylesheet), the reason, the region."""
+def show_verdict(check: ClaimCheck, comparator_name: Any | None = None, path: Path | None = None) -> None:
+    """The top of the page, in the order of a fact-check: the claim quoted with who said it and
+    when; the verdict in symbol and word; why, in plain words; at most three lines of evidence,
+    each said once. Caveats, the rule and the region sit in folds below."""
     word, symbol = verdict_word(check.verdict), SYMBOLS.get(check.verdict, "")
     region = (Text("page.region_line", {"region_name": check.region_name, "region": check.region,
                                          "comparator": comparator_name})
               if comparator_name else
               Text("page.region_line_plain", {"region_name": check.region_name, "region": check.region}))
-    focal = registry().get("meta", {}).get("focal_region", "CR12")
+    focal = registry(path).get("meta", {}).get("focal_region", "CR12")
+    quote, source = claim_quote(check.claim_id, path), said_by(check.claim_id, path)
+    why = check.deciding_text or check.verdict_reason
 
     def render(lang: str) -> str:
+        claim = (f'<p class="claim-label">{escape(Text("top.claim_label").render(lang))} · '
+                 f'{escape(source[lang])}</p><blockquote class="claim-quote" lang="nl">'
+                 f'<p>“{escape(quote["nl"])}”</p></blockquote>')
         head = (f'<p class="verdict verdict-{escape(check.verdict)}"><span class="verdict-symbol" '
                 f'aria-hidden="true">{symbol}</span> <strong>{escape(Text("page.verdict.label").render(lang))}: '
                 f"{escape(word.render(lang))}</strong></p>")
-        why = getattr(check, "deciding_text", None) or check.verdict_reason  # the deciding fact
-        reason = f"<p>{escape(why.render(lang))}</p>" if why else ""
+        reason = (f'<p class="reason"><strong>{escape(Text("top.why").render(lang))}:</strong> '
+                  f"{escape(why.render(lang))}</p>" if why else "")
+        lines = [headline_text(check), check.counter_argument, check.fairer_statement] \
+            if computable(check) else []
+        shown = evidence.distinct([line.render(lang) for line in lines if line is not None])
+        shown = [line for line in shown if why is None or line != why.render(lang)]
+        evidence_html = ("<ul class=\"evidence\">" + "".join(f"<li>{escape(line)}</li>" for line in shown)
+                         + "</ul>") if shown else ""
         caveats = getattr(check, "caveats", None) or []
-        if caveats:
-            reason += "<ul class=\"caveats\">" + "".join(
-                f"<li>{escape(c.render(lang))}</li>" for c in caveats) + "</ul>"
+        caveat_html = (f'<details class="caveats"><summary>{escape(Text("top.caveats").render(lang))}</summary>'
+                       "<ul>" + "".join(f"<li>{escape(c.render(lang))}</li>" for c in caveats)
+                       + "</ul></details>") if caveats else ""
         other = (f"<p><em>{escape(Text('page.other_region', {'region_name': check.region_name}).render(lang))}"
                  "</em></p>" if check.region != focal and computable(check) else "")
         rule = getattr(check, "verdict_rule", None)
         rule_html = (f"<details class=\"verdict-rule\"><summary>{escape(Text('page.verdict.rule_summary').render(lang))}"
                      f"</summary><p>{escape(rule.render(lang))}</p></details>" if rule is not None else "")
-        return f'{head}{reason}<p class="region-line">{escape(region.render(lang))}</p>{other}{rule_html}'
+        return (f'{claim}{head}{reason}{evidence_html}<p class="region-line">{escape(region.render(lang))}</p>'
+                f"{other}{caveat_html}{rule_html}")
 
     bi.show_html(render, cls=f"verdict-box verdict-{check.verdict}")
 
@@ -113,7 +131,7 @@ def show_claim(check: ClaimCheck, path: Path | None = None, folder: Path | None 
     publisher = f", {meta['publisher']}" if meta.get("publisher") else ""
 
     def render(lang: str) -> str:
-        parts = [f'<blockquote lang="nl">“{escape(quote["nl"])}”</blockquote>']
+        parts = []  # the quote itself stands at the top of the page (show_verdict)
         if lang != "nl":
             parts.append(f"<p><em>{escape(Text('page.claim.translation').render(lang))}:</em> "
                          f"“{escape(quote[lang])}”</p>")

@@ -269,6 +269,23 @@ def last_public_year(input_name: str, claim_date: str, path: Path | None = None)
     return latest if (int(rule["month"]), int(rule["day"])) <= (month, day) else latest - 1
 
 
+def said_by(claim_id: str, path: Path | None = None) -> dict[str, str]:
+    """Who made the claim and when, per language: the source's title and its date in words
+    ("Techniekpact Twente: wat is dat?, 18 oktober 2017")."""
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    from analysis.i18n import LOCALES
+
+    meta = registry(path).get("meta", {})
+    source = claim_entry(claim_id, path).get("source", {})
+    title = str(source.get("title") or meta.get("article_title", ""))
+    date = dt.date.fromisoformat(str(source.get("date") or meta.get("article_date")))
+    return {lang: Text("top.said_by", {"source": title, "date": format_date(
+        date, format="long", locale=LOCALES[lang])}).render(lang) for lang in LANGUAGES}
+
+
 def claim_date(check: ClaimCheck | None = None, path: Path | None = None) -> str:
     """The claim's date (ISO): the check's, else the registry's article date."""
     return (getattr(check, "claim_date", "") if check is not None else "") or \

@@ -84,7 +84,7 @@ def _plain(value: Any) -> Any:
 
 
 def record_check(check: ClaimCheck, results_dir: str | Path, *, order: int, title: Any, quote: Any,
-                 headline: Any) -> dict[str, Any]:
+                 headline: Any, said_by: Any = None) -> dict[str, Any]:
     """Write (and return) the claim's record for the site; see the module docstring."""
     if not CLAIM_ID.match(check.claim_id):
         raise ValueError(f"claim_id {check.claim_id!r}: use letters, digits, '_' and '-' only")
@@ -97,6 +97,7 @@ def record_check(check: ClaimCheck, results_dir: str | Path, *, order: int, titl
         "verdict": check.verdict,
         "title": _pair(title, "title"),
         "quote": _pair(quote, "quote"),
+        "said_by": _pair(said_by, "said_by", required=False),
         "reason": _pair(check.deciding_text or check.verdict_reason, "reason"),
         "counter_argument": _pair(check.counter_argument, "counter_argument", required=False),
         "fairer_statement": _pair(check.fairer_statement, "fairer_statement", required=False),
