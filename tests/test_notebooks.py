@@ -173,8 +173,9 @@ def test_a_claim_added_to_a_copy_of_the_registry_gets_its_page(tmp_path: Path,
                                  "site_dir": str(site), "page_stem": "claim-healthcare-growth"}, tmp_path)
     page = check_page(notebook, site)
     titles = {h["lang"]: h.get_text() for h in page.select("h1.page-title")}
-    assert titles == {"nl": "De werkgelegenheid in de zorg is sinds 2010 gegroeid.",  # no Dutch title: the quote
-                      "en": "Healthcare jobs grew since 2010"}
+    # labelled as a claim; no Dutch title in the registry: the quote stands in
+    assert titles == {"nl": "Bewering: De werkgelegenheid in de zorg is sinds 2010 gegroeid.",
+                      "en": "Claim: Healthcare jobs grew since 2010"}
     record = json.loads((results / "claim-healthcare-growth.json").read_text(encoding="utf-8"))
     assert record["order"] == registered + 1  # order 99: after every claim of the package's registry
     assert record["verdict"] in VERDICT_CODES and record["check"]["kind"] == "change"
