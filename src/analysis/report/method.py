@@ -98,3 +98,42 @@ def with_link(html: str, lang: str) -> str:
     link = f'\n  <a class="nav" href="{METHOD_PAGE}">{escape(render("method.nav", lang))}</a>'
     at = header.start() + links[-1].end()
     return html[:at] + link + html[at:]
+
+
+def with_sensitivity(html: str, records: Iterable[dict], lang: str) -> str:
+    """The method page with a table of this build's claims: each verdict under the registry's
+    thresholds and the settings (a threshold moved by 0.05 or 0.10, the lowest or highest
+    weighting) under which it would read otherwise, so that a moved threshold shows."""
+    from markupsafe import escape
+
+    from analysis.report.cards import verdict_word
+
+    rows = []
+    for record in records:
+        check = record.get("check") or {}
+        own = record.get("verdict", "")
+        other = [row for row in check.get("sensitivity") or [] if row.get("verdict") != own]
+        moved = "; ".join(
+            render(f"sensitivity.setting.{row['setting']}", lang,
+                   value=_share(row.get("value"), lang)) + f": {verdict_word(row['verdict'], lang)}"
+            for row in other) or render("sensitivity.none", lang)
+        title = (record.get("title") or {}).get(lang, record.get("claim_id", ""))
+        rows.append(f"<tr><td>{escape(title)}</td><td>{escape(verdict_word(own, lang))}</td>"
+                    f"<td>{escape(moved)}</td></tr>")
+    if not rows:
+        return html
+    table = (f'<section id="sensitivity"><h2>{escape(render("sensitivity.heading", lang))}</h2>'
+             f"<p>{escape(render('sensitivity.intro', lang))}</p><div class=\"table-scroll\"><table>"
+             f"<thead><tr><th scope=\"col\">{escape(render('sensitivity.claim', lang))}</th>"
+             f"<th scope=\"col\">{escape(render('sensitivity.verdict', lang))}</th>"
+             f"<th scope=\"col\">{escape(render('sensitivity.otherwise', lang))}</th></tr></thead>"
+             f"<tbody>{''.join(rows)}</tbody></table></div></section>")
+    if "</main>" not in html:
+        raise ValueError("the method page has no </main>: the sensitivity table goes at its end")
+    return html.replace("</main>", table + "</main>", 1)
+
+
+def _share(value: float | None, lang: str) -> str:
+    from analysis.i18n import Num
+
+    return "" if value is None else Num(100 * float(value), "percent", 0).format(lang)

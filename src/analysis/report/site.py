@@ -267,8 +267,8 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
             view = league_page.league_view(leagues, results, order, parameters, lang, out_dir / sub)
             (staged / sub / league_page.LEAGUE_PAGE).write_text(render.render_league(context, lang, view),
                                                                 encoding="utf-8")
-            (staged / sub / method.METHOD_PAGE).write_text(render.render_method(context, lang),
-                                                           encoding="utf-8")
+            (staged / sub / method.METHOD_PAGE).write_text(
+                method.with_sensitivity(render.render_method(context, lang), ordered, lang), encoding="utf-8")
         for html_file in staged.rglob("*.html"):
             external = render.external_resources(html_file.read_text(encoding="utf-8"))
             if external:
