@@ -15,7 +15,7 @@ def test_a_verdict_that_moves_with_a_threshold_says_where():
             {"setting": "supported", "value": 0.8, "verdict": "borderline"},
             {"setting": "fragile", "value": 0.4, "verdict": "supported"}]
     html = with_sensitivity("<main></main>", [record("a", "supported", rows)], "nl")
-    assert "drempel 'ondersteund' 80%: twijfelachtig" in html
+    assert "drempel &#39;ondersteund&#39; 80%: twijfelachtig" in html
     assert "0,4" not in html and "40%" not in html  # a setting that keeps the verdict is not listed
     steady = with_sensitivity("<main></main>", [record("b", "supported", rows[:1])], "en")
     assert "none of these settings changes the verdict" in steady
