@@ -111,13 +111,47 @@ def show_verdict(check: ClaimCheck, comparator_name: Any | None = None, path: Pa
                        + "</ul></details>") if caveats else ""
         other = (f"<p><em>{escape(Text('page.other_region', {'region_name': check.region_name}).render(lang))}"
                  "</em></p>" if check.region != focal and computable(check) else "")
+        decided_html = _decided(check, lang, difference)
         rule = getattr(check, "verdict_rule", None)
         rule_html = (f"<details class=\"verdict-rule\"><summary>{escape(Text('page.verdict.rule_summary').render(lang))}"
                      f"</summary><p>{escape(rule.render(lang))}</p></details>" if rule is not None else "")
         return (f'{claim}{head}{reason}{evidence_html}<p class="region-line">{escape(region.render(lang))}</p>'
-                f"{other}{caveat_html}{rule_html}")
+                f"{other}{caveat_html}{decided_html}{rule_html}")
 
+    difference = _trend_difference(check, path)
     bi.show_html(render, cls=f"verdict-box verdict-{check.verdict}")
+
+
+def _trend_difference(check: ClaimCheck, path: Path | None) -> Text | None:
+    """For a claim about growth rates (kind ``trend``), whether the data can tell the region's and
+    the comparator's growth apart (engine.trend_difference), said beside the verdict."""
+    if check.kind != "trend" or not computable(check):
+        return None
+    from analysis.engine.trend_difference import difference_inference
+
+    try:
+        models = trend_models_of(check, path)
+    except ValueError:
+        return None
+    found = difference_inference(models) if models is not None else None
+    return found.text if found is not None else None
+
+
+def _decided(check: ClaimCheck, lang: str, difference: Text | None) -> str:
+    """A fold with how the verdict was decided: each part of the reading with its outcome, the full
+    account (the threshold at which every part holds, robustness against the rule) and, for a
+    growth-rate claim, the inference on the difference."""
+    parts = [] if check.reading is None else [
+        f"<li>{SYMBOLS['supported'] if f.holds else SYMBOLS['not_supported'] if f.holds is False else '?'} "
+        f"{escape(f.sentence.render(lang))}</li>" for f in check.reading.facts]
+    detail = getattr(check, "deciding_detail", None)
+    body = ("<ul>" + "".join(parts) + "</ul>" if len(parts) > 1 else "") \
+        + (f"<p>{escape(detail.render(lang))}</p>" if detail is not None else "") \
+        + (f"<p>{escape(difference.render(lang))}</p>" if difference is not None else "")
+    if not body:
+        return ""
+    return (f'<details class="decided"><summary>{escape(Text("top.decided").render(lang))}</summary>'
+            f"{body}</details>")
 
 
 def show_claim(check: ClaimCheck, path: Path | None = None, folder: Path | None = None) -> None:
