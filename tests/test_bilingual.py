@@ -110,7 +110,8 @@ def test_show_figure_embeds_both_languages_with_alt_and_writes_the_plotted_numbe
                           caption={"nl": "Onderschrift", "en": "Caption"})
     assert calls == ["nl", "en"]  # drawn once per language
     written = pd.read_csv(tmp_path / "data" / "claim-x" / "jobs-line.csv")
-    pd.testing.assert_frame_equal(written, data)  # exactly the numbers plotted
+    # the numbers plotted (whole numbers are written without decimals: tests/test_downloads.py)
+    pd.testing.assert_frame_equal(written, data, check_dtype=False)
     soup = BeautifulSoup(shown[0], "html.parser")
     figures = soup.find_all("figure")
     assert [f["lang"] for f in figures] == ["nl", "en"] and all("l10n" in f["class"] for f in figures)
@@ -118,7 +119,8 @@ def test_show_figure_embeds_both_languages_with_alt_and_writes_the_plotted_numbe
         image = figure.find("img")
         assert image["src"].startswith("data:image/png;base64,") and len(image["src"]) > 1000
         assert image["alt"] == alts[lang]
-        assert figure.find("a")["href"] == "data/claim-x/jobs-line.csv"
+        # each edition links its own file: Dutch (semicolon, decimal comma) and English
+        assert figure.find("a")["href"] == {"nl": "data/claim-x/jobs-line.nl.csv", "en": "data/claim-x/jobs-line.csv"}[lang]
     assert figures[0].find(class_="figure-source").get_text() == "Bron: CBS"
     assert figures[1].find("a").get_text() == "Numbers in this figure (CSV)"
     assert figures[0].find("img")["src"] != figures[1].find("img")["src"]  # titles differ per language

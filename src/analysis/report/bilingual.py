@@ -12,9 +12,14 @@ is the same in both languages (a proper name, a code). Plain text is HTML-escape
 name ends in ``_html`` take ready HTML per language.
 
 Figures: :func:`show_figure` draws the figure once per language from one DataFrame, embeds each as
-a base64 PNG with alt text in that language, writes exactly that DataFrame to
-``{site_dir}/data/{page_stem}/{name}.csv`` and links it under the figure as
-``data/{page_stem}/{name}.csv`` together with the source line.
+a base64 PNG with alt text in that language, writes that DataFrame's numbers, rounded as the page
+shows them, as ``{site_dir}/data/{page_stem}/{name}.csv`` (English: comma, decimal point) and
+``{name}.nl.csv`` (Dutch: semicolon, decimal comma), each with a metadata file beside it
+(:mod:`analysis.report.downloads`), and links each edition's files under its figure together with
+the source line (its tables linked) and how to cite the figure.
+
+Every CBS table id in a displayed text links its StatLine page
+(:func:`analysis.report.pagesources.link_table_ids`).
 
 Stage-free apart from IPython/matplotlib/pandas: the claim page helpers (report.claimpage) and the
 notebooks build on this module.
@@ -100,7 +105,9 @@ def span_html(content: Content, cls: str = "") -> str:
 def _display(html: str) -> None:
     from IPython.display import HTML, display
 
-    display(HTML(html))
+    from analysis.report.pagesources import link_table_ids
+
+    display(HTML(link_table_ids(html)))
 
 
 def show_html(html_by_lang: Callable[[str], str] | Mapping[str, str], *, cls: str = "") -> None:
@@ -108,9 +115,18 @@ def show_html(html_by_lang: Callable[[str], str] | Mapping[str, str], *, cls: st
     _display(siblings_html(html_by_lang, cls=cls))
 
 
+_PAGE: dict[str, dict[str, str]] = {}  # the title of the page being executed (a citation names it)
+
+
 def page_title(content: Content) -> None:
     """The page title: the first output of every page (``h1.page-title`` per language)."""
+    _PAGE["title"] = both(content)
     _display(text_html(content, tag="h1", cls="page-title"))
+
+
+def current_page_title() -> dict[str, str] | None:
+    """The title :func:`page_title` showed last in this kernel (None before any)."""
+    return _PAGE.get("title")
 
 
 def heading(content: Content, level: int = 2) -> None:
@@ -236,11 +252,17 @@ def _png_base64(figure: Any) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def write_figure_data(data: pd.DataFrame, name: str, site_dir: str | Path, page_stem: str) -> str | None:
-    """Write the plotted numbers to ``{site_dir}/data/{page_stem}/{name}.csv``; returns the page link.
+def write_figure_data(data: pd.DataFrame, name: str, site_dir: str | Path, page_stem: str,
+                      info: Any = None) -> dict[str, str] | None:
+    """Write the plotted numbers under ``{site_dir}/data/{page_stem}/`` as each edition's CSV with
+    its metadata file (:func:`analysis.report.downloads.write_downloads`; ``info`` a
+    :class:`~analysis.report.downloads.FigureInfo`, made from the data alone when None). Returns
+    the page links per language (``{"nl": ".../{name}.nl.csv", "en": ".../{name}.csv"}``).
 
     Without ``site_dir`` (a page run by hand) nothing is written and None is returned.
     """
+    from analysis.report import downloads
+
     if not _NAME.match(name):
         raise ValueError(f"figure name {name!r}: use lower-case letters, digits, '_' and '-'")
     if not str(site_dir):
@@ -250,26 +272,44 @@ def write_figure_data(data: pd.DataFrame, name: str, site_dir: str | Path, page_
                          "(for example 'claim-industry-decline'); set it with site_dir")
     if data.empty:
         raise ValueError(f"figure {name!r}: the table of plotted numbers is empty")
-    folder = Path(site_dir) / DATA_FOLDER / page_stem
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{name}.csv"
-    temporary = target.with_suffix(".csv.tmp")
-    data.to_csv(temporary, index=False, encoding="utf-8", lineterminator="\n")
-    temporary.replace(target)
-    return f"{DATA_FOLDER}/{page_stem}/{name}.csv"
+    if info is None:
+        plain = {lang: name for lang in LANGUAGES}
+        info = downloads.FigureInfo(title=plain, description=plain, page_title=current_page_title() or plain,
+                                    page_stem=page_stem, built=_today())
+    files = downloads.write_downloads(data, name, Path(site_dir) / DATA_FOLDER / page_stem, info)
+    return {lang: f"{DATA_FOLDER}/{page_stem}/{file}" for lang, file in files.items()}
 
 
-def figure_html(png_base64: str, alt: str, caption: str, source: str, link: str | None, lang: str) -> str:
-    """One ``<figure class="l10n" lang=..>``: image with alt text, caption, source line, CSV link."""
+def _today() -> str:
+    from analysis.report.pagesources import build_date
+
+    return build_date()
+
+
+def figure_html(png_base64: str, alt: str, caption: str, source: str, link: str | None, lang: str, *,
+                source_html: str | None = None, cite: str = "") -> str:
+    """One ``<figure class="l10n" lang=..>``: image with alt text, caption, source line (``source_html``
+    where it links its tables, else ``source`` escaped), the edition's CSV and its metadata file
+    (``link`` and the same name with ``.txt``), how to cite the figure."""
     link_html = ""
     if link:
-        label = Text("page.figure.data_link").render(lang)
-        link_html = f' <a class="figure-data" href="{escape(link)}">{escape(label)}</a>'
+        meta = link.removesuffix(".csv") + ".txt"
+        link_html = (f' <a class="figure-data" href="{escape(link)}">{escape(Text("page.figure.data_link").render(lang))}</a>'
+                     f' <a class="figure-meta" href="{escape(meta)}">{escape(Text("sources.figure.meta_link").render(lang))}</a>')
     caption_html = f"<span class=\"figure-caption\">{escape(caption)}</span> " if caption else ""
+    cite_html = f' <span class="figure-cite">{escape(cite)}</span>' if cite else ""
     return (f'<figure class="l10n" lang="{lang}">'
             f'<img src="data:image/png;base64,{png_base64}" alt="{escape(alt, quote=True)}">'
-            f'<figcaption>{caption_html}<span class="figure-source">{escape(source)}</span>{link_html}'
-            "</figcaption></figure>")
+            f'<figcaption>{caption_html}<span class="figure-source">{source_html or escape(source)}</span>'
+            f"{link_html}{cite_html}</figcaption></figure>")
+
+
+def _figure_title(figure: Any) -> str:
+    """The title drawn on a matplotlib figure (its suptitle, else its first axes' title)."""
+    suptitle = getattr(figure, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text().strip():
+        return " ".join(suptitle.get_text().split())
+    return next((" ".join(ax.get_title().split()) for ax in figure.axes if ax.get_title().strip()), "")
 
 
 def show_figure(draw: Callable[[pd.DataFrame, str], Any], data: pd.DataFrame, *, name: str, alt: Content,
@@ -277,23 +317,36 @@ def show_figure(draw: Callable[[pd.DataFrame, str], Any], data: pd.DataFrame, *,
                 caption: Content | None = None) -> None:
     """Draw ``draw(data, lang)`` once per language, embed it, write ``data`` as CSV, link it.
 
-    ``data`` must be exactly the numbers the figure plots (the CSV is written from it and the
-    figure drawn from it). ``alt``: what the figure shows and its main number. Returns nothing, so
-    a notebook cell that ends with it shows no stray value.
+    ``data`` must be exactly the numbers the figure plots (the CSVs are written from it, rounded
+    as the page shows them, and the figure drawn from it). ``alt``: what the figure shows and its
+    main number. ``source``: its source line; one made by
+    :func:`analysis.report.pagesources.source_line` also gives the tables (linked, and named with
+    their licence in the metadata and the citation). Returns nothing, so a notebook cell that ends
+    with it shows no stray value.
     """
     import matplotlib.pyplot as plt
+
+    from analysis.report import downloads
 
     alts = both(alt)
     if not all(text.strip() for text in alts.values()):
         raise ValueError(f"figure {name!r} needs alt text in every language")
-    link = write_figure_data(data, name, site_dir, page_stem)
-    parts = []
+    images, titles = {}, {}
     for lang in LANGUAGES:
         figure = draw(data, lang)
         try:
-            image = _png_base64(figure)
+            images[lang] = _png_base64(figure)
+            titles[lang] = _figure_title(figure) or (localise(caption, lang) if caption else "") or alts[lang]
         finally:
             plt.close(figure)
-        parts.append(figure_html(image, alts[lang], localise(caption, lang) if caption else "",
-                                 localise(source, lang), link, lang))
+    sources = both(source)
+    datasets = tuple(getattr(source, "datasets", ()))
+    info = downloads.FigureInfo(title=titles, description=alts, page_title=current_page_title() or titles,
+                                page_stem=page_stem, built=_today(), datasets=datasets, source_text=sources)
+    links = write_figure_data(data, name, site_dir, page_stem, info)
+    source_html = getattr(source, "html", None) or {}
+    parts = [figure_html(images[lang], alts[lang], localise(caption, lang) if caption else "", sources[lang],
+                         links[lang] if links else None, lang, source_html=source_html.get(lang),
+                         cite=Text("sources.figure.cite", {"text": downloads.citation(info, lang)}).render(lang))
+             for lang in LANGUAGES]
     _display("".join(parts))
