@@ -581,7 +581,7 @@ def test_league_page_has_every_claim_for_every_region(built_site) -> None:
     assert set(rows) == {"CR12", "CR15"}  # COROP regions only
     assert "twente" in rows["CR12"]["class"] and "chosen" in rows["CR12"]["class"]
     # fake_league: 2010 jobs / 10,000 + 0 (jobs-grew) or + 10 (students-share); "supported" above 28
-    cells = rows["CR12"].select("td")
+    cells = rows["CR12"].select("td.value")  # each claim's value column (its rank column follows it)
     # 276,400 / 10,000 = 27.64
     assert cells[0].get_text(" ", strip=True) == f"✘ {word('not_supported', 'nl')} 27,6%"
     assert cells[1]["data-sort"] == repr(276400 / 10_000 + 10)
