@@ -190,10 +190,12 @@ def test_perturbations_section_curve_measures_counter_and_full_table(check, show
                                  page_stem="claim-industry-decline")
     html = "".join(shown)
     en, nl = _texts(html, "en"), _texts(html, "nl")
-    assert "3 other readings (after merging identical results); the claim holds in 1 of them. 1 combinations" in en
-    assert "Another 1 readings use data that were not public on the claim's date" in en
+    assert "3 other readings (after merging identical results); the claim holds in 1 of the 3. 1 combination " \
+        "cannot be computed" in en  # singular and plural by the count
+    assert "Another 1 reading uses data that were not public on the claim's date" in en
+    assert "Nog 1 lezing gebruikt gegevens" in nl
     assert "Robustness: the claim still holds under 50% of the readings" in en
-    assert "between 25% and 75%" in en
+    assert "counted as holding, the share is 75% (range 25% to 75%)" in en  # undecidable ones
     assert "weaker for the claim" in en and "-0.12" in en and "-0,12" in nl
     assert "Uniqueness: 60% of the other readings" in en
     assert "From 2011 it fell 4.1%." in en and "Van 2010 tot 2015 -5,7%." in nl  # the engine's own sentences
@@ -203,7 +205,7 @@ def test_perturbations_section_curve_measures_counter_and_full_table(check, show
     soup = BeautifulSoup(html, "html.parser")
     images = soup.find_all("img")
     assert len(images) == 2 and all(img["alt"] for img in images)
-    assert "Specification curve of 4 readings, from -6.3% to -4.1%; the claim holds in 2 of them; " \
+    assert "Specification curve of 4 readings, from -6.3% to -4.1%; the claim holds in 2 of the 4; " \
            "the claim's reading gives -5.7% (interval -5.8% to -5.6%)." == images[1]["alt"]
     tables = [d for d in soup.find_all("details") if d.find("table")]
     assert len(tables) == 4  # the perturbation table and the unevaluable list, in each language
@@ -273,7 +275,7 @@ def test_headline_series_figure_has_both_names_in_its_csv(check, shown, tmp_path
     assert list(written.columns) == ["year", "value", "series_nl", "series_en"]
     assert list(written["series_en"]) == ["Twente", "Twente", "the Netherlands", "the Netherlands"]
     alts = [img["alt"] for img in BeautifulSoup(shown[0], "html.parser").find_all("img")]
-    assert alts == ["Lijndiagram van 2 reeks(en) van 2010 tot 2011; de lezing geeft -5,7% (interval -5,8% tot -5,6%).",
+    assert alts == ["Lijndiagram van 2 reeksen van 2010 tot 2011; de lezing geeft -5,7% (interval -5,8% tot -5,6%).",
                     "Line chart of 2 series from 2010 to 2011; the reading gives -5.7% (interval -5.8% to -5.6%)."]
 
 

@@ -11,7 +11,17 @@ Numbers are not formatted by hand: a parameter that is a :class:`Num` is formatt
 language with Babel (``5,7%`` and ``1.800`` in Dutch, ``5.7%`` and ``1,800`` in English); a
 parameter that is a :class:`Text` is rendered in the same language first (nested messages); a
 ``dict`` with ``en`` / ``nl`` keys picks its language (for names that are data, such as claim
-quotes). Several catalogue files exist so that parts of the package can add keys without editing
+quotes).
+
+Plural forms follow the language's CLDR plural rules through Babel, never a hand-made "(en)"::
+
+    nl = "Nog {n} {n, plural, one {lezing gebruikt} other {lezingen gebruiken}} latere gegevens."
+
+``{name, plural, CATEGORY {words} ...}`` picks the words for the plural category (``one``,
+``other``; ``zero``, ``two``, ``few``, ``many`` where a language has them) of the parameter
+``name``; ``other`` is required. A form may hold plain ``{param}`` fields, no nested plural.
+
+Several catalogue files exist so that parts of the package can add keys without editing
 one shared file; a key defined twice is an error.
 
 Stage-free: this module imports nothing of the pipeline, so every stage may use it.
@@ -20,13 +30,17 @@ Stage-free: this module imports nothing of the pipeline, so every stage may use 
 from __future__ import annotations
 
 import math
+import numbers
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.numbers import format_decimal, format_percent
 
 LANGUAGES: tuple[str, ...] = ("nl", "en")  # nl is the default edition
@@ -131,8 +145,52 @@ def catalogue() -> dict[str, dict[str, str]]:
             if not isinstance(templates, dict) or set(LANGUAGES) - set(templates):
                 raise MessageError(f"message {key!r} in {path.name} needs a template for each of "
                                    f"{', '.join(LANGUAGES)}")
+            for lang in LANGUAGES:
+                if ", plural," in PLURAL_PATTERN.sub("", str(templates[lang])):
+                    raise MessageError(f"message {key!r} in {path.name} ({lang}): a plural is not written "
+                                       "as {name, plural, one {words} other {words}}")
             merged[key] = templates
     return merged
+
+
+# ``{name, plural, one {words} other {words}}``: a form holds words and plain ``{param}`` fields.
+_FORM_BODY = r"((?:[^{}]|\{\w+\})*)"
+PLURAL_PATTERN = re.compile(r"\{(\w+), plural,((?:\s*\w+\s*\{" + _FORM_BODY + r"\})+)\s*\}")
+PLURAL_FORM = re.compile(r"(\w+)\s*\{" + _FORM_BODY + r"\}")
+
+
+def plural_category(count: Any, lang: str) -> str:
+    """The CLDR plural category (``one``, ``other``, ...) of ``count`` in ``lang``, by Babel.
+
+    A :class:`Num` counts as it is shown: ``1`` is singular, ``1,0`` (one decimal) is not. A string
+    of digits counts as its number; any other string is refused (it may be formatted already)."""
+    _check_language(lang)
+    if isinstance(count, Num):
+        if count.value is None or count.value != count.value:
+            return "other"
+        count = Decimal(f"{float(count.value):.{max(count.decimals, 0)}f}")
+    elif isinstance(count, str) and count.isdigit():  # a count a template already wrote out ("6")
+        count = int(count)
+    elif isinstance(count, bool) or not isinstance(count, numbers.Real | Decimal):
+        raise MessageError(f"a plural needs a number, got {count!r}: pass the count as an int or a Num")
+    elif isinstance(count, numbers.Integral) or float(count).is_integer():
+        count = int(count)  # numpy integers and whole floats (a count from pandas) count as integers
+    return Locale.parse(LOCALES[lang]).plural_form(count)
+
+
+def _choose_plurals(key: str, template: str, lang: str, params: Mapping[str, Any]) -> str:
+    """Replace every ``{name, plural, ...}`` in ``template`` by the words for ``params[name]``."""
+
+    def choose(match: re.Match[str]) -> str:
+        name, body = match.group(1), match.group(2)
+        forms = dict(PLURAL_FORM.findall(body))
+        if "other" not in forms:
+            raise MessageError(f"message {key!r} ({lang}): the plural of {name!r} needs an 'other' form")
+        if name not in params:
+            raise MessageError(f"message {key!r} needs the parameter '{name}' (it chooses a plural form)")
+        return forms.get(plural_category(params[name], lang), forms["other"])
+
+    return PLURAL_PATTERN.sub(choose, template)
 
 
 def _render_param(value: Any, lang: str) -> Any:
@@ -154,8 +212,9 @@ def render(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     if templates is None:
         raise MessageError(f"no message {key!r} in {MESSAGES_DIR}: add it to a catalogue file there")
     values = {name: _render_param(value, lang) for name, value in params.items()}
+    template = _choose_plurals(key, templates[lang], lang, params)
     try:
-        return templates[lang].format(**values)
+        return template.format(**values)
     except KeyError as missing:
         raise MessageError(f"message {key!r} needs the parameter {missing}") from None
 
