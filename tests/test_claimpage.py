@@ -201,7 +201,9 @@ def test_perturbations_section_curve_measures_counter_and_full_table(check, show
     assert "From 2011 it fell 4.1%." in en and "Van 2010 tot 2015 -5,7%." in nl  # the engine's own sentences
     written = pd.read_csv(tmp_path / "data" / "claim-industry-decline" / "specification-curve.csv")
     expected = claimpage.curve_data(check)
-    assert list(written["value"]) == list(expected["value"]) and list(written["holds"]) == list(expected["holds"])
+    # the download shows what the page shows: one decimal, the judgement in words
+    assert list(written["value"]) == [round(v, 1) for v in expected["value"]]
+    assert list(written["claim holds"]) == list(expected["holds"])
     soup = BeautifulSoup(html, "html.parser")
     images = soup.find_all("img")
     assert len(images) == 2 and all(img["alt"] for img in images)
@@ -271,9 +273,13 @@ def test_record_check_refuses_bad_records_and_writes_nothing_by_hand(check, tmp_
 
 def test_headline_series_figure_has_both_names_in_its_csv(check, shown, tmp_path) -> None:
     claimpage.show_headline_series(check, source="Bron/Source: CBS", site_dir=str(tmp_path), page_stem="p")
-    written = pd.read_csv(tmp_path / "data" / "p" / "headline-series.csv")
-    assert list(written.columns) == ["year", "value", "series_nl", "series_en"]
-    assert list(written["series_en"]) == ["Twente", "Twente", "the Netherlands", "the Netherlands"]
+    english = pd.read_csv(tmp_path / "data" / "p" / "headline-series.csv")
+    assert list(english.columns) == ["year", "value", "series"]
+    assert list(english["series"]) == ["Twente", "Twente", "the Netherlands", "the Netherlands"]
+    dutch = pd.read_csv(tmp_path / "data" / "p" / "headline-series.nl.csv", sep=";", decimal=",",
+                        encoding="utf-8-sig")
+    assert list(dutch.columns) == ["jaar", "waarde", "reeks"]
+    assert list(dutch["reeks"]) == ["Twente", "Twente", "Nederland", "Nederland"]
     alts = [img["alt"] for img in BeautifulSoup(shown[0], "html.parser").find_all("img")]
     assert alts == ["Lijndiagram van 2 reeksen van 2010 tot 2011; de lezing geeft -5,7% (interval -5,8% tot -5,6%).",
                     "Line chart of 2 series from 2010 to 2011; the reading gives -5.7% (interval -5.8% to -5.6%)."]
@@ -325,8 +331,8 @@ def test_the_engines_series_codes_are_named_on_the_card_and_the_figure(check, sh
     assert rows[0]["series"] == {"nl": "Twente", "en": "Twente"}
     assert rows[2]["series"] == {"nl": "Nederland", "en": "the Netherlands"}
     claimpage.show_headline_series(check, source="Bron/Source: CBS", site_dir=str(tmp_path), page_stem="p")
-    written = pd.read_csv(tmp_path / "data" / "p" / "headline-series.csv")
-    assert list(written["series_nl"]) == ["Twente", "Twente", "Nederland", "Nederland"]
+    written = pd.read_csv(tmp_path / "data" / "p" / "headline-series.nl.csv", sep=";", encoding="utf-8-sig")
+    assert list(written["reeks"]) == ["Twente", "Twente", "Nederland", "Nederland"]
 
 
 def test_a_claim_with_nothing_to_compute_shows_no_empty_sections(check, shown, tmp_path) -> None:
