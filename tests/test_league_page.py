@@ -120,6 +120,23 @@ def test_stand_in_on_the_real_data_is_labour_volume_of_industry() -> None:
     assert league_measures.stand_in("technical-students", regions) is None  # one region's claim: none
 
 
+def test_dot_chart_draws_points_as_dots_bounds_as_bars_and_nothing_for_one_region() -> None:
+    rows = [{"region_code": "A", "region_name": "Aa", "value": 10.0},
+            {"region_code": "B", "region_name": "Bb", "value": 5.0},
+            {"region_code": "C", "region_name": "Cc", "value": None, "low": 4.0, "high": 12.0},
+            {"region_code": "D", "region_name": "Dd", "value": None}]
+    chart = league_charts.dot_chart(rows, title="t", axis_label="procent", first_label="links hoog",
+                                    format_value=lambda v: f"{v:.0f} banen", highlight={"B": "Bb"})
+    assert chart.count("<circle") == 2 and chart.count("<title>Cc</title>") == 1  # D has nothing to draw
+    assert "▼ Bb" in chart and 'r="5"' in chart  # the marked region: larger and named
+    # order by rank, highest left: C's bar (middle 8) stands between A (10) and B (5)
+    x = {name: float(chart.split(f"<title>{name}</title>")[0].rsplit('x1="' if name == "Cc" else 'cx="', 1)[1]
+                     .split('"')[0]) for name in ("Aa", "Bb", "Cc")}
+    assert x["Aa"] < x["Cc"] < x["Bb"]
+    assert league_charts.dot_chart(rows[:1] + rows[3:], title="t", axis_label="", first_label="",
+                                   format_value=str, highlight={}) == ""
+
+
 # --- the page -------------------------------------------------------------------------------------
 
 REGIONS = sorted(league_charts.tile_layout())

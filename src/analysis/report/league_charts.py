@@ -105,10 +105,12 @@ def _svg_open(kind: str, width: float, height: float, title: str) -> str:
 def dot_chart(rows: Sequence[Mapping[str, Any]], *, title: str, axis_label: str, first_label: str,
               format_value: Callable[[float], str], highlight: Mapping[str, str],
               width: int = 640, height: int = 200) -> str:
-    """Regions by rank (highest left): dots for values, bars for bounds; ``highlight`` code -> name."""
+    """Regions by rank (highest left): dots for values, bars for bounds; ``highlight`` code -> name.
+
+    Empty where fewer than two regions have a number."""
     known = {row["region_code"]: bounds(row) for row in rows}
     ranked = sorted((row for row in rows if sort_key(row) is not None), key=lambda r: -float(sort_key(r) or 0.0))
-    if not ranked:
+    if len(ranked) < 2:  # one region alone has no place among others: the sentence says it all
         return ""
     # The scale covers every point value, every finite end of the marked regions' bounds and zero;
     # other bounds may run past it (drawn to the edge, open there).
@@ -119,7 +121,9 @@ def dot_chart(rows: Sequence[Mapping[str, Any]], *, title: str, axis_label: str,
     low, high = min(0.0, *ends), max(0.0, *ends)
     if high == low:
         high = low + 1
-    left, right, top, bottom = 56, 10, 34, 30
+    ticks = sorted({high, low, 0.0})
+    # room on the left for the longest tick label (about 6 px per character at font size 10)
+    left, right, top, bottom = max(56, 10 + 6 * max(len(format_value(v)) for v in ticks)), 10, 34, 30
     step = (width - left - right) / len(ranked)
 
     def y(value: float) -> float:
@@ -129,7 +133,7 @@ def dot_chart(rows: Sequence[Mapping[str, Any]], *, title: str, axis_label: str,
     parts = [_svg_open("league-dots", width, height, title),
              f'<text x="4" y="{height - 6}" font-size="10" fill="#3b4250">{escape(axis_label)}</text>',
              f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - right}" y2="{y(0):.1f}" stroke="#6b7280"/>']
-    for value in sorted({high, low, 0.0}):
+    for value in ticks:
         parts.append(f'<text x="{left - 4}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="10" '
                      f'fill="#3b4250">{escape(format_value(value))}</text>')
     parts.append(f'<text x="{width - right}" y="{height - 6}" text-anchor="end" font-size="10" '
