@@ -95,8 +95,20 @@ def headline_chart(record: Mapping[str, Any], lang: str) -> str:
         for label, v in series.items())
     title = render("site.chart.headline_alt", lang, title=_text(record, "title", lang) or "",
                    first=Num(min(years), "year"), last=Num(max(years), "year"), series=described)
-    return svg.line_chart(series, title=title,
+    return svg.line_chart(series, title=title, unit=_chart_unit(record, series, lang),
                           format_value=lambda value: Num(value, decimals=_decimals(value)).format(lang))
+
+
+def _chart_unit(record: Mapping[str, Any], series: Mapping[str, list[tuple[int, float]]], lang: str) -> str:
+    """The sparkline's unit: the engine gives the headline series as an index (each series 100 in
+    its first year, the reading's base year); anything else is left unnamed rather than guessed."""
+    firsts = [min(values)[1] for values in series.values()]
+    if not all(math.isclose(first, 100.0, abs_tol=1e-6) for first in firsts):
+        return ""
+    base = min(year for values in series.values() for year, _ in values)
+    parameters = ((record.get("check") or {}).get("reading") or {}).get("parameters") or {}
+    key = "figures.axis.index_jobs" if parameters.get("concept") == "employee_jobs" else "page.axis.index"
+    return render(key, lang, base=Num(base, "year"))
 
 
 def _decimals(value: float) -> int:

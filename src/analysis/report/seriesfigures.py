@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.engine.result import ClaimCheck
 from analysis.i18n import LANGUAGES, Num, Text
 from analysis.report import bilingual as bi
+from analysis.report import findings
 from analysis.report.claimtexts import (
     claim_date,
     claim_entry,
@@ -28,8 +29,13 @@ from analysis.report.claimtexts import (
 
 
 def show_headline_series(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem: str = "") -> None:
-    """The series behind the reading (the check's headline series), one line each."""
+    """The series behind the reading, titled with the finding: for a share claim the share per year
+    (:func:`show_share_series`), else the check's headline series (an index, base year = 100) with
+    the claim window, the claim date, the reading's thresholds and the claimed number marked."""
     if not computable(check):
+        return
+    if check.kind == "share" and check.reading is not None:
+        show_share_series(check, source=source, site_dir=site_dir, page_stem=page_stem)
         return
     frame = check.headline_series
     if frame is None or len(frame) == 0:
@@ -47,19 +53,61 @@ def show_headline_series(check: ClaimCheck, *, source: Any, site_dir: str = "", 
             "last": Num(data["year"].max(), "year")}
     alt = (Text("page.headline_series.alt", {**span, "value": result_words(check.reading.result, signed_values(check))})
            if check.reading is not None else Text("page.headline_series.alt_no_reading", span))
+    window = findings.claim_window(check)
+    levels = findings.index_levels(check) if is_index else []
+    jobs = check.reading is not None and check.reading.parameters.get("concept") == "employee_jobs"
 
     def draw(plotted: pd.DataFrame, lang: str) -> Any:
-        from analysis.report import plots
+        from analysis.report import claimfigures
 
-        ylabel = (Text("page.axis.index", {"base": Num(base, "year")}) if is_index else Text("page.axis.value"))
-        return plots.lines_figure(plotted, lang, x="year", y="value", series=f"series_{lang}",
-                                  title=Text("page.headline_series.title").render(lang),
-                                  xlabel=Text("page.axis.year").render(lang), ylabel=ylabel.render(lang),
-                                  source=bi.localise(source, lang),
-                                  value_format=lambda v: bi.localise(Num(v, decimals=0 if float(v).is_integer()
-                                                                         else 1), lang))
+        if is_index:
+            ylabel = Text("figures.axis.index_jobs" if jobs else "page.axis.index", {"base": Num(base, "year")})
+        else:
+            ylabel = Text("page.axis.value")
+        xlabel = Text("figures.axis.year_december" if jobs else "page.axis.year")
+        return claimfigures.series_figure(
+            plotted, lang, series=f"series_{lang}", title=findings.finding_title(check, lang),
+            xlabel=xlabel.render(lang), ylabel=ylabel.render(lang), source=bi.localise(source, lang),
+            value_format=lambda v: bi.localise(Num(v, decimals=0 if float(v).is_integer() else 1), lang),
+            window=window, levels=levels)
 
     bi.show_figure(draw, data, name="headline-series", alt=alt, source=source, site_dir=site_dir,
+                   page_stem=page_stem)
+
+
+def show_share_series(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem: str = "",
+                      tables: Any = None) -> None:
+    """A share claim's share per year (each year's interval from masked counts), the reading's year
+    shaded, the claim date and the claimed number marked."""
+    data = findings.share_series(check, tables)
+    if data["share"].notna().sum() == 0:
+        return
+    params = check.reading.parameters
+    entry = claim_entry(check.claim_id).get("check", {})
+    subject = ({"nl": entry["subject_nl"], "en": entry["subject_en"]} if "subject_nl" in entry
+               else ", ".join(params["institutions"]))
+    sectors = ", ".join(str(s) for s in params["sectors"])
+    label = Text("figures.share.label", {"subject": subject, "sectors": sectors})
+    shown = data.dropna(subset=["share"])
+    reading_year = int(params["year"])
+    claimed = check.claimed.value if check.claimed is not None else None
+    alt = Text("figures.share.alt", {
+        "sectors": sectors, "subject": subject, "first": Num(shown["year"].min(), "year"),
+        "last": Num(shown["year"].max(), "year"), "year": Num(reading_year, "year"),
+        "value": result_words(check.reading.result, False),
+        "claimed": Num(claimed, "percent", 0) if claimed is not None else "–"})
+    window, levels = findings.claim_window(check), findings.share_levels(check)
+
+    def draw(plotted: pd.DataFrame, lang: str) -> Any:
+        from analysis.report import claimfigures
+
+        return claimfigures.share_figure(
+            plotted, lang, label=label.render(lang), title=findings.finding_title(check, lang),
+            xlabel=Text("figures.share.year_axis").render(lang), ylabel=Text("figures.share.axis").render(lang),
+            source=bi.localise(source, lang), window=window, levels=levels,
+            value_format=lambda v: Num(v, "percent", 0 if float(v).is_integer() else 1).format(lang))
+
+    bi.show_figure(draw, data, name="share-series", alt=alt, source=source, site_dir=site_dir,
                    page_stem=page_stem)
 
 
@@ -111,7 +159,16 @@ def show_trends(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem
 
     if not computable(check):
         return
-    bi.heading(Text("page.trends.heading"))
+    settings = trend_settings(check, path)
+    if settings is None:
+        bi.heading(Text("page.trends.heading"))
+    else:  # name the series the models are about: it may differ from the reading's (a proxy)
+        series = findings.sector_name(settings["sbi"], path)
+        bi.heading(Text("figures.trends.heading", {"sector": series}))
+        sector = check.reading.parameters.get("sector") if check.reading is not None else None
+        if isinstance(sector, str) and sector != settings["sbi"]:
+            bi.paragraph(Text("figures.trends.proxy", {"reading": findings.sector_name(sector, path),
+                                                       "series": series}))
     try:
         models = trend_models_of(check, path)
     except ValueError as exc:  # the data do not allow the models here: say why
@@ -129,7 +186,9 @@ def show_trends(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem
     alt = Text("page.trends.alt", {"region_name": check.region_name, "first": Num(models.first_year, "year"),
                                    "cutoff": Num(models.cutoff_year, "year"), "last": Num(int(last["year"]), "year"),
                                    "value": Num(last["value"], round_to=100)})
-    bi.show_figure(lambda _data, lang: trendplots.trend_figure(models, lang, bi.localise(source, lang)), data,
+    window = findings.claim_window(check)
+    bi.show_figure(lambda _data, lang: trendplots.trend_figure(models, lang, bi.localise(source, lang),
+                                                                window=window), data,
                    name="trend-models", alt=alt, source=source, site_dir=site_dir, page_stem=page_stem)
 
 

@@ -29,14 +29,16 @@ def _marker(shape: str, x: float, y: float, colour: str) -> str:
 
 
 def line_chart(series: Mapping[str, Sequence[tuple[int, float]]], *, title: str,
-               format_value: Callable[[float], str], width: int = 280, height: int = 130) -> str:
-    """Lines of (year, value) per series label, with the first and last year and the value range."""
+               format_value: Callable[[float], str], width: int = 280, height: int = 130, unit: str = "") -> str:
+    """Lines of (year, value) per series label, with the first and last year and the value range;
+    ``unit`` (e.g. "index (2010 = 100)") is written above the values; a missing year (one the
+    chart's other years step over) leaves a gap in its line rather than a bridge."""
     points = [(year, value) for values in series.values() for year, value in values if value is not None]
     if not points:
         return ""
     years = [year for year, _ in points]
     values = [value for _, value in points]
-    left, right, top, legend_height = 44, 8, 8, 14 * len(series)
+    left, right, top, legend_height = 44, 8, 8 + (14 if unit else 0), 14 * len(series)
     bottom = 18 + legend_height
     low, high = min(values), max(values)
     if high == low:
@@ -53,6 +55,9 @@ def line_chart(series: Mapping[str, Sequence[tuple[int, float]]], *, title: str,
     parts = [(f'<svg class="chart spark" role="img" width="{width}" height="{height}" '
               f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'),
              f'<line x1="{left}" y1="{y(low):.1f}" x2="{width - right}" y2="{y(low):.1f}" stroke="#9aa1ab"/>']
+    if unit:
+        parts.append(f'<text x="2" y="11" font-size="10" fill="#3b4250">{escape(unit)}</text>')
+    step = _year_step(years)
     for value in (high, low):
         parts.append(f'<text x="{left - 4}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="10" '
                      f'fill="#3b4250">{escape(format_value(value))}</text>')
@@ -62,7 +67,8 @@ def line_chart(series: Mapping[str, Sequence[tuple[int, float]]], *, title: str,
     for number, (label, values) in enumerate(series.items()):
         colour, dash, shape = SERIES_STYLES[number % len(SERIES_STYLES)]
         kept = [(year, value) for year, value in sorted(values) if value is not None]
-        path = " ".join(f"{'M' if i == 0 else 'L'}{x(year):.1f},{y(value):.1f}" for i, (year, value) in enumerate(kept))
+        path = " ".join(f"{'M' if i == 0 or year - kept[i - 1][0] > step else 'L'}{x(year):.1f},{y(value):.1f}"
+                        for i, (year, value) in enumerate(kept))
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="1.8"{dash_attr}/>')
         parts.extend(_marker(shape, x(year), y(value), colour) for year, value in kept)
@@ -123,3 +129,12 @@ def ranking_chart(rows: Sequence[Mapping[str, Any]], *, title: str, format_value
                      f'font-weight="bold" fill="#000">▼ {escape(label)}: {escape(value_text)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _year_step(years: Sequence[int]) -> int:
+    """The chart's cadence: the smallest step between its distinct years (1 for annual series), so
+    a year a line steps over is a gap."""
+    distinct = sorted(set(years))
+    from itertools import pairwise
+
+    return min((b - a for a, b in pairwise(distinct)), default=1)

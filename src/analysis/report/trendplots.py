@@ -21,6 +21,7 @@ from analysis.engine.placebo import PlaceboRanks
 from analysis.engine.trendmodels import ConceptSet, TrendModels
 from analysis.i18n import Num, Text, render
 from analysis.report import plots
+from analysis.report.findings import Window
 
 
 def _years_axis(ax) -> None:
@@ -28,10 +29,11 @@ def _years_axis(ax) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}"))  # years: never grouped
 
 
-def trend_figure(models: TrendModels, lang: str, source: str) -> Figure:
+def trend_figure(models: TrendModels, lang: str, source: str, window: Window | None = None) -> Figure:
     """Left: the region's level, its pre-period line and the extrapolation with its single-year band
     (the widest over AR(1) persistence up to rho = 0.8, :mod:`analysis.engine.trend_bands`);
-    right: region and comparator as an index (first year = 100)."""
+    right: region and comparator as an index (first year = 100). ``window``: the claim's years
+    (shaded) and date (a dotted vertical line) on both panels, named in the right panel's legend."""
     data = models.figure_data()
     pair = models.pair
     fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, 4.2), layout="constrained")
@@ -65,6 +67,11 @@ def trend_figure(models: TrendModels, lang: str, source: str) -> Figure:
         if name in series:
             group = series[name]
             right.plot(group["year"], group["value"], label=label, **plots.series_style(i))
+    if window is not None:
+        from analysis.report.claimfigures import mark_claim
+
+        mark_claim(right, window, lang)
+        mark_claim(left, window, lang)  # after the left legend is drawn: the right one names the marks
     right.axhline(100, color="#777777", linewidth=1, zorder=0)
     right.axvline(models.cutoff_year + 0.5, color="#777777", linewidth=1, linestyle=":")
     right.set_title(render("trendplots.index_title", lang, first=Num(models.first_year, "year")))
