@@ -296,15 +296,14 @@ def test_every_link_to_a_local_file_resolves(site: Path, browser_page) -> None:
             if url.scheme != "file":
                 continue
             target = Path(unquote(url.path))
-            if not target.is_file():
-                broken.append((relative(site, path), written))
-            elif url.fragment and target.suffix == ".html" and unquote(url.fragment) not in ids_of(target):
+            if not target.is_file() or url.fragment and target.suffix == ".html" and unquote(url.fragment) not in ids_of(target):
                 broken.append((relative(site, path), written))
     assert broken == [], f"links that lead nowhere (page, href): {broken}"
 
 
 def test_screenshots_for_a_person_to_look_at(site: Path, browser) -> None:
     import matplotlib.image
+
     from site_screenshots import WIDTHS, write_screenshots
 
     written = write_screenshots(site, browser)

@@ -195,6 +195,7 @@ def test_perturbations_section_curve_measures_counter_and_full_table(check, show
     assert "Another 1 reading uses data that were not public on the claim's date" in en
     assert "Nog 1 lezing gebruikt gegevens" in nl
     assert "Robustness: the claim still holds under 50% of the readings" in en
+    assert "only the reading's own setting is left out" in en
     assert "counted as holding, the share is 75% (range 25% to 75%)" in en  # undecidable ones
     assert "weaker for the claim" in en and "-0.12" in en and "-0,12" in nl
     assert "Uniqueness: 60% of the other readings" in en
@@ -297,7 +298,7 @@ def test_settings_in_words_use_the_registry_labels_and_the_engine_catalogue() ->
     assert claimpage.value_text(claim_id, "threshold", "10.0") == "10"  # as a table column holds it
     assert bi.both(claimpage.value_text(claim_id, "margin", 2.5)) == {"nl": "2,5", "en": "2.5"}
     assert claimpage.value_text(claim_id, "base_year", 2010) == "2010"  # a year is never grouped
-    assert claimpage.value_text(claim_id, "institutions", ["23AH", "21PH"]) == "23AH, 21PH"
+    assert claimpage.value_text(claim_id, "institutions", ["23AH", "21PH"]) == "Saxion Hogeschool, Universiteit Twente"
     assert bi.localise(claimpage.setting_text(claim_id, "no_such_param", "x"), "en") == "no such param: x"
 
 

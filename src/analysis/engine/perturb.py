@@ -53,7 +53,8 @@ def value_label(ctx: Ctx, param: str, value: Any) -> Any:
         level = ctx.claim.levels[value]
         return {"nl": level.get("label_nl", value), "en": level.get("label_en", value)}
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        names = ctx.tables.institution_names() if param == "institutions" else {}
+        return ", ".join(names.get(str(v), str(v)) for v in value)
     key = f"engine.value.{param}.{value}"
     if key in catalogue():
         return Text(key, {})

@@ -108,6 +108,11 @@ class Tables(AccountsMixin):
     def region_names(self) -> dict[str, str]:
         return dict(self._jobs["names"])
 
+    def institution_names(self) -> dict[str, str]:
+        """DUO institution code (BRIN) -> the institution's name, as the enrolment table gives it."""
+        frame = self._enrolment
+        return dict(zip(frame["institution_code"], frame["institution_name"], strict=True))
+
     def corop_regions(self) -> dict[str, str]:
         """COROP code -> name (CR01-CR40; CR99 'not assignable' left out)."""
         info = self._jobs

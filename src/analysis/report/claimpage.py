@@ -344,8 +344,8 @@ def show_perturbations(check: ClaimCheck, *, source: Any, site_dir: str = "", pa
     measures = []
     if check.robustness is not None:
         measures.append(Text("page.perturb.robustness", {"share": Num(check.robustness * 100, "percent")}))
-        if check.robustness_band is not None:
-            low, high = check.robustness_band
+        if check.robustness_band is not None and check.robustness_band[1] - check.robustness_band[0] >= 0.005:
+            low, high = check.robustness_band  # only where some alternatives are left open
             measures.append(Text("page.perturb.robustness_band", {"low": Num(low * 100, "percent"),
                                                                   "high": Num(high * 100, "percent")}))
     if check.fairness is not None:

@@ -27,7 +27,8 @@ SYMBOLS = {"supported": "✔", "borderline": "◐", "within_revision": "≈", "n
            "not_verifiable": "∅", "not_applicable": "–"}  # a second cue besides colour
 UNSIGNED_KINDS = ("share", "value_within", "not_verifiable", "none")  # levels and shares: no "+" sign
 _UNIT_KEYS = {"percent": "page.unit.percent", "percentage points": "page.unit.percentage_points",
-              "percent per year": "page.unit.percent_per_year", "jobs": "page.unit.jobs",
+              "percent per year": "page.unit.percent_per_year", "percent a year": "page.unit.percent_per_year",
+              "percentage points a year": "page.unit.points_per_year", "jobs": "page.unit.jobs",
               "persons": "page.unit.persons"}
 
 
@@ -190,7 +191,12 @@ def value_text(claim_id: str, param: str, value: Any, path: Path | None = None) 
         if entry and "label_nl" in entry and "label_en" in entry:
             return {"nl": entry["label_nl"], "en": entry["label_en"]}
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
+        names = {}
+        if param == "institutions":  # institutions by name, never by their DUO code
+            from analysis.engine.check import tables_for
+
+            names = tables_for().institution_names()
+        return ", ".join(names.get(str(v), str(v)) for v in value)
     for key in (f"engine.value.{param}.{value}", f"page.value.{param}.{value}"):  # the engine's words first
         if key in catalogue():
             return Text(key)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -221,17 +222,17 @@ def level(ctx: Ctx, setting: dict[str, Any], who: str, year: int) -> Measured:
     if table_name is None:
         raise NoData(Text("engine.nodata.concept", {"concept": concept}))
     public = ctx.registry.public_date(table_name, year)
-    codes = _codes(ctx, setting, set(tables.accounts_codes(concept)), table_name)
+    codes = _codes(ctx, setting, set(tables.accounts_codes(concept)), concept_words(table_name, "where"))
     regions = tables.accounts_regions(concept)
     if who == "region" and region not in regions:
-        raise NoData(Text("engine.nodata.national_only", {"concept": concept}))
+        raise NoData(Text("engine.nodata.national_only", {"concept": concept_words(concept)}))
     if who == "nation":
         bound = tables.accounts(concept, NATION, codes, year, vintage)
     elif who == "region":
         bound = tables.accounts(concept, region, codes, year, vintage)
     else:
         if region not in regions:
-            raise NoData(Text("engine.nodata.national_only", {"concept": concept}))
+            raise NoData(Text("engine.nodata.national_only", {"concept": concept_words(concept)}))
         bound = (tables.accounts(concept, NATION, codes, year, vintage)
                  - tables.accounts(concept, region, codes, year, vintage)).clip_low(0.0)
     return Measured(bound, public, what, concept=concept)
@@ -358,8 +359,21 @@ def unlike(first: Measured, second: Measured) -> Text | None:
     if first.period != second.period:
         return Text("engine.unlike.period", {})
     if first.concept != second.concept:
-        return Text("engine.unlike.concept", {"first": first.concept, "second": second.concept})
+        return Text("engine.unlike.concept", {"first": concept_words(first.concept),
+                                              "second": concept_words(second.concept)})
     return None
+
+
+def concept_words(name: str, kind: str = "concept") -> Any:
+    """A concept or table name in the reader's words where the catalogue has them
+    (``engine.<kind>.<name>`` with non-letters folded to '_'), else the name as it is."""
+    from analysis.i18n import catalogue
+
+    key = f"engine.{kind}." + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    direct = f"engine.value.concept.{name}"
+    if kind == "concept" and direct in catalogue():
+        return Text(direct, {})
+    return Text(key, {}) if key in catalogue() else name
 
 
 def pct(bound: Bound, decimals: int = 1, signed: bool = True) -> Num:
