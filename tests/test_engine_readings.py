@@ -180,3 +180,15 @@ def test_fast_means_faster_than_all_jobs_in_the_region(tmp_path, total_growth, h
     assert result.reading.part_holds == {"region": holds, "difference": True}
     words = "faster than all jobs in Alfa together" if holds else "not faster than all jobs in Alfa"
     assert words in result.deciding_text.render("en")
+
+
+def test_a_share_that_later_rose_above_the_claim_is_not_called_refuted(tmp_path):
+    # the change 2010 -> 2015 is +63% (claimed "60%", stated); later, 2010 -> 2016 gives +70%: the
+    # later figure lies wholly above the claim, which does not refute a claim about its own time
+    write_jobs(tmp_path / "data", {("CR01", "Q", 2010): 10000, ("CR01", "Q", 2015): 16300,
+                                   ("CR01", "Q", 2016): 17000})
+    claim = SHARE.format(value=60) + "[claim.check.ex_post]\nend_year = 2016\n"
+    result = check("share", "CR01", registry=write_registry(tmp_path / "claims.toml", claim),
+                   data_dir=tmp_path / "data")
+    assert result.ex_post.holds is False
+    assert result.ex_post_text.key == "engine.ex_post.rose_further"

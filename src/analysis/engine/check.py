@@ -185,8 +185,7 @@ def check(claim_id: str, region: str | None = None, registry: Registry | Path | 
         result = perturb.evaluate(ctx, setting, 1.0)
         if isinstance(result, Evaluation):
             ex_post = result
-            ex_post_text = Text("engine.ex_post." + {True: "held", False: "failed",
-                                                     None: "open"}[result.holds],
+            ex_post_text = Text("engine.ex_post." + _ex_post_outcome(result),
                                 {"statement": result.statement})
         else:
             ex_post_text = Text("engine.ex_post.unevaluable", {"reason": result.reason})
@@ -217,6 +216,19 @@ def check(claim_id: str, region: str | None = None, registry: Registry | Path | 
         sensitivity=verdict.sensitivity(reading_eval, measured, registry.meta,
                                         revision is not None and revision.within),
         weight_range=measured.weight_range, joint_limit=limit)
+
+
+def _ex_post_outcome(result: Evaluation) -> str:
+    """How later data bear on the claim: held, failed, open, or, for a number that later lies
+    wholly above or below the claimed interval, moved on (which does not refute a claim about
+    its own date)."""
+    if result.holds is False and result.facts and all(f.test == "within" and f.claimed is not None
+                                                       for f in result.facts):
+        if all(f.value.low is not None and f.value.low > f.claimed.high for f in result.facts):
+            return "rose_further"
+        if all(f.value.high is not None and f.value.high < f.claimed.low for f in result.facts):
+            return "fell_further"
+    return {True: "held", False: "failed", None: "open"}[result.holds]
 
 
 def _points(unit: str) -> str:
