@@ -75,8 +75,27 @@ def test_sources_table_names_table_licence_date_origin_and_caveat() -> None:
     assert table["retrieved"].tolist() == ["2026-11-28", "2026-11-27"]
     assert table["mode"].tolist() == ["mirror", "live"]
     assert table["origin"].tolist() == ["cbs/83582NED", "https://example.org/wo.csv"]
-    assert table["caveat"].tolist() == ["", "UT rows in Enschede only"]
-    assert overview.partial_inputs(MANIFEST)["dataset"].tolist() == ["duo-wo-2025"]
+    # title, licence and caveat per edition, from the registry's variants (the manifest holds one)
+    assert table["title"].tolist() == [
+        {"nl": "Banen van werknemers in december; economische activiteit (SBI2008), regio",
+         "en": "Employee jobs in December; economic activity (SBI2008), region"},
+        {"nl": "Ingeschrevenen wo (lange vorm, uitgave 2025)", "en": "Enrolled students, wo (long format, 2025 edition)"}]
+    assert table["licence"].iloc[1] == {"nl": "open onderwijsdata van DUO (vrij te hergebruiken)",
+                                        "en": "DUO open education data (free to reuse)"}
+    assert table["caveat"].iloc[0] == {"nl": "", "en": ""}
+    assert table["caveat"].iloc[1]["nl"].startswith("alleen de inschrijvingen van de Universiteit Twente in Enschede")
+    assert table["caveat"].iloc[1]["en"].startswith("only the Universiteit Twente enrolments in Enschede")
+    partial = overview.partial_inputs(MANIFEST)
+    assert partial["dataset"].tolist() == ["duo-wo-2025"]
+    assert partial["what is missing"].iloc[0] == table["caveat"].iloc[1]
+
+
+def test_a_dataset_the_registry_does_not_hold_shows_the_manifest_text() -> None:
+    manifest = {"inputs": [{"dataset_id": "cbs-99999NED", "publisher": "CBS", "title": "Proef", "licence": "CC0",
+                            "partial": "deels"}]}
+    row = overview.sources_table(manifest).iloc[0]
+    assert row["title"] == {"nl": "Proef", "en": "Proef"} and row["licence"] == {"nl": "CC0", "en": "CC0"}
+    assert row["caveat"] == {"nl": "deels", "en": "deels"}
 
 
 def test_coverage_grid_marks_published_years_and_shows_gap_years(jobs, enrolment) -> None:
@@ -105,12 +124,34 @@ def test_suppressed_cells_by_year_and_section(jobs) -> None:
     assert overview.suppressed_summary(jobs) == {"cells": 6, "suppressed": 3, "fixed_by_hierarchy": 1}
 
 
+def test_missing_regions_text_names_regions_and_counts_the_rest() -> None:
+    names = {"CR01": "Oost-Groningen", "CR02": "Delfzijl en omgeving", "CR12": "Twente"}
+    codes = ["CR01", "CR02", "CR12", "CR99"]
+    assert overview.missing_regions_text(codes, names, 2) == {
+        "nl": "Oost-Groningen, Delfzijl en omgeving … en nog 2 regio's",
+        "en": "Oost-Groningen, Delfzijl en omgeving … and 2 more regions"}
+    # exactly max_listed regions: all named, nothing counted
+    assert overview.missing_regions_text(codes, names, 4) == {
+        "nl": "Oost-Groningen, Delfzijl en omgeving, Twente, niet in te delen",
+        "en": "Oost-Groningen, Delfzijl en omgeving, Twente, not assignable"}
+
+
+def test_region_display_names_drop_the_level_suffix_and_leave_cr99_to_words() -> None:
+    jobs = pd.DataFrame([_job("83582NED", "CR12", "A-U", 2010, 1.0), _job("83582NED", "CR99", "A-U", 2010, 1.0)])
+    jobs.loc[0, "region_name"] = "Twente (CR)"
+    assert overview.region_display_names(jobs) == {"CR12": "Twente"}
+
+
 def test_national_sums_list_missing_parts(jobs) -> None:
     incomplete = overview.national_sums(jobs)
     assert incomplete[["SBI section", "year", "missing regions"]].values.tolist() == [["C", 2016, 2]]
     assert incomplete["regions missing from the sum"].iloc[0] == "CR12;CR99"
     assert len(overview.national_sums(jobs, incomplete_only=False)) == 2
-    assert overview.national_sums(jobs, max_listed=1)["regions missing from the sum"].iloc[0] == "CR12 … and 1 more"
+    # shortened for display: region names per language, CR99 in words, the rest counted with a plural
+    assert overview.national_sums(jobs, max_listed=1)["regions missing from the sum"].iloc[0] == {
+        "nl": "CR12 name … en nog 1 regio", "en": "CR12 name … and 1 more region"}
+    assert overview.national_sums(jobs, max_listed=2)["regions missing from the sum"].iloc[0] == {
+        "nl": "CR12 name, niet in te delen", "en": "CR12 name, not assignable"}
     grid = overview.national_missing_grid(jobs)
     assert grid.loc["C", 2016] == 2 and grid.loc["A-U", 2010] == 0
 

@@ -93,11 +93,24 @@ def test_sources_section_links_article_datasets_method_and_cites_the_page(page) 
     assert "(18 October 2017)" in soup.select_one('.sources[lang="en"] li').get_text()
 
 
+def test_dataset_lines_speak_the_editions_language() -> None:
+    nl, en = (" ".join(pagesources.dataset_items(["cbs-83582NED", "duo-wo-2025"], MANIFEST, lang)) for lang in ("nl", "en"))
+    # titles, licences and the partial note from the registry's variants, not the manifest's one language
+    assert "Banen van werknemers in december; economische activiteit (SBI2008), regio" in nl
+    assert "Employee jobs in December; economic activity (SBI2008), region" in en
+    assert "licentie open onderwijsdata van DUO (vrij te hergebruiken)" in nl
+    assert "licence DUO open education data (free to reuse)" in en
+    assert "Onvolledig: alleen de inschrijvingen van de Universiteit Twente in Enschede" in nl
+    assert "Partial: only the Universiteit Twente enrolments in Enschede" in en
+    assert "free reuse" not in nl and "21PH" not in nl + en
+
+
 def test_source_line_keeps_its_text_and_links_each_table() -> None:
     line = pagesources.source_line(["cbs-83582NED", "duo-wo-2025", "cbs-unknown"], MANIFEST)
-    assert line["en"] == ("Source: CBS 83582NED (retrieved 2026-11-28); DUO Ingeschrevenen wo "
-                          "(retrieved 2026-11-27); cbs-unknown")
+    # a DUO edition is named by the registry's title in the edition's language, a CBS table by its id
+    assert line["en"] == ("Source: CBS 83582NED (retrieved 2026-11-28); DUO Enrolled students, wo (long format, "
+                          "2025 edition) (retrieved 2026-11-27); cbs-unknown")
     links = {a.get_text(): a["href"] for a in BeautifulSoup(line.html["nl"], "html.parser").find_all("a")}
     assert links == {"CBS 83582NED": "https://www.cbs.nl/nl-nl/cijfers/detail/83582NED",
-                     "DUO Ingeschrevenen wo": "https://onderwijsdata.duo.nl/datasets/p01hoinges"}
+                     "DUO Ingeschrevenen wo (lange vorm, uitgave 2025)": "https://onderwijsdata.duo.nl/datasets/p01hoinges"}
     assert [d.dataset_id for d in line.datasets] == ["cbs-83582NED", "duo-wo-2025"]

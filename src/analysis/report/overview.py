@@ -13,12 +13,15 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.i18n import LANGUAGES, Text
 from analysis.processing import validate
 from analysis.processing.sbi import SBI_ORDER
+from analysis.sources.registry import shown_text
 
 MAIN_TABLE = "83582NED"
 OLDER_TABLE = "81402ned"
 NATIONAL = "NL01"
+UNASSIGNED = "CR99"  # CBS's "Niet in te delen": jobs no COROP region can be given
 HIERARCHY_PREFIX = "SBI hierarchy"
 
 
@@ -37,8 +40,16 @@ def _text(series: pd.Series) -> pd.Series:
     return series.astype("string").fillna("").astype(str)
 
 
+def shown(record: Mapping[str, Any], name: str) -> dict[str, str]:
+    """A manifest record's ``title``, ``licence`` or ``partial`` per language: the registry's
+    variants (the manifest holds one language only), the manifest's value for an unknown dataset."""
+    return {lang: shown_text(record["dataset_id"], name, lang, str(record.get(name, "") or ""))
+            for lang in LANGUAGES}
+
+
 def sources_table(manifest: Mapping[str, Any]) -> pd.DataFrame:
-    """One row per input: publisher, table or edition, licence, retrieval date, origin, caveat."""
+    """One row per input: publisher, table or edition, licence, retrieval date, origin, caveat
+    (title, licence and caveat as ``{"nl": ..., "en": ...}``)."""
     rows = []
     for record in manifest.get("inputs", []):
         dataset_id = record["dataset_id"]
@@ -46,12 +57,12 @@ def sources_table(manifest: Mapping[str, Any]) -> pd.DataFrame:
         rows.append({
             "publisher": record.get("publisher", ""),
             "table / edition": dataset_id.split("-", 1)[1] if record.get("publisher") == "CBS" else dataset_id,
-            "title": record.get("title", ""),
-            "licence": record.get("licence", ""),
+            "title": shown(record, "title"),
+            "licence": shown(record, "licence"),
             "retrieved": str(record.get("retrieved_at", ""))[:10],
             "mode": mode,  # mirror | live (the page says it in words)
             "origin": str(record.get("origin", "")),
-            "caveat": record.get("partial", ""),
+            "caveat": shown(record, "partial"),
         })
     return pd.DataFrame(rows, columns=["publisher", "table / edition", "title", "licence", "retrieved", "mode",
                                        "origin", "caveat"])
@@ -123,7 +134,9 @@ def national_sums(jobs: pd.DataFrame, table: str = MAIN_TABLE, sbi: Iterable[str
                   incomplete_only: bool = True, max_listed: int | None = None) -> pd.DataFrame:
     """Derived national figures: year, section, value and the COROP regions missing from the sum.
 
-    ``max_listed`` shortens long lists of missing regions for display ("CR05, CR06, … and 23 more").
+    The missing regions are codes separated by ";" ("CR05;CR06"); with ``max_listed`` they are
+    region names per language instead, the list cut after ``max_listed`` ("Oost-Groningen, Delfzijl
+    en omgeving … en nog 23 regio's").
     """
     rows = jobs[(jobs["source_table"] == table) & (jobs["region_code"] == NATIONAL) & jobs["derived"]].copy()
     if sbi is not None:
@@ -133,17 +146,36 @@ def national_sums(jobs: pd.DataFrame, table: str = MAIN_TABLE, sbi: Iterable[str
     if incomplete_only:
         rows = rows[rows["missing regions"] > 0]
     if max_listed is not None:
-        def shorten(listed: str) -> str:
-            codes = [c for c in listed.split(";") if c]
-            more = len(codes) - max_listed
-            return ", ".join(codes[:max_listed]) + (f" … and {more} more" if more > 0 else "")
-        rows["missing_parts"] = rows["missing_parts"].map(shorten)
+        names = region_display_names(jobs, table)
+        rows["missing_parts"] = rows["missing_parts"].map(
+            lambda listed: missing_regions_text([c for c in listed.split(";") if c], names, max_listed))
     rows["_order"] = rows["sbi_code"].map({c: i for i, c in enumerate(SBI_ORDER)})
     rows = rows.sort_values(["_order", "year"])
     return rows.rename(columns={"sbi_code": "SBI section", "employee_jobs": "employee jobs (sum of regions present)",
                                 "missing_parts": "regions missing from the sum"})[
         ["SBI section", "year", "employee jobs (sum of regions present)", "missing regions",
          "regions missing from the sum", "derivation"]].reset_index(drop=True)
+
+
+def region_display_names(jobs: pd.DataFrame, table: str = MAIN_TABLE) -> dict[str, str]:
+    """Region code -> the name a reader sees ("Twente (CR)" -> "Twente"); CR99 is named in words."""
+    from analysis.engine.series import short_name
+
+    rows = jobs[jobs["source_table"] == table].drop_duplicates("region_code")
+    return {str(code): short_name(str(name)) for code, name in zip(rows["region_code"], rows["region_name"],
+                                                                     strict=True) if code != UNASSIGNED}
+
+
+def missing_regions_text(codes: list[str], names: Mapping[str, str], max_listed: int) -> dict[str, str]:
+    """The regions named (at most ``max_listed``, then how many more) per language."""
+    out = {}
+    for lang in LANGUAGES:
+        shown_names = [Text("datasets.region.unassigned").render(lang) if code == UNASSIGNED
+                       else names.get(code, code) for code in codes]
+        listed = ", ".join(shown_names[:max_listed])
+        more = len(codes) - max_listed
+        out[lang] = Text("datasets.regions.more", {"listed": listed, "n": more}).render(lang) if more > 0 else listed
+    return out
 
 
 def national_missing_grid(jobs: pd.DataFrame, table: str = MAIN_TABLE) -> pd.DataFrame:
@@ -201,8 +233,8 @@ def uncovered_years(enrolment: pd.DataFrame, institutions: Mapping[str, str], ye
 
 
 def partial_inputs(manifest: Mapping[str, Any]) -> pd.DataFrame:
-    """Inputs the registry marks as partial, with what is missing."""
-    rows = [{"dataset": r["dataset_id"], "title": r.get("title", ""), "what is missing": r["partial"]}
+    """Inputs the registry marks as partial, with what is missing (title and note per language)."""
+    rows = [{"dataset": r["dataset_id"], "title": shown(r, "title"), "what is missing": shown(r, "partial")}
             for r in manifest.get("inputs", []) if r.get("partial")]
     return pd.DataFrame(rows, columns=["dataset", "title", "what is missing"])
 

@@ -112,6 +112,14 @@ def datasets_used(check: ClaimCheck, manifest: Mapping[str, Any]) -> list[str]:
     return found
 
 
+def shown(record: Mapping[str, Any], name: str, lang: str) -> str:
+    """A manifest record's ``title``, ``licence`` or ``partial`` as the ``lang`` edition shows it:
+    the registry's variant (the manifest holds one language), else the manifest's value."""
+    from analysis.sources.registry import shown_text
+
+    return shown_text(str(record.get("dataset_id", "")), name, lang, str(record.get(name, "") or ""))
+
+
 def licence_text(record: Mapping[str, Any]) -> Text | str:
     """The dataset's licence in the reader's language (``sources.licence.<publisher>``)."""
     key = f"sources.licence.{record.get('publisher', '')}"
@@ -145,10 +153,13 @@ def source_line(dataset_ids: Sequence[str], manifest: Mapping[str, Any]) -> Sour
                 items.append(dataset_id)
                 linked.append(escape(dataset_id))
                 continue
-            item = Text("page.figure.source_item", {"publisher": ref.publisher, "table": ref.table,
+            # a CBS table is named by its id; another dataset by its title in the page's language
+            table = ref.table if ref.publisher == "CBS" else shown({"dataset_id": dataset_id, "title": ref.title},
+                                                                    "title", lang)
+            item = Text("page.figure.source_item", {"publisher": ref.publisher, "table": table,
                                                     "date": ref.retrieved}).render(lang)
             items.append(item)
-            named = f"{ref.publisher} {ref.table}"
+            named = f"{ref.publisher} {table}"
             linked.append(escape(item).replace(escape(named), _link(ref.page_url, named), 1))
         texts[lang] = Text("page.figure.source", {"sources": "; ".join(items)}).render(lang)
         marker = "\x00"  # the template's words escaped, the linked items put in as HTML
@@ -199,20 +210,22 @@ def page_citation(lang: str, title: Mapping[str, str] | None = None, date: str |
 
 
 def dataset_items(ids: Sequence[str], manifest: Mapping[str, Any], lang: str) -> list[str]:
-    """One HTML line per dataset: publisher, title (linked to its page), retrieval, licence."""
+    """One HTML line per dataset: publisher, title (linked to its page), retrieval, licence, and what
+    a partial copy lacks (title, licence and note in ``lang``, from the registry)."""
     records = {r["dataset_id"]: r for r in manifest.get("inputs", [])}
     items = []
     for dataset_id in ids:
         record = records.get(dataset_id, {"dataset_id": dataset_id})
         mode = record.get("mode", "")
-        title = str(record.get("title", dataset_id))
+        title = shown(record, "title", lang) or dataset_id
         line = Text("page.sources.dataset", {
             "publisher": record.get("publisher", ""), "title": title,
             "dataset": dataset_id, "retrieved": str(record.get("retrieved_at", ""))[:10] or "–",
             "mode": Text(f"page.mode.{mode}") if f"page.mode.{mode}" in catalogue() else mode,
-            "licence": record.get("licence", "–")})
-        if record.get("partial"):
-            line = bi.join(line, Text("page.sources.partial", {"text": record["partial"]}))
+            "licence": shown(record, "licence", lang) or "–"})
+        partial = shown(record, "partial", lang)
+        if partial:
+            line = bi.join(line, Text("page.sources.partial", {"text": partial}))
         rendered = escape(bi.localise(line, lang))
         items.append(rendered.replace(escape(title), _link(dataset_url(dataset_id), title), 1))
     return items

@@ -80,14 +80,20 @@ def format_date(text: str, lang: str) -> str:
 
 def vintage_rows(manifest: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
     """One row per input of the processed data: what, from whom, retrieved when and how."""
+    from analysis.sources.registry import shown_text
+
     rows = []
     for record in manifest.get("inputs", []):
         mode = str(record.get("mode", ""))
         origin = render(f"site.vintage.mode.{mode}", lang) if mode in ("mirror", "live") else mode
-        rows.append({"dataset_id": str(record.get("dataset_id", "")), "publisher": str(record.get("publisher", "")),
-                     "title": str(record.get("title", "")), "licence": str(record.get("licence", "")),
+        dataset_id = str(record.get("dataset_id", ""))
+        # title, licence and note in the edition's language (the registry's; the manifest holds one)
+        shown = {name: shown_text(dataset_id, name, lang, str(record.get(name, "") or ""))
+                 for name in ("title", "licence", "partial")}
+        rows.append({"dataset_id": dataset_id, "publisher": str(record.get("publisher", "")),
+                     "title": shown["title"], "licence": shown["licence"],
                      "retrieved": format_date(record.get("retrieved_at", ""), lang) if record.get("retrieved_at") else "",
-                     "origin": origin, "partial": str(record.get("partial", "") or "")})
+                     "origin": origin, "partial": shown["partial"]})
     return rows
 
 

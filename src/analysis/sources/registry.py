@@ -12,6 +12,10 @@ from analysis.paths import PACKAGE_DATA
 
 REGISTRY_FILE = PACKAGE_DATA / "sources.toml"
 KINDS = ("cbs-odata3", "cbs-odata3-labels", "http-file", "manual-export")
+# Fields a reader sees: each has one variant per report language (title_nl, title_en, ...); the plain
+# field stays what the pipeline records in the manifest.
+SHOWN_FIELDS = ("title", "licence", "partial")
+SHOWN_LANGUAGES = ("nl", "en")
 
 
 class UnknownSourceError(KeyError):
@@ -61,11 +65,25 @@ class Source:
     duplicate_periods: str = ""
     size_basis: str = ""
     truncated: str = ""
+    # what pages show, per language (see SHOWN_FIELDS)
+    title_nl: str = ""
+    title_en: str = ""
+    licence_nl: str = ""
+    licence_en: str = ""
+    partial_nl: str = ""
+    partial_en: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_cbs(self) -> bool:
         return self.publisher == "CBS"
+
+    def shown(self, name: str, lang: str) -> str:
+        """What a page in ``lang`` shows for ``name`` (one of SHOWN_FIELDS)."""
+        if name not in SHOWN_FIELDS or lang not in SHOWN_LANGUAGES:
+            raise ValueError(f"no shown field {name!r} in language {lang!r}: use one of {SHOWN_FIELDS} "
+                             f"and {SHOWN_LANGUAGES}")
+        return str(getattr(self, f"{name}_{lang}"))
 
 
 def _source_from_record(record: dict) -> Source:
@@ -82,7 +100,17 @@ def _source_from_record(record: dict) -> Source:
         raise ValueError(f"{REGISTRY_FILE}: dataset {source.id!r} has unknown kind {source.kind!r}; use one of {KINDS}")
     if source.kind == "cbs-odata3-labels":
         _check_label_record(source)
+    _check_shown_fields(source)
     return source
+
+
+def _check_shown_fields(source: Source) -> None:
+    """Every field a page shows has a Dutch and an English variant (a partial one only if set)."""
+    missing = [f"{name}_{lang}" for name in SHOWN_FIELDS for lang in SHOWN_LANGUAGES
+               if (name != "partial" or source.partial) and not getattr(source, f"{name}_{lang}")]
+    if missing:
+        raise ValueError(f"{REGISTRY_FILE}: dataset {source.id!r} has no {', '.join(missing)}: give what the "
+                         "Dutch and the English pages show (title_nl = \"...\", title_en = \"...\", ...)")
 
 
 def _check_label_record(source: Source) -> None:
@@ -138,6 +166,13 @@ def current_release(source: Source) -> Source:
             raise ValueError(f"{REGISTRY_FILE}: superseded_by forms a cycle at {source.id!r}")
         seen.add(source.id)
     return source
+
+
+def shown_text(dataset_id: str, name: str, lang: str, fallback: str = "") -> str:
+    """What a page in ``lang`` shows for field ``name`` of dataset ``dataset_id``; ``fallback`` (the
+    manifest's value) for a dataset this registry does not hold."""
+    source = load_registry().get(dataset_id)
+    return source.shown(name, lang) if source is not None else fallback
 
 
 def sources_by_publisher(publisher: str) -> list[Source]:
