@@ -205,9 +205,19 @@ def _licence(ref: DatasetRef, lang: str) -> str:
     return ref.licence.render(lang) if isinstance(ref.licence, Text) else str(ref.licence)
 
 
+def _names(ref: DatasetRef, lang: str) -> tuple[str, str]:
+    """(table, title) as the edition names them: a CBS table by its id, another dataset (DUO) by
+    its title in the edition's language (sources.toml title_nl / title_en)."""
+    from analysis.sources.registry import shown_text
+
+    title = shown_text(ref.dataset_id, "title", lang, ref.title)
+    return (ref.table if ref.publisher == "CBS" else title), title
+
+
 def dataset_line(ref: DatasetRef, lang: str) -> str:
     """``CBS 83582NED, title, page, retrieved ..., licence ...`` in ``lang``."""
-    return Text("downloads.meta.dataset", {"publisher": ref.publisher, "table": ref.table, "title": ref.title,
+    table, title = _names(ref, lang)
+    return Text("downloads.meta.dataset", {"publisher": ref.publisher, "table": table, "title": title,
                                            "url": ref.page_url or "–", "retrieved": ref.retrieved or "–",
                                            "licence": _licence(ref, lang)}).render(lang)
 
@@ -215,7 +225,7 @@ def dataset_line(ref: DatasetRef, lang: str) -> str:
 def citation(info: FigureInfo, lang: str) -> str:
     """How to cite the figure: its title, the page, the publisher of the report, the build date,
     and the data with their licence."""
-    data = "; ".join(Text("downloads.cite.data_item", {"publisher": r.publisher, "table": r.table,
+    data = "; ".join(Text("downloads.cite.data_item", {"publisher": r.publisher, "table": _names(r, lang)[0],
                                                        "licence": _licence(r, lang)}).render(lang)
                      for r in info.datasets)
     if not data and info.source_text:
