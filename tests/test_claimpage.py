@@ -231,8 +231,9 @@ def test_context_ex_post_and_sources(check, shown) -> None:
     assert "upper bound" in en and "+4.0%" in en and "bovengrens" in nl
     assert "With later data: -2.0%; the claim does not hold under this reading." in en  # a point: no interval
     assert "Later herstel." in nl
-    assert ("CBS: Banen van werknemers (cbs-83582NED), retrieved 2026-11-28 (offline mirror); licence CC BY 4.0."
-            in en)
+    # the English edition names the table by the registry's English title (sources.toml title_en)
+    assert ("CBS: Employee jobs in December; economic activity (SBI2008), region (cbs-83582NED), retrieved "
+            "2026-11-28 (offline mirror); licence CC BY 4.0." in en)
     assert "opgehaald 2026-11-28 (offline kopie); licentie CC BY 4.0" in nl
     assert "abc123def456" in en and "Data processed on 2026-11-28." in en
 

@@ -268,7 +268,7 @@ def evaluations_frame(check: ClaimCheck) -> pd.DataFrame:
                "label": evaluation.label}
         for name in names:
             value = evaluation.parameters.get(name.removeprefix(PARAM))
-            row[name] = "–" if value is None else str(parameter_value(value))
+            row[name] = "–" if value is None else str(parameter_value(value, name.removeprefix(PARAM)))
         rows.append(row)
     return pd.DataFrame(rows, columns=["reading", "value", "low", "high", "holds", "weight", "real_time",
                                        "merged", "label", *names])

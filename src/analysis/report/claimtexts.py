@@ -167,9 +167,14 @@ def parameter_name(name: str) -> Text | str:
     return Text(key) if key in catalogue() else name.replace("_", " ")
 
 
-def parameter_value(value: Any) -> Any:
+def parameter_value(value: Any, name: str = "") -> Any:
     if isinstance(value, (list, tuple)):
-        return " + ".join(str(v) for v in value)
+        names = {}
+        if name == "institutions":  # institutions by name, never by their DUO code
+            from analysis.engine.check import tables_for
+
+            names = tables_for().institution_names()
+        return " + ".join(names.get(str(v), str(v)) for v in value)
     return value if isinstance(value, (Text, Mapping)) else str(value)
 
 

@@ -57,7 +57,7 @@ def _base_level(ctx: base.Ctx, setting: dict[str, Any], region: base.Measured) -
         parts.append(bound if sign > 0 else -bound)
     if region.source != "cbs" and concept != region.concept:
         raise NoData(Text("engine.unlike", {"why": Text("engine.unlike.concept", {
-            "first": concept, "second": region.concept})}))
+            "first": base.concept_words(concept), "second": base.concept_words(region.concept)})}))
     return total(parts), level["date"]
 
 
