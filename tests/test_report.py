@@ -410,7 +410,7 @@ def test_card_shows_quote_translation_only_in_english_and_ids_only_in_details() 
     assert dutch.quote == english.quote == "36% is technisch."
     assert (dutch.verdict_word, english.verdict_word, dutch.symbol) == (word("borderline", "nl"),
                                                                          word("borderline", "en"), "◐")
-    assert ("claim-id", "jobs-grew") in dutch.details and ("claim id", "jobs-grew") in english.details
+    assert ("kenmerk van de bewering", "jobs-grew") in dutch.details and ("claim id", "jobs-grew") in english.details
     assert ("robuustheid", "50%") in dutch.details
     assert '<svg class="chart spark" role="img"' in dutch.chart_svg
     assert "<title>Grafiek bij “T-jobs-grew”, 2015 tot 2016. Twente: 35,0 in 2015, 36,3 in 2016.</title>" in dutch.chart_svg
@@ -552,6 +552,11 @@ def test_index_has_claim_cards_in_the_edition_language(built_site) -> None:
         assert first.select_one(".verdict").get_text(" ", strip=True) == f"✔ {word('supported', lang)}"
         reason = {"nl": "De lezing geeft 3.1.", "en": "The reading gives 3.1."}[lang]
         assert reason in first.select_one(".card-reason").get_text()
+        # a fact-check's order: the claim labelled and quoted, the verdict, why, then the evidence
+        marks = [first.select_one(sel) for sel in (".claim-label", "blockquote", ".verdict", ".card-reason",
+                                                   ".card-headline")]
+        html = str(first)
+        assert all(marks) and [html.index(str(m)) for m in marks] == sorted(html.index(str(m)) for m in marks)
         assert first.select_one(".card-counter") and first.select_one(".card-fairer")
         assert first.select_one("svg[role=img] title").get_text()
         details = first.select_one("details.analyst")
