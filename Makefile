@@ -11,6 +11,7 @@ REGION ?= CR12
 BASE ?=
 END ?=
 COMPARATOR ?=
+REGISTRY ?=
 MIRROR ?= ../shared/data
 PYTEST_ARGS ?=
 
@@ -22,10 +23,11 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-# make report REGION=CR15 BASE=2011 END=2016 COMPARATOR=NL01 (each optional; empty = the registry's reading)
+# make report REGION=CR15 BASE=2011 END=2016 COMPARATOR=NL01 REGISTRY=my_claims.toml
+# (each optional; empty = the shipped registry and each claim's reading)
 report: $(STAMP)
 	$(PY) -m analysis report --region $(REGION) $(if $(BASE),--base-year $(BASE),) $(if $(END),--end-year $(END),) \
-		$(if $(COMPARATOR),--comparator $(COMPARATOR),)
+		$(if $(COMPARATOR),--comparator $(COMPARATOR),) $(if $(REGISTRY),--registry $(REGISTRY),)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
