@@ -400,3 +400,60 @@ def test_the_claims_number_is_drawn_only_beside_the_half_it_is_about(check, show
     claimpage.show_perturbations(national_only, source={"nl": "Bron", "en": "Source"}, site_dir=str(tmp_path),
                                  page_stem="b")
     assert drawn and set(drawn) == {None}
+
+
+def _two_part(check: ClaimCheck) -> ClaimCheck:
+    """Both halves must fall by at least 5%: Twente fell 6.6% (holds), the nation 4.4% (fails, decides)."""
+    from analysis.engine.result import Fact
+
+    def fact(part: str, fall: float, threshold: float) -> Fact:
+        return Fact(part=part, test="at_least", value=Interval(fall, fall, fall, "percent"), holds=fall >= threshold,
+                    sentence=words("-", "-"), threshold=threshold, limit=fall)
+
+    def halves(region: float, nation: float, threshold: float = 5.0) -> dict:
+        return {"parts": {"region": Interval(region, region, region, "percent"),
+                          "comparator": Interval(nation, nation, nation, "percent")},
+                "facts": [fact("region", -region, threshold), fact("comparator", -nation, threshold)]}
+
+    reading = dataclasses.replace(check.reading, parameters={**check.reading.parameters, "comparator": "nation"},
+                                  **halves(-6.6, -4.4))
+    perturbations = [dataclasses.replace(check.perturbations[0], **halves(-7.0, -5.5)),
+                     dataclasses.replace(check.perturbations[1], **halves(-3.0, -6.0)),
+                     # measures only the region: it has no national half to draw
+                     dataclasses.replace(check.perturbations[3], parts={"region": Interval(-8.0, -8.0, -8.0, "percent")},
+                                         facts=[fact("region", 8.0, 5.0)])]
+    return dataclasses.replace(check, reading=reading, perturbations=perturbations,
+                               deciding=[fact("comparator", 4.4, 5.0)])
+
+
+def test_the_curve_of_a_two_part_claim_draws_the_deciding_half_against_its_threshold(check) -> None:
+    two = _two_part(check)
+    assert claimpage.curve_part(two) == "comparator"
+    assert claimpage.curve_threshold(two, "comparator") == -5.0  # a fall of 5% on the signed scale
+    data = claimpage.curve_data(two)
+    # the national values, sorted: -6.0 (holds), -5.5 (holds), -4.4 (the reading, fails); the
+    # region-only setting is left out and the region's -3.0 does not make its setting "fail" here
+    assert data["value"].tolist() == [-6.0, -5.5, -4.4]
+    assert data["holds"].tolist() == ["yes", "yes", "no"]
+    assert data["reading"].tolist() == [False, False, True]
+    # a check whose deciding fact is not a threshold on a part keeps the headline value
+    assert claimpage.curve_part(dataclasses.replace(two, deciding=[])) is None
+
+
+def test_the_curve_draws_the_threshold_line_and_names_the_half(check, shown, tmp_path, monkeypatch) -> None:
+    from analysis.report import plots
+
+    figures = []
+    original = plots.spec_curve_figure
+    monkeypatch.setattr(plots, "spec_curve_figure",
+                        lambda *a, **k: figures.append(original(*a, **k)) or figures[-1])
+    claimpage.show_perturbations(_two_part(check), source={"nl": "Bron", "en": "Source"},
+                                 site_dir=str(tmp_path), page_stem="c")
+    dutch = next(f for f in figures if "Het deel over" in f.axes[0].get_title())
+    top = dutch.axes[0]
+    assert " ".join(top.get_title().split()) == "Het deel over Nederland beslist: het klopt in 2 van de 3 redelijke lezingen"
+    levels = [line.get_ydata()[0] for line in top.get_lines()]
+    assert -5.0 in levels and -4.4 not in levels  # the threshold, and no claimed number for the nation
+    legend = [t.get_text() for t in top.get_legend().get_texts()]
+    assert "het deel over Nederland klopt (2 van 3)" in legend
+    assert "de drempel van de lezing (-5,0%)" in legend or "de drempel van de lezing (−5,0%)" in legend

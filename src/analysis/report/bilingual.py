@@ -309,7 +309,9 @@ def _figure_title(figure: Any) -> str:
     suptitle = getattr(figure, "_suptitle", None)
     if suptitle is not None and suptitle.get_text().strip():
         return " ".join(suptitle.get_text().split())
-    return next((" ".join(ax.get_title().split()) for ax in figure.axes if ax.get_title().strip()), "")
+    # matplotlib keeps a left-aligned title apart from the centred one (loc="left")
+    titles = (title for ax in figure.axes for title in (ax.get_title(), ax.get_title(loc="left")))
+    return next((" ".join(title.split()) for title in titles if title.strip()), "")
 
 
 def show_figure(draw: Callable[[pd.DataFrame, str], Any], data: pd.DataFrame, *, name: str, alt: Content,

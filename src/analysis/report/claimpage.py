@@ -278,9 +278,45 @@ def varying_parameters(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if c.startswith(PARAM) and frame[c].astype(str).nunique() > 1]
 
 
+def curve_part(check: ClaimCheck) -> str | None:
+    """The half of a two-part claim that decides its verdict, where the reading measures it.
+
+    The curve plots that half (the national fall of "in the Netherlands and in Twente"), not the
+    headline value, so that the reader sees the number that decided against its threshold.
+    """
+    if check.reading is None:
+        return None
+    return next((fact.part for fact in check.deciding
+                 if fact.part in check.reading.parts and fact.threshold is not None), None)
+
+
+def curve_threshold(check: ClaimCheck, part: str | None) -> float | None:
+    """The reading's threshold for ``part`` on the curve's signed scale (a fall of 5% is -5)."""
+    if check.reading is None or part is None:
+        return None
+    fact = next((f for f in check.reading.facts if f.part == part and f.threshold is not None), None)
+    signed = check.reading.parts[part].value
+    if fact is None or fact.value.value is None or signed is None:
+        return None
+    # the fact measures along the claim's direction (a fall as a positive number): undo that
+    return -fact.threshold if fact.value.value * signed < 0 else fact.threshold
+
+
 def curve_data(check: ClaimCheck) -> pd.DataFrame:
-    """Exactly the numbers the specification curve plots: rank, value, interval, holds, choices."""
+    """Exactly the numbers the specification curve plots: rank, value, interval, holds, choices.
+
+    For a claim with two parts it is the deciding part (:func:`curve_part`): its interval and
+    whether that part holds; settings that do not measure that part are left out.
+    """
     frame = evaluations_frame(check)
+    part = curve_part(check)
+    if part is not None:
+        items = ([check.reading] if check.reading else []) + list(check.perturbations)
+        cells = [e.parts.get(part) for e in items]
+        frame = frame.assign(value=[c.value if c else None for c in cells],
+                             low=[c.low if c else None for c in cells],
+                             high=[c.high if c else None for c in cells],
+                             holds=[e.part_holds.get(part) for e in items])
     frame = frame[frame["reading"] | frame["real_time"].astype(bool)]
     # a setting known only by its bounds is drawn at the middle of its interval (the CSV says so)
     middle = (frame["low"].astype(float) + frame["high"].astype(float)) / 2
@@ -291,9 +327,19 @@ def curve_data(check: ClaimCheck) -> pd.DataFrame:
     frame.insert(0, "rank", range(1, len(frame) + 1))
     holds = frame["holds"].map({True: "yes", False: "no"}).fillna("undecidable")
     return frame[["rank", "value", "value_is_midpoint", "low", "high", "reading", "weight"]].assign(
-        holds=holds, unit=result_unit(check), **{c: frame[c] for c in choices})
+        holds=holds, unit=curve_unit(check, part), **{c: frame[c] for c in choices})
 
 
+def part_who(check: ClaimCheck, part: str | None) -> Text:
+    """Whose number a part is: the region, or the comparator of the reading ("Nederland")."""
+    comparator = check.reading.parameters.get("comparator") if check.reading else None
+    if part == "comparator" and comparator in ("nation", "nation_minus_region"):
+        return Text(f"engine.who.{comparator}", {"region": check.region_name})
+    return Text("engine.who.region", {"region": check.region_name})
+
+
+def curve_unit(check: ClaimCheck, part: str | None) -> str:
+    return check.reading.parts[part].unit if part and check.reading else result_unit(check)
 
 
 def show_perturbations(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem: str = "") -> None:
@@ -317,16 +363,21 @@ def show_perturbations(check: ClaimCheck, *, source: Any, site_dir: str = "", pa
         bi.paragraph(Text("page.perturb.later_apart", {"n": n - len(counted), "year": Num(claim_year(check), "year")}))
     data = curve_data(check)
     if len(data) >= 2:
-        unit, sign = result_unit(check), signed_values(check)
+        part = curve_part(check)
+        unit, sign = curve_unit(check, part), signed_values(check)
         claimed = check.claimed.value if check.claimed is not None else None
-        if check.reading is not None and check.reading.parts and "region" not in check.reading.parts:
+        if part not in (None, "region") or (check.reading is not None and check.reading.parts
+                                             and "region" not in check.reading.parts):
             claimed = None  # the curve shows the comparator's half: the claim's number is the region's
         values = data["value"].astype(float)
+        n_holds = int((data["holds"] == "yes").sum())
+        reading_value = (check.reading.parts[part] if part else check.reading.result) if check.reading else None
         alt = Text("page.spec.alt", {"total": len(data), "min": with_unit(values.min(), unit, sign),
-                                     "max": with_unit(values.max(), unit, sign),
-                                     "n_holds": int((data["holds"] == "yes").sum()),
-                                     "value": result_words(check.reading.result, sign)
-                                     if check.reading is not None else "–"})
+                                     "max": with_unit(values.max(), unit, sign), "n_holds": n_holds,
+                                     "value": result_words(reading_value, sign) if reading_value else "–"})
+        title = (Text("page.spec.title.part", {"who": part_who(check, part), "n": n_holds, "total": len(data)})
+                 if part else Text("page.spec.title", {"n": n_holds, "total": len(data)}))
+        threshold = curve_threshold(check, part)
 
         def draw(frame: pd.DataFrame, lang: str) -> Any:
             choices = [c for c in frame.columns if c.startswith(PARAM)]
@@ -336,8 +387,8 @@ def show_perturbations(check: ClaimCheck, *, source: Any, site_dir: str = "", pa
                 frame, lang, choices={c: bi.localise(parameter_name(c.removeprefix(PARAM)), lang)
                                       for c in choices}, option_labels=options,
                 unit_format=lambda v, lang=lang: bi.localise(with_unit(v, unit, sign), lang),
-                title=Text("page.spec.title").render(lang),
-                source=bi.localise(source, lang), claimed=claimed)
+                title=title.render(lang), source=bi.localise(source, lang), claimed=claimed,
+                threshold=threshold, part=part_who(check, part).render(lang) if part else None)
 
         bi.show_figure(draw, data, name="specification-curve", alt=alt, source=source,
                        site_dir=site_dir, page_stem=page_stem)

@@ -229,14 +229,17 @@ def babel_ticks(lang: str, decimals: int = 0, style: str = "number") -> FuncForm
 
 def spec_curve_figure(frame: pd.DataFrame, lang: str, *, choices: Mapping[str, str],
                       unit_format: Any, title: str, source: str, claimed: float | None = None,
-                      option_labels: Mapping[tuple[str, str], str] | None = None) -> Figure:
+                      option_labels: Mapping[tuple[str, str], str] | None = None,
+                      threshold: float | None = None, part: str | None = None) -> Figure:
     """The specification curve of a claim check, labelled in ``lang`` (pages.toml texts).
 
     ``frame`` is :func:`analysis.report.claimpage.curve_data`: ``rank``, ``value``, ``low``,
     ``high``, ``reading`` (the claimant's reading, marked with a large star), ``holds``
     ("yes" / "no" / "undecidable": circle / cross / triangle, so greyscale keeps them apart)
     and one column per varying choice (the bottom panel). ``unit_format(v)`` writes a value in its
-    unit for legends; ``claimed`` draws the claim's own number as a dashed line.
+    unit for legends; ``claimed`` draws the claim's own number as a dashed line, ``threshold`` the
+    reading's threshold as a solid line. ``part``: whose number the curve shows (the deciding half of
+    a two-part claim, e.g. "Nederland"); the markers then say whether that half holds.
     """
     from analysis.i18n import Text as Message
 
@@ -254,14 +257,16 @@ def spec_curve_figure(frame: pd.DataFrame, lang: str, *, choices: Mapping[str, s
     has_interval = ~(np.isnan(low) | np.isnan(high))
     top.vlines(rank[has_interval], low[has_interval], high[has_interval], color="#999999", linewidth=1, zorder=1)
     total = len(frame)
-    kinds = (("yes", "o", HOUSE_PALETTE[0], "page.spec.holds"), ("no", "X", HIGHLIGHT, "page.spec.fails"),
+    suffix = ".part" if part else ""
+    kinds = (("yes", "o", HOUSE_PALETTE[0], "page.spec.holds" + suffix),
+             ("no", "X", HIGHLIGHT, "page.spec.fails" + suffix),
              ("undecidable", "^", "#777777", "page.spec.undecided"))
     holds = frame["holds"].astype(str).to_numpy()
     for code, marker, colour, key in kinds:
         chosen = holds == code
         if chosen.any():
             top.scatter(rank[chosen], values[chosen], marker=marker, color=colour, s=30, zorder=3,
-                        label=Message(key, {"n": int(chosen.sum()), "total": total}).render(lang))
+                        label=Message(key, {"n": int(chosen.sum()), "total": total, "who": part or ""}).render(lang))
     reading = frame["reading"].astype(bool).to_numpy()
     if reading.any():
         top.scatter(rank[reading], values[reading], marker="*", s=260, facecolor="none", edgecolor="#000000",
@@ -270,8 +275,11 @@ def spec_curve_figure(frame: pd.DataFrame, lang: str, *, choices: Mapping[str, s
     if claimed is not None:
         top.axhline(claimed, color="#555555", linestyle="--", linewidth=1.2,
                     label=Message("page.spec.claimed", {"value": unit_format(claimed)}).render(lang))
+    if threshold is not None:
+        top.axhline(threshold, color="#000000", linestyle="-", linewidth=1.0,
+                    label=Message("page.spec.threshold", {"value": unit_format(threshold)}).render(lang))
     top.set_title(textwrap.fill(title, width=55))
-    top.set_ylabel(Message("page.col.value").render(lang))
+    top.set_ylabel(part or Message("page.col.value").render(lang))
     top.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: unit_format(v)))
     # Sorted ascending, the readings leave the lower right corner empty: the legend goes there.
     top.legend(loc="lower right", fontsize=8.5)
