@@ -456,9 +456,21 @@ def test_league_view_marks_twente_and_the_region_and_links_built_reports(tmp_pat
     english_twente = league_page.league_view(leagues, results, ["jobs-grew"], plan.validate_parameters("CR12"), "en",
                                              tmp_path / "reports" / "en")
     assert english_twente["rows"][1]["link"] is None  # no English edition of CR15 built
-    csv_text = league_page.chart_csv(leagues["jobs-grew"], "percent")
-    assert csv_text.splitlines() == ["rank,region_code,region_name,value,unit",
-                                     "1,CR12,Twente (CR),27.64,percent", "2,CR15,Arnhem/Nijmegen (CR),30.0,percent"]
+    assert view["columns"][0].csv_link == "data/league/jobs-grew.nl.csv"  # the Dutch edition's own file
+    leagues["jobs-grew"].append({"region_code": "CR01", "region_name": "Oost-Groningen (CR)", "value": None,
+                                 "low": 12.0, "high": 31.0, "verdict": "undecidable"})
+    league_page.write_chart_data(tmp_path / "data", leagues, results, "2026-12-06")
+    folder = tmp_path / "data" / "league"
+    # rounded to one decimal as the page shows percentages, named for readers; the region without a
+    # value last, unranked, with its bounds
+    assert (folder / "jobs-grew.csv").read_text(encoding="utf-8").splitlines() == [
+        "rank,region,region code (CBS),value,lower bound,upper bound,unit",
+        "1,Twente,CR12,27.6,,,percent", "2,Arnhem/Nijmegen,CR15,30,,,percent",
+        ",Oost-Groningen,CR01,,12,31,percent"]
+    dutch_csv = (folder / "jobs-grew.nl.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert dutch_csv[1].split(";")[:4] == ["1", "Twente", "CR12", "27,6"]
+    meta = (folder / "jobs-grew.nl.txt").read_text(encoding="utf-8")
+    assert "“Banen” voor elke COROP-regio" in meta and "3 COROP-regio's" in meta and "2026-12-06" in meta
 
 
 def test_verdicts_table_for_the_readme() -> None:
@@ -593,8 +605,10 @@ def test_league_page_has_every_claim_for_every_region(built_site) -> None:
     assert rows["CR12"].select_one("th a")["href"] == "index.html"  # Twente's report is this one
     assert rows["CR15"].select_one("th a") is None  # no CR15 report built
     assert (root / "reports" / "data" / "league" / "jobs-grew.csv").read_text().splitlines()[1:] == [
-        "1,CR12,Twente (CR),27.64,percent", "2,CR15,Arnhem/Nijmegen (CR),30.0,percent"]
-    assert soup.select_one(".league-chart figcaption a")["href"] == "data/league/jobs-grew.csv"
+        "1,Twente,CR12,27.6,,,percent", "2,Arnhem/Nijmegen,CR15,30,,,percent"]
+    links = [a["href"] for a in soup.select(".league-chart figcaption a")]
+    assert links[:2] == ["data/league/jobs-grew.nl.csv", "data/league/jobs-grew.nl.txt"]  # numbers, then metadata
+    assert (root / "reports" / "data" / "league" / "jobs-grew.nl.txt").exists()
     english = (root / "reports" / "en" / "league.html").read_text()
     assert 'href="../data/league/jobs-grew.csv"' in english and "27.6%" in english
     assert "<script>" in english and "league-table" in english  # the sorting script is inline

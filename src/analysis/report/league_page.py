@@ -12,8 +12,6 @@ sideways in its own box); per claim a ranked dot chart and a tile map (league_ch
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import os
@@ -22,8 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from analysis import paths
-from analysis.i18n import Num, render
+from analysis.i18n import LANGUAGES, Num, render
+from analysis.report import downloads
 from analysis.report import league_charts as charts
 from analysis.report import league_measures as measures
 from analysis.report.cards import format_value, reading_unit, verdict_symbol, verdict_word
@@ -99,25 +100,32 @@ def read_league(path: Path) -> dict[str, list[dict[str, Any]]] | None:
         return None
 
 
-def chart_csv(rows: Sequence[Mapping[str, Any]], unit: str) -> str:
+def chart_frame(rows: Sequence[Mapping[str, Any]], unit: str) -> pd.DataFrame:
     """The numbers a league chart plots, sorted as plotted (regions without a value at the end)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["rank", "region_code", "region_name", "value", "unit"])
     ranked = sorted(rows, key=lambda r: (r.get("value") is None, r.get("value") or 0.0))
-    for number, row in enumerate(ranked, start=1):
-        value = row.get("value")
-        writer.writerow([number if value is not None else "", row["region_code"], row["region_name"],
-                         "" if value is None else repr(float(value)), unit])
-    return out.getvalue()
+    return pd.DataFrame([{"rank": number if row.get("value") is not None else None,
+                          "region_name": _name(row), "region_code": row["region_code"],
+                          "value": row.get("value"), "low": row.get("low"), "high": row.get("high"), "unit": unit}
+                         for number, row in enumerate(ranked, start=1)],
+                        columns=["rank", "region_name", "region_code", "value", "low", "high", "unit"])
 
 
 def write_chart_data(data_dir: Path, leagues: Mapping[str, list[dict[str, Any]]],
-                     units: Mapping[str, str]) -> None:
+                     results: Mapping[str, Mapping[str, Any]], built: str) -> None:
+    """Per claim the chart's numbers in both editions' CSV with a metadata file beside each
+    (:func:`analysis.report.downloads.write_downloads`: rounded as shown, readable column names)."""
+    units = units_of(results, leagues)
     folder = data_dir / LEAGUE_DATA
-    folder.mkdir(parents=True, exist_ok=True)
     for claim_id, rows in leagues.items():
-        (folder / f"{claim_id}.csv").write_text(chart_csv(rows, units.get(claim_id, "")), encoding="utf-8")
+        titles = {lang: (results.get(claim_id, {}).get("title") or {}).get(lang, claim_id) for lang in LANGUAGES}
+        info = downloads.FigureInfo(
+            title={lang: render("league.download.title", lang, title=titles[lang]) for lang in LANGUAGES},
+            description={lang: render("league.download.description", lang, title=titles[lang],
+                                      count=Num(len(rows))) for lang in LANGUAGES},
+            page_title={lang: render("site.league.title", lang) for lang in LANGUAGES},
+            page_stem="league", built=built,
+            source_text={lang: render("site.league.source", lang) for lang in LANGUAGES})
+        downloads.write_downloads(chart_frame(rows, units.get(claim_id, "")), claim_id, folder, info)
 
 
 def report_link(region: str, from_dir: Path, lang: str) -> str | None:
@@ -320,7 +328,7 @@ def league_view(leagues: Mapping[str, list[dict[str, Any]]], results: Mapping[st
                                            marks, lang)}
         map_svg, map_text, map_what = _map(rows, unit, title, marks, lang)
         columns.append(LeagueColumn(claim_id, title, results.get(claim_id, {}).get("page", f"claim-{claim_id}.html"),
-                                    unit, chart, f"{data_prefix}/{LEAGUE_DATA}/{claim_id}.csv", rank_text,
+                                    unit, chart, f"{data_prefix}/{LEAGUE_DATA}/{downloads.file_name(claim_id, lang)}", rank_text,
                                     ranked=len(counted) >= 2, standing=standing, map_svg=map_svg,
                                     map_text=map_text, map_what=map_what, **extra))
     return {"columns": columns, "stand_ins": list(stand_ins.values()),

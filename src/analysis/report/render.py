@@ -21,7 +21,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from analysis.i18n import LANGUAGES, LOCALES, Num, render
+from analysis.i18n import LOCALES, Num, render
 from analysis.paths import PACKAGE_DIR
 from analysis.report import method
 from analysis.report.cards import VERDICT_STYLES, verdict_word
@@ -131,7 +131,6 @@ def _static() -> dict[str, str]:
 
 def _common(context: SiteContext, lang: str, page: str, title: str) -> dict[str, Any]:
     """Template variables every page has. ``page``: the file name (index.html, claim-x.html)."""
-    other = next(code for code in LANGUAGES if code != lang)
     switch = ("../" + page) if lang == "en" else ("en/" + page)
 
     def t(key: str, **params: Any) -> str:
@@ -139,7 +138,7 @@ def _common(context: SiteContext, lang: str, page: str, title: str) -> dict[str,
 
     return {"lang": lang, "t": t, "num": lambda value, **kw: Num(value, **kw).format(lang),
             "context": context, "title": title, "static": _static(), "page_name": page,
-            "switch_href": switch, "switch_lang": other, "switch_text": render("lang.switch", lang),
+            "switch_href": switch,
             "vintage": vintage_summary(context.manifest, lang), "built": format_datetime(context.built_at, lang),
             "verdict_styles": VERDICT_STYLES, "verdict_word": lambda code: verdict_word(code, lang),
             "registry_short": context.registry_hash[:12]}

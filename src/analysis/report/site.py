@@ -184,7 +184,7 @@ def _read_manifest() -> dict[str, Any]:
 
 def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: list[PageJob], state: BuildState,
                    out_dir: Path, registry: Path, league_fingerprint: str | None) -> Iterator[str]:
-    from analysis.report import cards, league_page, render
+    from analysis.report import cards, league_page, pagesources, render
     from analysis.report.execute import describe_failure, run_pool
 
     shown = _display_path(out_dir)
@@ -253,7 +253,7 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
             leagues = league_page.read_league(out_dir / RESULTS_DIR / league_page.LEAGUE_FILE) or {}
             new_state.league = state.league
         league_page.write_league(staged / RESULTS_DIR / league_page.LEAGUE_FILE, leagues)
-        league_page.write_chart_data(staged / DATA_DIR, leagues, league_page.units_of(results, leagues))
+        league_page.write_chart_data(staged / DATA_DIR, leagues, results, pagesources.build_date())
         changes = cards.compare_results(previous_results, results) if (out_dir / STATE_FILE).exists() else None
         order = [job.claim_id for job in jobs if job.claim_id]
         ordered = [results[c] for c in order if c in results]
