@@ -100,8 +100,12 @@ def headline_chart(record: Mapping[str, Any], lang: str) -> str:
 
 
 def _chart_unit(record: Mapping[str, Any], series: Mapping[str, list[tuple[int, float]]], lang: str) -> str:
-    """The sparkline's unit: the engine gives the headline series as an index (each series 100 in
-    its first year, the reading's base year); anything else is left unnamed rather than guessed."""
+    """The sparkline's unit: a share claim's series is its share in percent; the engine gives other
+    headline series as an index (each series 100 in its first year, the reading's base year);
+    anything else is left unnamed rather than guessed."""
+    check = record.get("check") or {}
+    if check.get("kind") == "share" and ((check.get("reading") or {}).get("unit")) == "percent":
+        return render("page.axis.share", lang)
     firsts = [min(values)[1] for values in series.values()]
     if not all(math.isclose(first, 100.0, abs_tol=1e-6) for first in firsts):
         return ""
