@@ -235,6 +235,24 @@ def test_page_states_rank_and_stand_in_and_maps_every_region(tmp_path: Path) -> 
     assert "CR12" not in soup.select_one("main").get_text(" ")  # region names, not codes, in the visible text
 
 
+def test_a_stand_in_shared_by_two_claims_is_drawn_once_and_linked_from_the_second(tmp_path: Path) -> None:
+    leagues = synthetic_leagues()
+    leagues["hidden2"] = [dict(row) for row in leagues["hidden"]]  # the same stand-in (B-E, 2010-2015)
+    results = {**RESULTS, "hidden2": {"title": {"nl": "Nog een geheime maat", "en": "Another"},
+                                      "page": "claim-hidden2.html", "order": 3}}
+    parameters = plan.validate_parameters("CR12")
+    view = league_page.league_view(leagues, results, ["own", "hidden", "hidden2"], parameters, "nl", tmp_path)
+    context = render.SiteContext(parameters, datetime(2026, 1, 2, tzinfo=UTC), {}, "test", "0" * 40)
+    soup = BeautifulSoup(render.render_league(context, "nl", view), "html.parser")
+    # one stand-in chart and, besides the own measure's map, one stand-in map
+    assert len(soup.select("figure.stand-in")) == 1 and len(soup.select("svg.league-tiles")) == 2
+    second = soup.select_one("#chart-hidden2")
+    assert second.select_one("figure") is not None  # its own dot chart (five regions) stays
+    link = second.select_one(".stand-in-see a")
+    assert link["href"] == "#chart-hidden" and link.get_text() == "Geheime maat"
+    assert "ontbreekt voor 35 van de 40 regio's" in second.get_text(" ", strip=True)  # why, still said
+
+
 # --- in a browser ---------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -161,6 +161,8 @@ class LeagueColumn:
     stand_in_why: str = ""
     stand_in_svg: str = ""
     stand_in_standing: str = ""  # the region's place in the stand-in measure, for the summary list
+    shown_with: str = ""  # the claim under which the same stand-in chart and map already stand
+    shown_with_title: str = ""
 
 
 def units_of(results: Mapping[str, Mapping[str, Any]], leagues: Mapping[str, list[dict[str, Any]]]) -> dict[str, str]:
@@ -327,6 +329,11 @@ def league_view(leagues: Mapping[str, list[dict[str, Any]]], results: Mapping[st
                                                                      count=Num(len(rows)), rank=helper_rank),
                                            marks, lang)}
         map_svg, map_text, map_what = _map(rows, unit, title, marks, lang)
+        first = next((c for c in columns if spec is not None and c.stand_in == extra["stand_in"]), None)
+        if first is not None:  # the same stand-in chart and map stand under an earlier claim: link there
+            extra.update(stand_in_svg="", shown_with=first.claim_id, shown_with_title=first.title)
+            if measures.needs_stand_in(rows):
+                map_svg, map_text = "", ()
         columns.append(LeagueColumn(claim_id, title, results.get(claim_id, {}).get("page", f"claim-{claim_id}.html"),
                                     unit, chart, f"{data_prefix}/{LEAGUE_DATA}/{downloads.file_name(claim_id, lang)}", rank_text,
                                     ranked=len(counted) >= 2, standing=standing, map_svg=map_svg,
