@@ -160,3 +160,16 @@ def test_details_and_bullets(shown: list[str]) -> None:
 def test_both_and_join() -> None:
     joined = bi.join(Text("page.word.yes"), None, "", {"nl": "b", "en": "c"}, sep="/")
     assert bi.both(joined) == {"nl": "ja/b", "en": "yes/c"}
+
+
+def test_a_wide_figure_scrolls_in_its_own_named_keyboard_reachable_box() -> None:
+    from bs4 import BeautifulSoup
+
+    from analysis.report import bilingual
+
+    wide = BeautifulSoup(bilingual.figure_html("AAAA", "Curve <1>", "", "Bron", None, "nl", wide=True), "html.parser")
+    box = wide.select_one("figure > div.wide-figure")
+    assert box["tabindex"] == "0" and box["role"] == "group" and box["aria-label"] == "Curve <1>"
+    assert box.select_one("img")["class"] == ["wide"] and box.select_one("img")["alt"] == "Curve <1>"
+    plain = BeautifulSoup(bilingual.figure_html("AAAA", "Lijn", "", "Bron", None, "nl"), "html.parser")
+    assert plain.select_one("div.wide-figure") is None and not plain.select_one("figure > img").get("class")

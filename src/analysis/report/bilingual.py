@@ -287,10 +287,11 @@ def _today() -> str:
 
 
 def figure_html(png_base64: str, alt: str, caption: str, source: str, link: str | None, lang: str, *,
-                source_html: str | None = None, cite: str = "") -> str:
+                source_html: str | None = None, cite: str = "", wide: bool = False) -> str:
     """One ``<figure class="l10n" lang=..>``: image with alt text, caption, source line (``source_html``
     where it links its tables, else ``source`` escaped), the edition's CSV and its metadata file
-    (``link`` and the same name with ``.txt``), how to cite the figure."""
+    (``link`` and the same name with ``.txt``), how to cite the figure. ``wide``: a figure whose
+    labels would be unreadable shrunk to a phone's width scrolls sideways in its own box there."""
     link_html = ""
     if link:
         meta = link.removesuffix(".csv") + ".txt"
@@ -298,8 +299,12 @@ def figure_html(png_base64: str, alt: str, caption: str, source: str, link: str 
                      f' <a class="figure-meta" href="{escape(meta)}">{escape(Text("sources.figure.meta_link").render(lang))}</a>')
     caption_html = f"<span class=\"figure-caption\">{escape(caption)}</span> " if caption else ""
     cite_html = f' <span class="figure-cite">{escape(cite)}</span>' if cite else ""
-    return (f'<figure class="l10n" lang="{lang}">'
-            f'<img src="data:image/png;base64,{png_base64}" alt="{escape(alt, quote=True)}">'
+    wide_class = ' class="wide"' if wide else ""
+    image = f'<img{wide_class} src="data:image/png;base64,{png_base64}" alt="{escape(alt, quote=True)}">'
+    if wide:  # a scrolling box must be reachable by keyboard (tabindex) and named
+        image = f'<div class="wide-figure" tabindex="0" role="group" aria-label="{escape(alt, quote=True)}">{image}</div>'
+
+    return (f'<figure class="l10n" lang="{lang}">{image}'
             f'<figcaption>{caption_html}<span class="figure-source">{source_html or escape(source)}</span>'
             f"{link_html}{cite_html}</figcaption></figure>")
 
@@ -316,7 +321,7 @@ def _figure_title(figure: Any) -> str:
 
 def show_figure(draw: Callable[[pd.DataFrame, str], Any], data: pd.DataFrame, *, name: str, alt: Content,
                 source: Content, site_dir: str | Path = "", page_stem: str = "",
-                caption: Content | None = None) -> None:
+                caption: Content | None = None, wide: bool = False) -> None:
     """Draw ``draw(data, lang)`` once per language, embed it, write ``data`` as CSV, link it.
 
     ``data`` must be exactly the numbers the figure plots (the CSVs are written from it, rounded
@@ -349,6 +354,7 @@ def show_figure(draw: Callable[[pd.DataFrame, str], Any], data: pd.DataFrame, *,
     source_html = getattr(source, "html", None) or {}
     parts = [figure_html(images[lang], alts[lang], localise(caption, lang) if caption else "", sources[lang],
                          links[lang] if links else None, lang, source_html=source_html.get(lang),
-                         cite=Text("sources.figure.cite", {"text": downloads.citation(info, lang)}).render(lang))
+                         cite=Text("sources.figure.cite", {"text": downloads.citation(info, lang)}).render(lang),
+                         wide=wide)
              for lang in LANGUAGES]
     _display("".join(parts))

@@ -391,7 +391,7 @@ def show_perturbations(check: ClaimCheck, *, source: Any, site_dir: str = "", pa
                 threshold=threshold, part=part_who(check, part).render(lang) if part else None)
 
         bi.show_figure(draw, data, name="specification-curve", alt=alt, source=source,
-                       site_dir=site_dir, page_stem=page_stem)
+                       site_dir=site_dir, page_stem=page_stem, wide=True)
     measures = []
     if check.robustness is not None:
         measures.append(Text("page.perturb.robustness", {"share": Num(check.robustness * 100, "percent")}))
