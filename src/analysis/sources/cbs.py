@@ -1,4 +1,5 @@
-"""CBS StatLine access: cbsodata (OData v3) downloads, mirror import, validation and readers."""
+"""CBS StatLine access: cbsodata (OData v3) downloads, the OData v4 path (cbs_v4), mirror import,
+validation and readers."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import requests
 from tqdm.auto import tqdm
 
 from analysis.errors import FetchError
+from analysis.sources import cbs_v4
 from analysis.sources.download import (
     DEFAULT_ATTEMPTS,
     DEFAULT_TIMEOUT,
@@ -92,11 +94,16 @@ def fetch_live(
     attempts: int = DEFAULT_ATTEMPTS,
     progress: bool = True,
 ) -> dict[str, Any]:
-    """Download a CBS table with cbsodata into ``dest``; return provenance for the manifest.
+    """Download a CBS table into ``dest``; return provenance for the manifest.
 
-    cbsodata 1.3.5 has its ``typed`` flag reversed: the default ``typed=False`` downloads
-    TypedDataSet, which is what we want (numbers as numbers, null where suppressed).
+    OData v3 through cbsodata unless the registry sets ``odata = "v4"`` for the dataset (then
+    :mod:`analysis.sources.cbs_v4`, which writes the same layout). cbsodata 1.3.5 has its ``typed`` flag
+    reversed: the default ``typed=False`` downloads TypedDataSet, which is what we want (numbers as
+    numbers, null where suppressed).
     """
+    if odata_version(source) == "v4":
+        return _fetch_v4(source, dest, catalog_url=catalog_url, timeout=timeout, attempts=attempts,
+                         progress=progress)
     with _catalog(catalog_url) as host:
         url = f"{'https' if cbsodata.options.use_https else 'http'}://{host}/ODataFeed/odata/{source.table_id}/"
 
@@ -121,6 +128,31 @@ def fetch_live(
         "retrieved_at": utc_now(),
         "tool": f"cbsodata {cbsodata.__version__}",
     }
+
+
+ODATA_VERSIONS = ("v3", "v4")
+
+
+def odata_version(source: Source) -> str:
+    """The OData version a live fetch of ``source`` uses: ``odata`` in the registry, v3 by default."""
+    version = source.extra.get("odata", "v3")
+    if version not in ODATA_VERSIONS:
+        raise CbsLayoutError(f"dataset {source.id}: odata = {version!r} in src/analysis/data/sources.toml; "
+                             f"use one of {ODATA_VERSIONS}")
+    return version
+
+
+def _fetch_v4(source: Source, dest: Path, *, catalog_url: str | None, timeout: float, attempts: int,
+              progress: bool) -> dict[str, Any]:
+    url = cbs_v4.table_url(source, catalog_url)
+    try:
+        fields = cbs_v4.fetch_cells(source, dest, catalog_url=catalog_url, timeout=timeout, attempts=attempts,
+                                    progress=progress)
+    except cbs_v4.CbsV4LayoutError as exc:
+        raise CbsLayoutError(str(exc)) from exc
+    except Exception as exc:
+        raise _cbs_failure(source, url, exc) from exc
+    return {"mode": "live", **fields, "retrieved_at": utc_now(), "tool": f"requests {requests.__version__}"}
 
 
 def _cbs_failure(source: Source, url: str, exc: BaseException) -> FetchError:
