@@ -4,6 +4,7 @@ years, a share series for share claims, the trend section's sector named, sparkl
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -272,5 +273,5 @@ def test_a_share_claims_card_gets_its_share_per_year_with_gaps_and_a_percent_uni
     assert ">aandeel (%)</text>" in dutch
     # the line stops at each year without a count and starts again after it
     counted = [r["year"] for r in rows if r["value"] is not None]
-    breaks = sum(1 for a, b in zip(counted, counted[1:], strict=False) if b - a > 1)
+    breaks = sum(1 for a, b in itertools.pairwise(counted) if b - a > 1)
     assert breaks >= 1 and _path_moves(dutch) == [breaks + 1]  # one line, a piece per run of years
