@@ -96,7 +96,7 @@ def test_claim_text_file_and_title_fallbacks(tmp_path) -> None:
     titles = claimpage.claim_title("industry-decline", folder=tmp_path)
     entry = claimpage.claim_entry("industry-decline")
     assert titles["nl"] == "Eigen titel"
-    assert titles["en"] == entry["title"]  # the registry's title is English
+    assert titles["en"] == entry["title_en"]  # no English text file: the registry's title_en
 
 
 def test_values_keep_the_precision_of_their_inputs() -> None:
@@ -164,7 +164,8 @@ def test_top_reads_claim_verdict_why_evidence_in_that_order(check, shown) -> Non
     order = [html.index(mark) for mark in ('class="claim-label"', 'class="claim-quote"', 'class="verdict ',
                                            'class="reason"', 'class="evidence"')]
     assert order == sorted(order)
-    assert "Bewering · Techniekpact Twente: wat is dat?, 18 oktober 2017" in html
+    # whose claim it is, from the claim's own source: publisher, title, date
+    assert "Bewering · Techniekpact Twente, “Techniekpact Twente: wat is dat?”, 18 oktober 2017" in html
     # the fairer statement restates nothing new beyond the counter-argument and headline? it has its
     # own numbers (-5,7%) here, so three lines: headline, counter-argument, fairer statement
     assert html.count("<li>") == 3

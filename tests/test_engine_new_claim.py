@@ -20,6 +20,12 @@ id = "healthcare-growth"
 text_nl = "De werkgelegenheid in de zorg groeide in Twente sinds 2010 sneller dan landelijk."
 text_en = "Health-care employment in Twente grew faster than nationally since 2010."
 
+[claim.source]
+publisher = "Regio Twente"
+title = "Monitor zorg en welzijn"
+url = "https://example.org/monitor-zorg"
+date = "2016-12-20"
+
 [claim.check]
 kind = "change_vs_comparator"
 relation = "faster"
@@ -62,8 +68,9 @@ def test_a_new_claim_needs_only_a_registry_entry(tmp_path):
     assert "healthcare-growth" in load_registry(registry).claims
 
     result = check("healthcare-growth", "CR12", registry=registry)
+    assert result.claim_date == "2016-12-20"  # its own source's date, not the registry's article
     # the reading, by hand: Twente SBI Q in 83582NED, 2010 -> 2015 (published cells, +-50; 2015
-    # is the last year public in October 2017)
+    # was public on 15 December 2016, the claim's date)
     jobs = pd.read_csv(paths.processed_dir() / "jobs.csv", dtype=str, keep_default_na=False)
     rows = jobs[(jobs["source_table"] == "83582NED") & (jobs["region_code"] == "CR12")
                 & (jobs["sbi_code"] == "Q") & (jobs["derived"] == "False")]
@@ -71,7 +78,8 @@ def test_a_new_claim_needs_only_a_registry_entry(tmp_path):
     twente = 100 * (q[2015] / q[2010] - 1)
     assert result.reading.parts["region"].value == pytest.approx(twente)
     assert result.reading.parts["region"].low == pytest.approx(100 * ((q[2015] - 50) / (q[2010] + 50) - 1))
-    # perturbations: 3 base x 3 end x 2 comparators = 18 settings, the 2016 ones ex post
+    # perturbations: 3 base x 3 end x 2 comparators = 18 settings, the 2016 ones ex post (2016
+    # became public on 15 December 2017, after the claim's date)
     assert result.perturbations
     assert {p.parameters["end_year"] for p in result.perturbations if not p.real_time} == {2016}
     assert result.robustness is not None and result.robustness_band is not None

@@ -19,8 +19,13 @@ from analysis.processing.schema import JOBS_COLUMNS
 
 META = """
 [meta]
-article_date = "2017-10-18"
-focal_region = "CR01"
+region = "CR01"
+publication = "synthetic"
+
+[publication.synthetic]
+title = "synthetic claims"
+publisher = "the tests"
+date = "2017-10-18"
 
 [meta.public]
 employee_jobs = { year_offset = 1, month = 10, day = 1 }

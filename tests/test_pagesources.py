@@ -63,7 +63,7 @@ def test_every_cbs_table_id_on_a_page_is_a_link(page) -> None:
     bi.table(__import__("pandas").DataFrame({"t": ["84419NED"]}), {"t": "tabel"})
     source = pagesources.source_line(["cbs-83582NED"], MANIFEST)
     bi.paragraph(source)
-    pagesources.show_sources(types.SimpleNamespace(registry_hash="abc123def4567"), MANIFEST,
+    pagesources.show_sources(types.SimpleNamespace(registry_hash="abc123def4567", claim_id="industry-decline"), MANIFEST,
                              ["cbs-83582NED", "duo-wo-2025"])
     html = "".join(page)
     assert pagesources.TABLE_ID.search(BeautifulSoup(html, "html.parser").get_text())
@@ -72,7 +72,7 @@ def test_every_cbs_table_id_on_a_page_is_a_link(page) -> None:
 
 def test_sources_section_links_article_datasets_method_and_cites_the_page(page) -> None:
     bi.page_title({"nl": "Bewering: banen", "en": "Claim: jobs"})
-    pagesources.show_sources(types.SimpleNamespace(registry_hash="abc123def4567"), MANIFEST,
+    pagesources.show_sources(types.SimpleNamespace(registry_hash="abc123def4567", claim_id="industry-decline"), MANIFEST,
                              ["cbs-83582NED", "duo-wo-2025"])
     soup = BeautifulSoup("".join(page), "html.parser")
     for lang in ("nl", "en"):

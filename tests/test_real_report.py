@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from analysis import paths
-from analysis.engine.registry import load_registry
+from analysis.engine.registry import REGISTRY_FILE, load_registry
 from analysis.report import site as report
 from analysis.report.render import external_resources
 from conftest import fail_or_skip
@@ -27,15 +27,21 @@ from conftest import fail_or_skip
 pytestmark = pytest.mark.slow
 CHROMIUM = Path("/usr/bin/chromium")
 README = paths.PACKAGE_DIR.parents[1] / "README.md"
-# A claim of a known kind (change_vs_comparator), as README "Adding a claim" shows it.
+# A claim of a known kind (change_vs_comparator) with its own source, as docs/registry.md shows it.
 NEW_CLAIM = '''
 
 [[claim]]
 id = "healthcare-faster"
 order = 99
-title = "Healthcare jobs in Twente grew faster than nationally since 2010"
+title_en = "Healthcare jobs in Twente grew faster than nationally since 2010"
 text_nl = "De werkgelegenheid in de zorg groeide in Twente sinds 2010 sneller dan landelijk."
 text_en = "Employment in healthcare grew faster in Twente than nationally since 2010."
+
+[claim.source]
+publisher = "Regio Twente"
+title = "Monitor zorg"
+url = ""
+date = "2017-12-20"
 
 [claim.check]
 kind = "change_vs_comparator"
@@ -142,7 +148,8 @@ def test_readme_verdicts_table_is_the_build(real_site: Path) -> None:
     match = re.search(r"<!-- verdicts:start -->\n(.*?)<!-- verdicts:end -->", text, re.DOTALL)
     assert match, "README.md has no <!-- verdicts:start --> ... <!-- verdicts:end --> table"
     results = {r["claim_id"]: r for r in _results(real_site / "reports").values()}
-    expected = report.verdicts_table(results)
+    # the shipped registry's claims only, in its order: a claim a user adds elsewhere is not in it
+    expected = report.verdicts_table(results, order=list(load_registry(REGISTRY_FILE).claims))
     assert match.group(1) == expected, ("README's verdicts table differs from the build; paste the output of "
                                         "`python -m analysis report --verdicts-table` after `make report`:\n"
                                         + expected)
@@ -179,6 +186,12 @@ def test_a_claim_added_to_a_copy_of_the_registry_gets_page_card_and_column(real_
         assert '<th scope="col" data-claim="healthcare-faster">' in (folder / "league.html").read_text()
     result = json.loads((reports / "results" / "claim-healthcare-faster.json").read_text())
     assert result["check"]["kind"] == "change_vs_comparator" and result["verdict"]
+    assert result["check"]["claim_date"] == "2017-12-20"  # its own source's date
+    page = (reports / "claim-healthcare-faster.html").read_text()
+    assert "Regio Twente, “Monitor zorg”, 20 december 2017" in page  # whose claim it is
+    # the README's table stays the shipped registry's, whatever this build added
+    monkeypatch.setenv("TWENTE_CLAIMS_ROOT", str(project))
+    assert "healthcare" not in report.latest_verdicts_table().lower()
 
 
 def test_readme_command_runs_one_notebook_by_hand(tmp_path: Path) -> None:

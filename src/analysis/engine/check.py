@@ -22,7 +22,7 @@ from analysis.engine import decision, perturb, verdict
 from analysis.engine import measures as measures_mod
 from analysis.engine.kinds.base import Ctx, level
 from analysis.engine.overrides import split_overrides, with_overrides
-from analysis.engine.registry import Claim, Registry, load_registry
+from analysis.engine.registry import Claim, Registry, claim_regions, load_registry
 from analysis.engine.result import (
     NOT_APPLICABLE,
     NOT_VERIFIABLE,
@@ -142,17 +142,19 @@ def _empty(claim: Claim, region: str, name: str, registry: Registry, code: str,
 
 def check(claim_id: str, region: str | None = None, registry: Registry | Path | str | None = None,
           data_dir: Path | str | None = None, *, lean: bool = False, **overrides: Any) -> ClaimCheck:
-    """Evaluate ``claim_id`` for ``region`` (default: the registry's focal region, Twente).
+    """Evaluate ``claim_id`` for ``region`` (default: the claim's own region, ``[[claim]] region``
+    or the registry's ``[meta] region``).
 
     ``lean=True`` (for the league) computes the verdict and the measures but no texts of the
     perturbations, no counter-argument, no context, no ex post and no headline series."""
     tables = tables_for(data_dir)
     registry = registry_for(registry, tables)
-    region = region or registry.focal_region
-    regions = tables.corop_regions()
+    region = region or registry.claim(claim_id).region
+    regions = claim_regions(tables)
     if region not in regions:
         listing = "; ".join(f"{code} {name}" for code, name in regions.items())
-        raise ValueError(f"unknown region code {region!r}; valid COROP codes: {listing}")
+        raise ValueError(f"unknown region code {region!r}; valid codes (nation, provinces, COROP "
+                         f"regions): {listing}")
     _, ignored = split_overrides(registry.claim(claim_id), overrides)
     claim = with_overrides(registry.claim(claim_id), overrides)
     ctx = Ctx(tables, registry, claim, region)
@@ -239,7 +241,7 @@ def _points(unit: str) -> str:
 
 def check_all(region: str | None = None, registry: Registry | Path | str | None = None,
               data_dir: Path | str | None = None) -> dict[str, ClaimCheck]:
-    """:func:`check` for every registered claim."""
+    """:func:`check` for every registered claim (each for its own region unless ``region`` is given)."""
     tables = tables_for(data_dir)
     loaded = registry_for(registry, tables)
     return {cid: check(cid, region, loaded, data_dir) for cid in loaded.claims}

@@ -34,7 +34,7 @@ def claimed_interval(spec: dict[str, Any], claim_id: str = "?", precision: str =
     """``{value, decimals}`` -> the rounding interval; ``{low, high}`` (e.g. "bijna" = just under)
     -> that interval as given; ``precision="round"`` widens a round number by half its step on
     each side (see the module docstring)."""
-    from analysis.engine.registry import _fail
+    from analysis.engine.registry_errors import entry_error as _fail
 
     if precision not in PRECISIONS:
         raise _fail(claim_id, "check.reading.precision", f"unknown precision {precision!r}", PRECISIONS)

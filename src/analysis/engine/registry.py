@@ -1,16 +1,17 @@
 """The claim registry (``data/claims.toml``): load, validate, hash.
 
-A claim is data: its kind (a query template in :mod:`analysis.engine.kinds`), the claimant's
-reading (the kind's parameters at p0), the claimed number as an interval, the perturbations (per
-parameter: the sensible alternatives with sensibility weights that add up to 1), the ex-post
-overrides, context items, published sources and the reader-facing texts. Each claim's v2 entry
-lives in its ``[claim.check]`` table; the other keys of a ``[[claim]]`` record (title, source,
-trends, placebo) are for the report and are not read here.
+A claim is data (v3, docs/registry.md): its own source (publisher, title, url and date, the
+date being the claim's real-time cut-off; or a shared ``[publication.<id>]``), its own region
+(default ``[meta] region``), and in ``[claim.check]`` its kind (a query template in
+:mod:`analysis.engine.kinds`), the claimant's reading (the kind's parameters at p0), the claimed
+number as an interval, the perturbations (per parameter: the sensible alternatives with
+sensibility weights that add up to 1), the ex-post overrides, context items, published sources and
+the reader-facing texts.
 
-:func:`load_registry` fails at load, naming the claim, the field and the allowed values, for an
-unknown kind, a missing or misspelt parameter, weights that do not add up, and (when ``tables``
-are given, as :func:`analysis.engine.check.check` does) a dataset, SBI code, region or year the
-data do not have. :attr:`Registry.hash` is the sha256 of the file, shown in the report so that a
+:func:`load_registry` validates the typed schema (:mod:`.schema`, :mod:`.schema_params`: wrong
+types, unknown keys with the closest valid one) and the kind's own rules, and fails at load naming
+the claim, the field and the fix; with ``tables`` (as :func:`analysis.engine.check.check` passes)
+also a region, dataset, SBI code or year the data do not have. :attr:`Registry.hash` is the sha256 of the file, shown in the report so that a
 changed plan shows as a change.
 """
 
@@ -25,30 +26,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analysis import paths
+from analysis.engine.registry_errors import RegistryError, closest, entry_error
+from analysis.engine.schema_params import axis_values  # noqa: F401  (re-exported: the kinds' old import)
 
 if TYPE_CHECKING:
     from analysis.engine.tables import Tables
 
 REGISTRY_FILE = paths.PACKAGE_DATA / "claims.toml"
 WEIGHT_TOLERANCE = 1e-6
-CHECK_KEYS = {
-    "kind", "relation", "reading", "perturb", "claimed", "ex_post", "context", "sources", "levels",
-    "region_specific", "applies_to", "date", "reading_nl", "reading_en", "subject_nl", "subject_en",
-    "reason_nl", "reason_en", "settled_by_nl", "settled_by_en", "notes_nl", "notes_en",
-    "word_nl", "word_en", "tense", "given", "given_nl", "given_en",
-}
-TENSES = ("past", "present")  # present: the latest public figure is the reading (not a pick)
 TIME_PARAMS = ("year", "end_year")
 PRECISION_WEIGHTS = {"stated": 0.75, "round": 0.25}  # default of [meta.precision]
-SOURCE_KEYS = {"date", "region", "nation", "region_level", "label_nl", "label_en", "subject_nl",
-               "subject_en"}
-LEVEL_KEYS = {"figures", "year", "date", "label_nl", "label_en"}
-CONTEXT_KEYS = {"set", "role", "label_nl", "label_en"}
-CONTEXT_ROLES = ("context", "upper_bound", "lower_bound")
-
-
-class RegistryError(ValueError):
-    """A registry entry the engine cannot use; the message names claim, field and allowed values."""
+REGION_LEVELS = ("nl", "provincie", "corop", "landsdeel")  # region levels a claim may be about
 
 
 @dataclass(frozen=True)
@@ -65,14 +53,14 @@ class Axis:
 
 @dataclass(frozen=True)
 class Claim:
-    """One claim as the v2 engine reads it."""
+    """One claim as the engine reads it."""
 
     id: str
     order: int
     text_nl: str
     text_en: str
     kind: str
-    date: dt.date
+    date: dt.date  # the claim's date: its source's publication date (the real-time cut-off)
     reading: dict[str, Any]
     axes: tuple[Axis, ...]
     claimed: dict[str, Any] | None
@@ -81,11 +69,18 @@ class Claim:
     context: tuple[dict[str, Any], ...]
     sources: dict[str, dict[str, Any]]
     levels: dict[str, dict[str, Any]]
-    applies_to: tuple[str, ...] | None  # None: every region
+    applies_to: tuple[str, ...] | None  # None: any region; else the claim's own region only
     texts: dict[str, str] = field(default_factory=dict)
     tense: str = "past"
     given: dict[str, dict[str, Any]] = field(default_factory=dict)  # the claim's own other numbers
-    own_regions: tuple[str, ...] = ()  # the regions the claim is about (its given numbers are theirs)
+    region: str = ""  # the region the claim is about (its given numbers are that region's)
+    source: dict[str, Any] = field(default_factory=dict)  # publisher, title, url, date, publisher_url
+    publication: str | None = None  # the [publication.<id>] it belongs to
+    titles: dict[str, str] = field(default_factory=dict)  # {'nl': ..., 'en': ...} where given
+
+    @property
+    def own_regions(self) -> tuple[str, ...]:
+        return (self.region,)
 
     @property
     def time_axes(self) -> tuple[int, ...]:
@@ -106,6 +101,7 @@ class Registry:
     hash: str
     meta: dict[str, Any]
     claims: dict[str, Claim]
+    publications: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def claim(self, claim_id: str) -> Claim:
         if claim_id not in self.claims:
@@ -114,7 +110,15 @@ class Registry:
 
     @property
     def focal_region(self) -> str:
-        return str(self.meta.get("focal_region", "CR12"))
+        """The default region of a claim (``[meta] region``)."""
+        return str(self.meta["region"])
+
+    @property
+    def first_claim(self) -> str:
+        """The id of the first claim by order (a notebook's default claim)."""
+        if not self.claims:
+            raise RegistryError(f"{self.path}: the registry has no claims")
+        return next(iter(self.claims))
 
     def public_date(self, input_name: str, year: int) -> dt.date:
         """When the figure of reference year ``year`` of an input became public (``[meta.public]``)."""
@@ -126,68 +130,36 @@ class Registry:
         return dt.date(int(year) + int(rule["year_offset"]), int(rule["month"]), int(rule["day"]))
 
 
-def _fail(claim_id: str, where: str, problem: str, allowed: Any = None) -> RegistryError:
-    text = f"claim {claim_id!r}, field {where}: {problem}"
-    if allowed is not None:
-        listed = ", ".join(repr(a) for a in allowed) if not isinstance(allowed, str) else allowed
-        text += f"; allowed: {listed}"
-    return RegistryError(text)
+_fail = entry_error  # kept for kinds not yet moved to analysis.engine.registry_errors
 
 
-def _date(value: Any, claim_id: str, where: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise _fail(claim_id, where, f"{value!r} is not a date", "YYYY-MM-DD") from None
-
-
-def _axes(claim_id: str, records: list[dict[str, Any]], params: dict) -> tuple[Axis, ...]:
+def _axes(claim_id: str, records: list[Any], params: dict) -> tuple[Axis, ...]:
     axes = []
     for number, record in enumerate(records, 1):
         where = f"check.perturb[{number}]"
-        unknown = set(record) - {"param", "values", "weights"}
-        if unknown:
-            raise _fail(claim_id, where, f"unknown key(s) {sorted(unknown)}", ["param", "values", "weights"])
-        name = record.get("param")
+        name = record.param
         if name not in params:
-            raise _fail(claim_id, f"{where}.param", f"unknown parameter {name!r}", sorted(params))
-        values, weights = list(record.get("values", [])), list(record.get("weights", []))
-        if not values or len(values) != len(weights):
-            raise _fail(claim_id, f"{where}.weights", f"{len(values)} values but {len(weights)} "
-                        "weights for parameter {name!r}: give one weight per value")
-        if any(not isinstance(w, int | float) or w < 0 for w in weights):
-            raise _fail(claim_id, f"{where}.weights", "weights must be numbers >= 0")
+            raise entry_error(claim_id, f"{where}.param", f"unknown parameter {name!r}", sorted(params),
+                              given=name)
+        values, weights = list(record.values), list(record.weights)
+        if len(values) != len(weights):
+            raise entry_error(claim_id, f"{where}.weights", f"{len(values)} values but {len(weights)} "
+                              f"weights for parameter {name!r}: give one weight per value")
+        if any(w < 0 for w in weights):
+            raise entry_error(claim_id, f"{where}.weights", "weights must be numbers >= 0")
         if not math.isclose(sum(weights), 1.0, abs_tol=WEIGHT_TOLERANCE):
-            raise _fail(claim_id, f"{where}.weights", f"the weights of {name!r} add up to "
-                        f"{sum(weights):g}, not 1", "non-negative weights that add up to 1")
+            raise entry_error(claim_id, f"{where}.weights", f"the weights of {name!r} add up to "
+                              f"{sum(weights):g}, not 1", "non-negative weights that add up to 1")
         if any(values.count(v) > 1 for v in values):
-            raise _fail(claim_id, f"{where}.values", f"a value of {name!r} is listed twice")
+            raise entry_error(claim_id, f"{where}.values", f"a value of {name!r} is listed twice")
         axes.append(Axis(name, tuple(values), tuple(float(w) for w in weights)))
     names = [a.param for a in axes]
     if len(set(names)) != len(names):
-        raise _fail(claim_id, "check.perturb", "a parameter has two perturbation lists")
+        raise entry_error(claim_id, "check.perturb", "a parameter has two perturbation lists")
     return tuple(axes)
 
 
-def _given(claim_id: str, given: Any) -> dict[str, dict[str, Any]]:
-    """``[claim.check.given]``: numbers the claim states elsewhere (``region_change = {value = 3,
-    decimals = 0}``), used only to bound a quantity no series measures, never as the reading."""
-    from analysis.engine.claimed import claimed_interval
-
-    known = ("region_change",)
-    if not isinstance(given, dict) or set(given) - set(known):
-        raise _fail(claim_id, "check.given", f"unknown key(s) {sorted(set(given) - set(known))}"
-                    if isinstance(given, dict) else "must be a table", known)
-    for name, spec in given.items():
-        if not isinstance(spec, dict):
-            raise _fail(claim_id, f"check.given.{name}", "must be a table", "{value, decimals}")
-        claimed_interval(spec, claim_id)
-    return dict(given)
-
-
-def _with_precision(claim_id: str, axes: tuple[Axis, ...], claimed: Any, params: dict,
+def _with_precision(axes: tuple[Axis, ...], claimed: Any, params: dict,
                     meta: dict[str, Any]) -> tuple[Axis, ...]:
     """Every round claimed number gets a precision axis (``[meta.precision]`` weights), unless
     the entry declares its own: 'stated' (the reading) and 'round' ('about', see
@@ -208,108 +180,99 @@ def _with_precision(claim_id: str, axes: tuple[Axis, ...], claimed: Any, params:
     return (*axes, Axis("precision", PRECISIONS, tuple(float(weights[p]) for p in PRECISIONS)))
 
 
-def _claim(record: dict[str, Any], meta: dict[str, Any]) -> Claim:
-    from analysis.engine.kinds import KINDS
+def _source(entry: Any, publications: dict[str, dict[str, Any]], default: str | None) -> dict[str, Any]:
+    """The claim's own source: its publication's fields (``publication``, default ``[meta]
+    publication``), overridden by ``[claim.source]``."""
+    name = entry.publication or default
+    if name is not None and name not in publications:
+        raise entry_error(entry.id, "publication" if entry.publication else "meta.publication",
+                          f"unknown publication {name!r}",
+                          sorted(publications) or "a [publication.<id>] table of this file", given=name)
+    merged = dict(publications.get(name, {})) if name else {}
+    own = entry.source.model_dump(exclude_none=True) if entry.source else {}
+    merged.update(own)
+    for key in ("publisher", "title", "date"):
+        if not merged.get(key):
+            raise entry_error(entry.id, f"source.{key}", "missing: give [claim.source] " + key
+                              + " (or a publication = \"<id>\" that has it)")
+    merged.setdefault("url", "")
+    merged.setdefault("publisher_url", "")
+    return merged
 
-    claim_id = record.get("id")
-    if not claim_id:
-        raise RegistryError("a [[claim]] entry has no id")
-    for key in ("text_nl", "text_en"):
-        if not record.get(key):
-            raise _fail(claim_id, key, "missing: the claim as published (nl) and translated (en)")
-    check = record.get("check")
-    if not isinstance(check, dict):
-        raise _fail(claim_id, "check", "missing: the v2 entry ([claim.check]) with the kind, the "
-                    "reading and the perturbations")
-    unknown = set(check) - CHECK_KEYS
-    if unknown:
-        raise _fail(claim_id, "check", f"unknown key(s) {sorted(unknown)}", sorted(CHECK_KEYS))
-    kind_name = check.get("kind")
-    if kind_name not in KINDS:
-        raise _fail(claim_id, "check.kind", f"unknown kind {kind_name!r}", sorted(KINDS))
-    kind = KINDS[kind_name]
+
+def _claim(record: dict[str, Any], entry: Any, position: int, meta: dict[str, Any],
+           publications: dict[str, dict[str, Any]]) -> Claim:
+    from analysis.engine.claimed import claimed_interval
+    from analysis.engine.kinds import KINDS
+    from analysis.engine.schema_params import check_parameters
+
+    claim_id, check = entry.id, entry.check
+    if check.kind not in KINDS:
+        raise entry_error(claim_id, "check.kind", f"unknown kind {check.kind!r}", sorted(KINDS),
+                          given=check.kind)
+    kind = KINDS[check.kind]
     params = kind.PARAMS
-    reading = dict(check.get("reading", {}))
-    unknown = set(reading) - set(params)
-    if unknown:
-        raise _fail(claim_id, "check.reading", f"unknown parameter(s) {sorted(unknown)} for kind "
-                    f"{kind_name!r}", sorted(params))
+    reading = dict(check.reading)
+    for table, where in ((reading, "check.reading"), (check.ex_post, "check.ex_post"),
+                         *((item.set, f"check.context[{n}].set") for n, item in enumerate(check.context, 1))):
+        for name in sorted(set(table) - set(params)):
+            raise entry_error(claim_id, f"{where}.{name}", f"unknown parameter of kind {check.kind!r}",
+                              sorted(params), given=name)
+    check_parameters(claim_id, check, params)
     for name, spec in params.items():
         if name not in reading:
             if spec.get("default") is None and spec.get("required", True):
-                raise _fail(claim_id, f"check.reading.{name}", f"missing parameter of kind "
-                            f"{kind_name!r}: {spec['doc']}", sorted(params))
+                raise entry_error(claim_id, f"check.reading.{name}", f"missing parameter of kind "
+                                  f"{check.kind!r}: {spec['doc']}; add it to [claim.check.reading]",
+                                  sorted(params))
             reading[name] = spec.get("default")
     relations = getattr(kind, "RELATIONS", ())
-    relation = check.get("relation")
-    if relations and relation not in relations:
-        raise _fail(claim_id, "check.relation", f"{relation!r} is not a relation of kind "
-                    f"{kind_name!r}", relations)
-    axes = _axes(claim_id, list(check.get("perturb", [])), params)
-    axes = _with_precision(claim_id, axes, check.get("claimed"), params, meta)
+    if relations and check.relation not in relations:
+        raise entry_error(claim_id, "check.relation", f"{check.relation!r} is not a relation of kind "
+                          f"{check.kind!r}", relations, given=check.relation)
+    if not relations and check.relation is not None:
+        raise entry_error(claim_id, "check.relation", f"kind {check.kind!r} has no relations: leave it out")
+    raw_check = record.get("check", {})
+    claimed = dict(raw_check["claimed"]) if check.claimed else None  # as written (3, not 3.0)
+    if claimed is not None:
+        if not ({"low", "high"} <= set(claimed) or {"value", "decimals"} <= set(claimed)):
+            raise entry_error(claim_id, "check.claimed", "the claimed number needs both ends or its "
+                              "rounding", "{low, high} or {value, decimals}")
+        claimed_interval(claimed, claim_id)
+    elif getattr(kind, "NEEDS_CLAIMED", False):
+        raise entry_error(claim_id, "check.claimed", f"kind {check.kind!r} needs the claimed number "
+                          "as an interval", "{low, high} or {value, decimals}")
+    axes = _with_precision(_axes(claim_id, check.perturb, params), claimed, params, meta)
     for axis in axes:
         if reading[axis.param] not in axis.values:
-            raise _fail(claim_id, f"check.perturb[{axis.param}].values", f"the reading's value "
-                        f"{reading[axis.param]!r} must be one of the alternatives (with its weight)")
-    claimed = check.get("claimed")
-    if getattr(kind, "NEEDS_CLAIMED", False) and (
-            not isinstance(claimed, dict)
-            or not ({"low", "high"} <= set(claimed) or {"value", "decimals"} <= set(claimed))):
-            raise _fail(claim_id, "check.claimed", "kind needs the claimed number as an interval",
-                        "{low, high} or {value, decimals}")
-    ex_post = dict(check.get("ex_post", {}))
-    bad = set(ex_post) - set(params)
-    if bad:
-        raise _fail(claim_id, "check.ex_post", f"unknown parameter(s) {sorted(bad)}", sorted(params))
-    contexts = []
-    for number, item in enumerate(check.get("context", []), 1):
-        where = f"check.context[{number}]"
-        if set(item) - CONTEXT_KEYS:
-            raise _fail(claim_id, where, f"unknown key(s) {sorted(set(item) - CONTEXT_KEYS)}",
-                        sorted(CONTEXT_KEYS))
-        if item.get("role", "context") not in CONTEXT_ROLES:
-            raise _fail(claim_id, f"{where}.role", f"unknown role {item.get('role')!r}", CONTEXT_ROLES)
-        bad = set(item.get("set", {})) - set(params)
-        if bad:
-            raise _fail(claim_id, f"{where}.set", f"unknown parameter(s) {sorted(bad)}", sorted(params))
-        contexts.append(dict(item))
-    sources = {}
-    for name, source in check.get("sources", {}).items():
-        if set(source) - SOURCE_KEYS:
-            raise _fail(claim_id, f"check.sources.{name}",
-                        f"unknown key(s) {sorted(set(source) - SOURCE_KEYS)}", sorted(SOURCE_KEYS))
-        if "date" not in source:
-            raise _fail(claim_id, f"check.sources.{name}.date", "missing: when the source became "
-                        "public (real-time check)", "YYYY-MM-DD")
-        sources[name] = {**source, "date": _date(source["date"], claim_id,
-                                                 f"check.sources.{name}.date")}
-    levels = {}
-    for name, level in check.get("levels", {}).items():
-        if set(level) - LEVEL_KEYS or not {"figures", "year", "date"} <= set(level):
-            raise _fail(claim_id, f"check.levels.{name}", "a level needs figures, year and date",
-                        sorted(LEVEL_KEYS))
-        levels[name] = {**level, "date": _date(level["date"], claim_id, f"check.levels.{name}.date")}
-    region_specific = bool(check.get("region_specific", False))
-    applies_to = tuple(check.get("applies_to", [meta.get("focal_region", "CR12")])) \
-        if region_specific else None
-    texts = {k: v for k, v in check.items() if k.endswith(("_nl", "_en")) and isinstance(v, str)}
-    tense = check.get("tense", "past")
-    if tense not in TENSES:
-        raise _fail(claim_id, "check.tense", f"unknown tense {tense!r}", TENSES)
+            raise entry_error(claim_id, f"check.perturb[{axis.param}].values", f"the reading's value "
+                              f"{reading[axis.param]!r} must be one of the alternatives (with its weight)")
+    given = {}
+    if check.given is not None:
+        given = {"region_change": dict(raw_check["given"]["region_change"])}
+        claimed_interval(given["region_change"], claim_id)
+    source = _source(entry, publications, meta.get("publication"))
+    region = entry.region or str(meta["region"])
+    any_region = getattr(kind, "ANY_REGION", "sector" in params)
+    dumped = check.model_dump(exclude_none=True)
+    texts = {k: v for k, v in dumped.items() if k.endswith(("_nl", "_en")) and isinstance(v, str)}
     claim = Claim(
-        id=claim_id, order=int(record.get("order", 0)), text_nl=record["text_nl"],
-        text_en=record["text_en"], kind=kind_name,
-        date=_date(check.get("date", meta.get("article_date")), claim_id, "check.date"),
-        reading=reading, axes=axes, claimed=claimed, relation=relation, ex_post=ex_post,
-        context=tuple(contexts), sources=sources, levels=levels, applies_to=applies_to,
-        texts=texts, tense=tense, given=_given(claim_id, check.get("given", {})),
-        own_regions=tuple(applies_to or (meta.get("focal_region", "CR12"),)))
+        id=claim_id, order=entry.order if entry.order is not None else position,
+        text_nl=entry.text_nl, text_en=entry.text_en, kind=check.kind, date=source["date"],
+        reading=reading, axes=axes, claimed=claimed, relation=check.relation,
+        ex_post=dict(check.ex_post), context=tuple(dumped.get("context", [])),
+        sources=dumped.get("sources", {}), levels=dumped.get("levels", {}),
+        applies_to=None if any_region else (region,), texts=texts, tense=check.tense, given=given,
+        region=region, source=source, publication=entry.publication or meta.get("publication"),
+        titles={lang: t for lang, t in (("nl", entry.title_nl), ("en", entry.title_en)) if t})
     kind.validate(claim)  # kind-specific checks that need no data
     return claim
 
 
 def load_registry(path: Path | str | None = None, tables: Tables | None = None) -> Registry:
-    """Read and validate the registry; with ``tables`` also check datasets, codes, regions, years."""
+    """Read and validate the registry; with ``tables`` also check regions, datasets, codes, years."""
+    from analysis.engine.schema import parse_claim, parse_head
+
     path = Path(path) if path else REGISTRY_FILE
     if not path.exists():
         raise FileNotFoundError(f"claim registry {path} does not exist")
@@ -318,45 +281,48 @@ def load_registry(path: Path | str | None = None, tables: Tables | None = None) 
         data = tomllib.loads(raw.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise RegistryError(f"{path}: not valid TOML: {exc}") from None
-    meta = dict(data.get("meta", {}))
+    head = parse_head(data)
+    meta = head.meta.model_dump(exclude_none=True)
+    meta["verdict"] = {k: v for k, v in meta.get("verdict", {}).items() if v is not None}
+    publications = {name: pub.model_dump() for name, pub in head.publication.items()}
     claims: dict[str, Claim] = {}
-    for record in data.get("claim", []):
-        claim = _claim(record, meta)
+    for position, record in enumerate(head.claim, 1):
+        claim = _claim(record, parse_claim(record, position), position, meta, publications)
         if claim.id in claims:
-            raise _fail(claim.id, "id", "registered twice: ids must be unique")
+            raise entry_error(claim.id, "id", "registered twice: ids must be unique")
         claims[claim.id] = claim
     registry = Registry(path=path, hash=hashlib.sha256(raw).hexdigest(), meta=meta,
-                        claims=dict(sorted(claims.items(), key=lambda kv: kv[1].order)))
+                        claims=dict(sorted(claims.items(), key=lambda kv: kv[1].order)),
+                        publications=publications)
     if tables is not None:
         validate_against_data(registry, tables)
     return registry
 
 
+def claim_regions(tables: Tables) -> dict[str, str]:
+    """Every region a claim may be about: code -> name (nation, provinces, COROP regions, ...)."""
+    levels = tables._jobs["levels"]
+    return {code: name for code, name in tables.region_names().items()
+            if levels.get(code) in REGION_LEVELS}
+
+
 def validate_against_data(registry: Registry, tables: Tables) -> None:
-    """Datasets, SBI codes, regions and years named by the registry must exist in the data."""
+    """Regions, datasets, SBI codes and years named by the registry must exist in the data."""
     from analysis.engine.kinds import KINDS
 
-    corop = tables.corop_regions()
-    if registry.focal_region not in corop:
-        raise RegistryError(f"[meta] focal_region {registry.focal_region!r} is not a COROP region "
-                            f"of the data; allowed: {', '.join(sorted(corop))}")
+    regions = claim_regions(tables)
+    if registry.focal_region not in regions:
+        raise RegistryError(f"registry, field meta.region: unknown region {registry.focal_region!r}"
+                            f"{_near(registry.focal_region, regions)}; allowed: nation NL01, provinces "
+                            "PV20-PV31, COROP regions CR01-CR40")
     for claim in registry.claims.values():
-        if claim.applies_to:
-            known = tables.corop_regions()
-            for region in claim.applies_to:
-                if region not in known:
-                    raise _fail(claim.id, "check.applies_to", f"unknown region {region!r}",
-                                sorted(known))
+        if claim.region not in regions:
+            raise entry_error(claim.id, "region", f"unknown region {claim.region!r} (the data hold the "
+                              "nation NL01, provinces PV20-PV31, COROP regions CR01-CR40)",
+                              sorted(regions), given=claim.region)
         KINDS[claim.kind].validate_data(claim, registry, tables)
 
 
-def axis_values(claim: Claim, param: str) -> list[Any]:
-    """Every value a parameter takes: the reading's, the alternatives', ex post, context."""
-    values = [claim.reading.get(param)]
-    for axis in claim.axes:
-        if axis.param == param:
-            values += list(axis.values)
-    if param in claim.ex_post:
-        values.append(claim.ex_post[param])
-    values += [item.get("set", {}).get(param) for item in claim.context]
-    return [v for v in values if v is not None]
+def _near(word: str, choices: Any) -> str:
+    near = closest(word, choices)
+    return f"; did you mean {near!r}?" if near else ""

@@ -272,8 +272,9 @@ def typical_revision(statistic: str = "employee_jobs", level: str = "nation",
                      tables: Tables | None = None, since: dt.date | None = None,
                      registry_path: Path | None = None, min_size: float = 0.0) -> Revisions:
     """:func:`revisions_of` over the processed data of ``tables`` (default: data/processed), the
-    releases dated by ``[meta.public]`` of the claim registry; ``since`` defaults to the article's
-    date (``[meta] article_date``); ``min_size``: only changes whose base level is at least this.
+    releases dated by ``[meta.public]`` of the claim registry; ``since`` defaults to the date of
+    the registry's first claim (a check passes its own claim's date); ``min_size``: only changes
+    whose base level is at least this.
     The comparisons are cached per file state."""
     from analysis.engine.registry import REGISTRY_FILE
     from analysis.engine.tables import Tables
@@ -283,8 +284,8 @@ def typical_revision(statistic: str = "employee_jobs", level: str = "nation",
     path = folder / f"{spec.table}.csv"
     registry_file = Path(registry_path or REGISTRY_FILE)
     registry = _registry(str(registry_file), registry_file.stat().st_mtime_ns)
-    if since is None and "article_date" in registry.meta:
-        since = dt.date.fromisoformat(str(registry.meta["article_date"]))
+    if since is None and registry.claims:  # the first claim's date (each check passes its own)
+        since = registry.claim(registry.first_claim).date
     state = path.stat() if path.exists() else None
     comparisons, groups = _comparisons(statistic, level, str(path),
                                        state and (state.st_mtime_ns, state.st_size),

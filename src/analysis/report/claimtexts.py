@@ -1,8 +1,9 @@
 """Claim texts and numbers in words for the pages: the registry as data, units, verdict words.
 
-Claim texts come from the registry (``data/claims.toml``: quote, translation, title, order) and,
-where present, from a short text file per claim and language (``data/claims/<claim_id>.<lang>.md``:
-an optional ``# title`` line, then paragraphs of explanation). Numbers keep the precision of their
+Claim texts come from the registry (``data/claims.toml``: quote, translation, ``title_nl`` /
+``title_en``, order, the claim's own source) and, where present, from a short text file per claim
+and language (``data/claims/<claim_id>.<lang>.md``: an optional ``# title`` line, then paragraphs of
+explanation; not needed for a title). Numbers keep the precision of their
 inputs (rates one decimal, jobs to 50) and are formatted by Babel (analysis.i18n).
 """
 
@@ -90,13 +91,13 @@ def claim_text_file(claim_id: str, lang: str, folder: Path | None = None) -> tup
 
 
 def claim_title(claim_id: str, path: Path | None = None, folder: Path | None = None) -> dict[str, str]:
-    """The page title per language: the text file's title, else the registry's ``title_<lang>``
-    (``title`` counts as English), else the quote in that language."""
+    """The page title per language: the text file's title, else the registry's ``title_<lang>``,
+    else the quote in that language."""
     entry = claim_entry(claim_id, path)
     titles = {}
     for lang in LANGUAGES:
         from_file, _ = claim_text_file(claim_id, lang, folder)
-        registered = entry.get(f"title_{lang}") or (entry.get("title") if lang == "en" else "")
+        registered = entry.get(f"title_{lang}", "")
         titles[lang] = from_file or registered or entry.get(f"text_{lang}", claim_id)
     return titles
 
@@ -280,30 +281,50 @@ def last_public_year(input_name: str, claim_date: str, path: Path | None = None)
     return latest if (int(rule["month"]), int(rule["day"])) <= (month, day) else latest - 1
 
 
-def said_by(claim_id: str, path: Path | None = None) -> dict[str, str]:
-    """Who made the claim and when, per language: the source's title and its date in words
-    ("Techniekpact Twente: wat is dat?, 18 oktober 2017")."""
+def claim_source(claim_id: str, path: Path | None = None) -> dict[str, str]:
+    """The claim's own source as the validated registry has it (its ``[claim.source]`` over its
+    publication): ``publisher``, ``title``, ``url``, ``publisher_url``, ``date`` (ISO), the
+    ``region`` the claim is about and its short ``region_name``."""
+    from analysis.engine.check import registry_for, tables_for
+    from analysis.engine.tables import short_name
+
+    claim = registry_for(Path(path or registry_file())).claim(claim_id)
+    source = {key: str(claim.source.get(key) or "") for key in ("publisher", "title", "url", "publisher_url")}
+    name = short_name(tables_for().region_names().get(claim.region, claim.region))
+    return {**source, "date": claim.date.isoformat(), "region": claim.region, "region_name": name}
+
+
+def long_date(iso: str, lang: str) -> str:
+    """``2017-10-18`` as ``18 oktober 2017`` / ``18 October 2017`` (Babel)."""
     import datetime as dt
 
     from babel.dates import format_date
 
     from analysis.i18n import LOCALES
 
-    meta = registry(path).get("meta", {})
-    source = claim_entry(claim_id, path).get("source", {})
-    title = str(source.get("title") or meta.get("article_title", ""))
-    date = dt.date.fromisoformat(str(source.get("date") or meta.get("article_date")))
-    return {lang: Text("top.said_by", {"source": title, "date": format_date(
-        date, format="long", locale=LOCALES[lang])}).render(lang) for lang in LANGUAGES}
+    return format_date(dt.date.fromisoformat(iso), format="long", locale=LOCALES[lang])
+
+
+def said_by(claim_id: str, path: Path | None = None) -> dict[str, str]:
+    """Whose claim it is and when, per language, from the claim's own source: its publisher, its
+    title and its date in words ("Techniekpact Twente, Techniekpact Twente: wat is dat?, 18 oktober
+    2017")."""
+    source = claim_source(claim_id, path)
+    return {lang: Text("top.said_by", {"publisher": source["publisher"], "source": source["title"],
+                                       "date": long_date(source["date"], lang)}).render(lang)
+            for lang in LANGUAGES}
 
 
 def claim_date(check: ClaimCheck | None = None, path: Path | None = None) -> str:
-    """The claim's date (ISO): the check's, else the registry's article date."""
-    return (getattr(check, "claim_date", "") if check is not None else "") or \
-        str(registry(path).get("meta", {}).get("article_date", ""))
+    """The claim's date (ISO): the check's, else the date of the registry's first claim (by order)."""
+    if check is not None and getattr(check, "claim_date", ""):
+        return str(check.claim_date)
+    from analysis.engine.check import registry_for
+
+    loaded = registry_for(Path(path or registry_file()))
+    return loaded.claim(loaded.first_claim).date.isoformat()
 
 
 def claim_year(check: ClaimCheck | None = None, path: Path | None = None) -> int:
     """The year of the claim (the after-page's "after ..."), from its date."""
-    date = claim_date(check, path)
-    return int(date[:4]) if date[:4].isdigit() else int(registry(path).get("meta", {}).get("claim_year", 0))
+    return int(claim_date(check, path)[:4])

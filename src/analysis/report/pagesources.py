@@ -186,15 +186,17 @@ def _long_date(iso: str, lang: str) -> str:
         return iso
 
 
-def article_item(lang: str) -> str:
-    """The article the claims come from, its publisher's site linked (the article has no address)."""
-    from analysis.report.claimtexts import registry
+def article_item(lang: str, claim_id: str) -> str:
+    """The claim's own source (publisher, title, date): its title linked to its address, or, where
+    it has none, its publisher's site."""
+    from analysis.report.claimtexts import claim_source
 
-    meta = registry().get("meta", {})
-    site = str(meta.get("publisher_site", ""))
-    text = Text("sources.article", {"title": meta.get("article_title", ""),
-                                    "date": _long_date(str(meta.get("article_date", "")), lang),
-                                    "publisher": meta.get("publisher", "")}).render(lang)
+    source = claim_source(claim_id)
+    text = Text("sources.article", {"title": source["title"], "date": _long_date(source["date"], lang),
+                                    "publisher": source["publisher"]}).render(lang)
+    if source["url"]:
+        return escape(text).replace(escape(source["title"]), _link(source["url"], source["title"]), 1)
+    site = source["publisher_url"]
     if not site:
         return escape(text)
     return escape(text) + " " + escape(Text("sources.article_site").render(lang)) + " " + \
@@ -232,13 +234,13 @@ def dataset_items(ids: Sequence[str], manifest: Mapping[str, Any], lang: str) ->
 
 
 def show_sources(check: ClaimCheck, manifest: Mapping[str, Any], dataset_ids: Sequence[str] | None = None) -> None:
-    """The article; dataset titles (linked), vintages (retrieval dates), licences; the method page and
+    """The claim's source; dataset titles (linked), vintages (retrieval dates), licences; the method page and
     the README for analysts; the registry's hash; the processing date; how to cite the page."""
     bi.heading(Text("page.sources.heading"))
     ids = list(dataset_ids) if dataset_ids is not None else datasets_used(check, manifest)
 
     def render(lang: str) -> str:
-        items = [article_item(lang), *dataset_items(ids, manifest, lang),
+        items = [article_item(lang, check.claim_id), *dataset_items(ids, manifest, lang),
                  escape(Text("sources.method").render(lang)) + " " + _link(METHOD_PAGE, Text("method.nav").render(lang)),
                  escape(Text("sources.readme").render(lang))]
         return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"

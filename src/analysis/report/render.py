@@ -257,12 +257,16 @@ def _lead(text: str, label: str) -> Any:
 
 
 def render_index(context: SiteContext, lang: str, cards: Sequence[Any], pages: Sequence[Mapping[str, Any]],
-                 changes: Sequence[Mapping[str, str]] | None, league: bool) -> str:
-    """The index in ``lang``: claim cards, the other pages, changes since the last build, data vintage."""
+                 changes: Sequence[Mapping[str, str]] | None, league: bool,
+                 groups: Sequence[Mapping[str, Any]] | None = None) -> str:
+    """The index in ``lang``: claim cards, the other pages, changes since the last build, data vintage.
+    ``groups`` (``{"heading", "cards"}`` per publication): with more than one, the cards are shown
+    under their publication's heading."""
     title = render("site.index.title", lang, region=context.region_label)
     built = context.manifest.get("built_at")
+    groups = list(groups) if groups else [{"heading": "", "cards": list(cards)}]
     return method.with_link(_environment().get_template("index.html.j2").render(
-        cards=cards, pages=pages, changes=changes, league=league, lead=_lead,
+        cards=cards, groups=groups, pages=pages, changes=changes, league=league, lead=_lead,
         vintage_rows=vintage_rows(context.manifest, lang),
         manifest_built=format_date(built, lang) if built else "",
         **_common(context, lang, "index.html", title)), lang)

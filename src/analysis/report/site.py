@@ -39,6 +39,7 @@ from analysis.report.plan import (
     corop_regions,
     validate_parameters,
 )
+from analysis.report.publications import publication_groups
 from analysis.report.swap import (
     DATA_DIR,
     FAILED_DIR,
@@ -258,11 +259,14 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
         order = [job.claim_id for job in jobs if job.claim_id]
         ordered = [results[c] for c in order if c in results]
         background = [job for job in jobs if not job.claim_id]
+        by_publication = publication_groups([c for c in order if c in results], registry)
         for lang, sub in EDITION_DIRS.items():
             pages = [{"page": job.page, "title": new_state.pages[job.stem]["title"][lang]} for job in background]
+            groups = [{"heading": g["heading"][lang], "cards": [cards.card(results[c], lang) for c in g["ids"]]}
+                      for g in by_publication]
             index = render.render_index(context, lang, [cards.card(r, lang) for r in ordered], pages,
                                         None if changes is None else [c.describe(lang) for c in changes],
-                                        league=True)
+                                        league=True, groups=groups)
             (staged / sub / INDEX).write_text(index, encoding="utf-8")
             view = league_page.league_view(leagues, results, order, parameters, lang, out_dir / sub)
             (staged / sub / league_page.LEAGUE_PAGE).write_text(render.render_league(context, lang, view),
@@ -331,12 +335,18 @@ def verdicts_table(results: Mapping[str, Mapping[str, Any]], order: list[str] | 
 
 
 def latest_verdicts_table(parameters: BuildParameters | None = None) -> str:
-    """:func:`verdicts_table` of the latest build of the default report (RuntimeError if none)."""
+    """:func:`verdicts_table` of the latest build of the default report, for the claims of the
+    shipped registry only (the README's table: a claim a user adds to their own registry is not in
+    it). RuntimeError if a shipped claim has no result."""
+    from analysis.engine.registry import REGISTRY_FILE, load_registry
     from analysis.report.cards import read_results
 
     parameters = parameters or validate_parameters(DEFAULT_REGION)
     folder = output_dir(parameters) / RESULTS_DIR
     results = read_results(folder)
-    if not results:
-        raise RuntimeError(f"no build in {_display_path(folder.parent)}: run `make report` first")
-    return verdicts_table(results)
+    shipped = list(load_registry(REGISTRY_FILE).claims)
+    missing = [claim_id for claim_id in shipped if claim_id not in results]
+    if missing:
+        raise RuntimeError(f"no result of {', '.join(missing)} in {_display_path(folder.parent)}: run "
+                           "`make report` (with the shipped registry) first")
+    return verdicts_table(results, order=shipped)

@@ -209,8 +209,11 @@ def level(ctx: Ctx, setting: dict[str, Any], who: str, year: int) -> Measured:
             bound = tables.region_jobs(table, region, codes, year, vintage)
         elif nation == "corop_sum":
             codes = _codes(ctx, setting, tables.jobs_codes(table, region), f"{table}, COROP")
+            corop = region in tables.corop_regions()
             bound = tables.corop_sum(table, codes, year, vintage,
-                                     exclude=region if who == "nation_minus_region" else None)
+                                     exclude=region if who == "nation_minus_region" and corop else None)
+            if who == "nation_minus_region" and not corop:  # a province: the sum minus its own cells
+                bound = (bound - tables.region_jobs(table, region, codes, year, vintage)).clip_low(0.0)
         else:
             codes = _codes(ctx, setting, tables.jobs_codes(nation, NATION), f"{nation}, NL")
             bound = tables.national_jobs(nation, codes, year, vintage)
@@ -267,7 +270,7 @@ def published_change(ctx: Ctx, setting: dict[str, Any], who: str) -> Measured:
     source = ctx.claim.sources[name]
     label = {"nl": source.get("label_nl", name), "en": source.get("label_en", name)}
     if who == "region":
-        if ctx.region != source.get("region_level", ctx.registry.focal_region) or "region" not in source:
+        if ctx.region != source.get("region_level", ctx.claim.region) or "region" not in source:
             raise NoData(Text("engine.nodata.published_region", {"source": label,
                                                                  "region": ctx.region_name}))
         figure_id = source["region"]

@@ -70,7 +70,7 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
 
 
 def validate(claim: Any) -> None:
-    from analysis.engine.registry import _fail
+    from analysis.engine.registry_errors import entry_error as _fail
 
     if claim.relation == "value" and not claim.claimed:
         raise _fail(claim.id, "check.claimed", "relation 'value' needs the claimed number",

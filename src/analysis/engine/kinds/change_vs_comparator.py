@@ -170,7 +170,7 @@ def _arith(measured: base.Measured | None, ctx: base.Ctx, who: str) -> Text | st
 
 
 def validate(claim: Any) -> None:
-    from analysis.engine.registry import _fail
+    from analysis.engine.registry_errors import entry_error as _fail
 
     if claim.relation == "region_grows_comparator_falls" and claim.claimed is not None:
         from analysis.engine.claimed import claimed_interval

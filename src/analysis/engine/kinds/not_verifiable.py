@@ -16,7 +16,7 @@ def evaluate(ctx: Any, setting: dict[str, Any]) -> Any:
 
 
 def validate(claim: Any) -> None:
-    from analysis.engine.registry import _fail
+    from analysis.engine.registry_errors import entry_error as _fail
 
     for key in ("reason_nl", "reason_en", "settled_by_nl", "settled_by_en"):
         if key not in claim.texts:

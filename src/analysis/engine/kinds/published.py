@@ -44,7 +44,8 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
 
 def validate(claim: Any) -> None:
     from analysis.engine.claimed import claimed_interval
-    from analysis.engine.registry import _fail, axis_values
+    from analysis.engine.registry_errors import entry_error as _fail
+    from analysis.engine.schema_params import axis_values
 
     claimed_interval(claim.claimed, claim.id)
     for value in axis_values(claim, "source"):
@@ -54,7 +55,7 @@ def validate(claim: Any) -> None:
 
 
 def validate_data(claim: Any, registry: Any, tables: Any) -> None:
-    from analysis.engine.registry import _fail
+    from analysis.engine.registry_errors import entry_error as _fail
 
     for name, source in claim.sources.items():
         for role in ("region", "nation"):

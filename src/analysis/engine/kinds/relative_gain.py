@@ -167,7 +167,8 @@ def _bounded(ctx: base.Ctx, setting: dict[str, Any], other: base.Measured, gap: 
 
 def validate(claim: Any) -> None:
     from analysis.engine.claimed import claimed_interval
-    from analysis.engine.registry import _fail, axis_values
+    from analysis.engine.registry_errors import entry_error as _fail
+    from analysis.engine.schema_params import axis_values
 
     claimed_interval(claim.claimed, claim.id)
     known = ["series", *claim.levels]
@@ -184,6 +185,6 @@ def validate_data(claim: Any, registry: Any, tables: Any) -> None:
     for name, level in claim.levels.items():
         for figure in level["figures"]:
             if figure.lstrip("-") not in tables.figures.index:
-                from analysis.engine.registry import _fail
+                from analysis.engine.registry_errors import entry_error as _fail
                 raise _fail(claim.id, f"check.levels.{name}.figures", f"unknown published figure "
                             f"{figure!r}", "ids of data/published_figures.csv")

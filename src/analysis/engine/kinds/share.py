@@ -81,7 +81,7 @@ def _subject(ctx: base.Ctx, setting: dict[str, Any]) -> Any:
 
 def validate(claim: Any) -> None:
     from analysis.engine.claimed import claimed_interval
-    from analysis.engine.registry import _fail
+    from analysis.engine.registry_errors import entry_error as _fail
 
     claimed_interval(claim.claimed, claim.id)
     for param in ("institutions", "sectors", "year"):
@@ -90,7 +90,8 @@ def validate(claim: Any) -> None:
 
 
 def validate_data(claim: Any, registry: Any, tables: Any) -> None:
-    from analysis.engine.registry import _fail, axis_values
+    from analysis.engine.registry_errors import entry_error as _fail
+    from analysis.engine.schema_params import axis_values
 
     frame = tables._enrolment
     known = set(frame["institution_code"])

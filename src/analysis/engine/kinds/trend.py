@@ -112,7 +112,7 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
 
 
 def validate(claim: Any) -> None:
-    from analysis.engine.registry import _fail
+    from analysis.engine.registry_errors import entry_error as _fail
 
     for param in ("sector", "base_year", "end_year"):
         if claim.reading.get(param) is None:

@@ -14,13 +14,14 @@ if TYPE_CHECKING:
 
 def validate_series_data(claim: Claim, registry: Registry, tables: Tables) -> None:
     """Datasets, sectors and years named by a job-based claim exist in the data."""
-    from analysis.engine.registry import _fail, axis_values
+    from analysis.engine.registry_errors import entry_error as _fail
+    from analysis.engine.schema_params import axis_values
 
     known_tables = set(tables.jobs_tables())
     for value in axis_values(claim, "table"):
         if value not in known_tables:
             raise _fail(claim.id, "check.reading.table / perturb", f"unknown dataset {value!r}",
-                        sorted(known_tables))
+                        sorted(known_tables), given=value)
     for value in axis_values(claim, "nation"):
         if value != "corop_sum" and value not in known_tables:
             raise _fail(claim.id, "check.reading.nation / perturb", f"unknown dataset {value!r}",
@@ -33,20 +34,20 @@ def validate_series_data(claim: Claim, registry: Registry, tables: Tables) -> No
     for value in axis_values(claim, "vintage"):
         if value not in vintages:
             raise _fail(claim.id, "check.reading.vintage / perturb", f"unknown release {value!r}",
-                        sorted(vintages))
-    regions = tables.corop_regions()
+                        sorted(vintages), given=value)
+    regions = tables.region_names()
     for name, source in claim.sources.items():
-        level = source.get("region_level", registry.focal_region)
+        level = source.get("region_level", claim.region)
         if level not in regions:
             raise _fail(claim.id, f"check.sources.{name}.region_level", f"unknown region {level!r}",
-                        sorted(regions))
+                        sorted(regions), given=level)
     sources = set(claim.sources) | {"cbs"}
     for value in axis_values(claim, "source"):
         if value not in sources:
             raise _fail(claim.id, "check.reading.source / perturb", f"unknown source {value!r}",
-                        sorted(sources))
+                        sorted(sources), given=value)
     codes = set().union(*(tables.jobs_codes(t, r) for t in known_tables
-                          for r in (NATION, registry.focal_region)))
+                          for r in (NATION, claim.region)))
     for concept in axis_values(claim, "concept"):
         if concept == "employee_jobs":
             continue
@@ -59,10 +60,12 @@ def validate_series_data(claim: Claim, registry: Registry, tables: Tables) -> No
     for value in axis_values(claim, "sector"):
         if value not in codes and value not in lists:
             raise _fail(claim.id, "check.reading.sector / perturb", f"unknown SBI code {value!r}",
-                        sorted(codes | lists))
-    years = set().union(*(set(tables.jobs_years(t)) for t in known_tables))
+                        sorted(codes | lists), given=value)
+    own = sorted(set(axis_values(claim, "table")))  # years against the claim's own table(s)
+    years = set().union(*(set(tables.jobs_years(t)) for t in own))
     for param in ("base_year", "end_year"):
         for value in axis_values(claim, param):
             if value != "latest" and int(value) not in years:
-                raise _fail(claim.id, f"check.reading.{param} / perturb", f"year {value!r} is in "
-                            "none of the tables", f"{min(years)}-{max(years)}")
+                raise _fail(claim.id, f"check.reading.{param} / perturb", f"year {value!r} is not in "
+                            f"the claim's table {' / '.join(own)}: use a year it holds",
+                            f"{min(years)}-{max(years)}")
