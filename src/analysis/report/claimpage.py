@@ -32,6 +32,7 @@ from analysis.report.claimtexts import (  # noqa: F401 - the notebook reaches th
     claim_ids,
     claim_order,
     claim_quote,
+    claim_source,
     claim_text_file,
     claim_title,
     claim_year,
@@ -86,7 +87,8 @@ def show_verdict(check: ClaimCheck, comparator_name: Any | None = None, path: Pa
                                          "comparator": comparator_name})
               if comparator_name else
               Text("page.region_line_plain", {"region_name": check.region_name, "region": check.region}))
-    focal = registry(path).get("meta", {}).get("focal_region", "CR12")
+    own = claim_source(check.claim_id, path)  # whose claim it is, and the region it is about
+    focal = own["region"]
     quote, source = claim_quote(check.claim_id, path), said_by(check.claim_id, path)
     why = check.deciding_text or check.verdict_reason
 
@@ -109,7 +111,9 @@ def show_verdict(check: ClaimCheck, comparator_name: Any | None = None, path: Pa
         caveat_html = (f'<details class="caveats"><summary>{escape(Text("top.caveats").render(lang))}</summary>'
                        "<ul>" + "".join(f"<li>{escape(c.render(lang))}</li>" for c in caveats)
                        + "</ul></details>") if caveats else ""
-        other = (f"<p><em>{escape(Text('page.other_region', {'region_name': check.region_name}).render(lang))}"
+        elsewhere = Text("page.other_region", {"region_name": check.region_name, "publisher": own["publisher"],
+                                                "claim_region": own["region_name"]})
+        other = (f"<p><em>{escape(elsewhere.render(lang))}"
                  "</em></p>" if check.region != focal and computable(check) else "")
         decided_html = _decided(check, lang, difference)
         rule = getattr(check, "verdict_rule", None)
@@ -158,11 +162,9 @@ def show_claim(check: ClaimCheck, path: Path | None = None, folder: Path | None 
     """The quote as published, its translation in the English edition, the source, the explanation."""
     bi.heading(Text("page.claim.heading"))
     quote = claim_quote(check.claim_id, path)
-    meta = registry(path).get("meta", {})
-    source = claim_entry(check.claim_id, path).get("source", {})
-    title = source.get("title") or meta.get("article_title", "")
-    date = source.get("date") or meta.get("article_date", "")
-    publisher = f", {meta['publisher']}" if meta.get("publisher") else ""
+    source = claim_source(check.claim_id, path)  # the claim's own source, not the registry's
+    title, date = source["title"], source["date"]
+    publisher = f", {source['publisher']}" if source["publisher"] else ""
 
     def render(lang: str) -> str:
         parts = []  # the quote itself stands at the top of the page (show_verdict)
@@ -188,7 +190,7 @@ def show_measurable(check: ClaimCheck, claim_date: str | None = None) -> None:
         bi.paragraph(check.reading_text)
     if check.claimed is not None:
         bi.paragraph(Text("page.claim.claimed", interval_texts(check.claimed, signed_values(check))))
-    date = claim_date or getattr(check, "claim_date", "") or registry().get("meta", {}).get("article_date", "")
+    date = claim_date or getattr(check, "claim_date", "") or claim_source(check.claim_id)["date"]
     uses = "enrolment" if check.reading is not None and "institutions" in check.reading.parameters else "employee_jobs"
     latest = last_public_year(uses, str(date))
     bi.paragraph(Text(f"page.measurable.real_time.{uses}", {"date": date, "year": Num(latest, "year")})
