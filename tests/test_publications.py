@@ -64,3 +64,18 @@ def test_the_index_shows_a_heading_per_publication_only_when_there_are_several()
         "“A”, X, 1 januari 2017", "“B”, Y, 2 februari 2018"]
     assert [[a["data-claim"] for a in s.select("article.card")] for s in sections] == [["a"], ["b"]]
     assert two.select("article.card h4")  # card titles one level below their publication
+
+
+def test_the_default_report_checks_each_claim_for_its_own_region(tmp_path):
+    from analysis.report import plan
+
+    path = tmp_path / "claims.toml"
+    path.write_text(REGISTRY_FILE.read_text(encoding="utf-8")
+                    + OTHER.format(id="cbs-a", order=7).replace('text_nl = "x"', 'region = "PV21"\ntext_nl = "x"'),
+                    encoding="utf-8")
+    regions = {job.claim_id: job.parameters["region"]
+               for job in plan.plan_pages(plan.validate_parameters(None), path)[0] if job.claim_id}
+    assert regions["cbs-a"] == "PV21" and regions["industry-decline"] == "CR12"  # its own; [meta] region
+    other = {job.claim_id: job.parameters["region"]
+             for job in plan.plan_pages(plan.validate_parameters("CR15"), path)[0] if job.claim_id}
+    assert set(other.values()) == {"CR15"}  # REGION=CR15: every claim asked for that region

@@ -33,7 +33,7 @@ def _iso_date(value: Any) -> Any:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
-Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]  # a page name: claim-<id>.html
 Number = float  # strict: an integer is a number too, a text is not
 
 
@@ -281,7 +281,7 @@ def entry_problem(error: ValidationError, claim_id: str, model: Any, prefix: str
         allowed = first.get("ctx", {}).get("expected", "")
         return entry_error(claim_id, where, f"{given!r} is not allowed; expected {allowed}")
     if kind == "string_pattern_mismatch":
-        return entry_error(claim_id, where, f"{given!r}: use lower case letters, digits and '-'")
+        return entry_error(claim_id, where, f"{given!r}: use lower case letters, digits, '-' and '_'")
     return entry_error(claim_id, where, f"{first['msg']} (given {_shown(given)})")
 
 
