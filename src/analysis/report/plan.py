@@ -59,6 +59,7 @@ class RegisteredClaim:
     claim_id: str
     order: int
     fingerprint: str = ""  # of this claim's entry and the registry's shared parts (not the other claims)
+    region: str = DEFAULT_REGION  # the region the claim is about (its own, else [meta] region)
 
 
 def registered_claims(registry: Path | None = None) -> list[RegisteredClaim]:
@@ -81,12 +82,14 @@ def registered_claims(registry: Path | None = None) -> list[RegisteredClaim]:
                                f"{claim_id!r}; an id is lower-case letters, digits, '-' and '_' "
                                "(it becomes the page name claim-<id>.html)")
         own = hashlib.sha256((shared + json.dumps(entry, sort_keys=True, default=str)).encode()).hexdigest()
-        claims.append((entry.get("order", position + 1), position, claim_id, own))
-    ids = [claim_id for _order, _position, claim_id, _own in claims]
+        region = str(entry.get("region") or data.get("meta", {}).get("region") or DEFAULT_REGION)
+        claims.append((entry.get("order", position + 1), position, claim_id, own, region))
+    ids = [claim_id for _order, _position, claim_id, _own, _region in claims]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise RuntimeError(f"claim registry {registry}: id(s) {', '.join(duplicates)} appear twice")
-    return [RegisteredClaim(claim_id, int(order), own) for order, _position, claim_id, own in sorted(claims)]
+    return [RegisteredClaim(claim_id, int(order), own, region)
+            for order, _position, claim_id, own, region in sorted(claims)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -322,6 +325,8 @@ def plan_pages(parameters: BuildParameters, registry: Path | None = None,
     for claim in claims:
         stem = f"claim-{claim.claim_id}"
         job_parameters = {"claim_id": claim.claim_id, **base}
+        if parameters.region == DEFAULT_REGION:  # the default report: each claim for its own region
+            job_parameters["region"] = claim.region
         jobs.append(PageJob(stem=stem, notebook=claim_notebook,
                             parameters={**job_parameters, "results_dir": "", "site_dir": "", "page_stem": stem},
                             fingerprint=_fingerprint(claim_notebook, job_parameters, inputs + claim.fingerprint),
