@@ -274,8 +274,9 @@ def entry_problem(error: ValidationError, claim_id: str, model: Any, prefix: str
         described = getattr(fields.get(loc[-1]), "description", None)
         return entry_error(claim_id, where, "missing" + (f": {described}" if described else ""))
     if kind in _TYPE_WORDS:
-        fix = "; write it without quotes" if isinstance(given, str) and kind in ("int_type", "float_type") \
+        fix = "; write it without quotes" if kind in ("int_type", "float_type") and numeric_text(given) \
             else ""
+        fix = fix or f"; give {_TYPE_WORDS[kind]}"
         return entry_error(claim_id, where, f"expected {_TYPE_WORDS[kind]}, got {_shown(given)}{fix}")
     if kind == "literal_error":
         allowed = first.get("ctx", {}).get("expected", "")
@@ -283,6 +284,17 @@ def entry_problem(error: ValidationError, claim_id: str, model: Any, prefix: str
     if kind == "string_pattern_mismatch":
         return entry_error(claim_id, where, f"{given!r}: use lower case letters, digits, '-' and '_'")
     return entry_error(claim_id, where, f"{first['msg']} (given {_shown(given)})")
+
+
+def numeric_text(value: Any) -> bool:
+    """Whether ``value`` is a number written as a text ("5.0", "2010"): quoted by mistake."""
+    if not isinstance(value, str):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _shown(value: Any) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from analysis.engine.registry_errors import entry_error
+from analysis.engine.schema import numeric_text
 
 TYPES = ("text", "integer", "year", "number", "number_or_total", "texts")
 PARAM_TYPES: dict[str, str] = {
@@ -63,8 +64,8 @@ def check_value(claim_id: str, where: str, name: str, value: Any, spec: dict[str
         if kind == "year" and value == LATEST:
             raise entry_error(claim_id, where, f"{name} = 'latest' is allowed only in "
                               "[claim.check.ex_post]; give a year")
-        quoted = isinstance(value, str) and kind in ("year", "integer", "number", "number_or_total")
-        fix = "; write it without quotes" if quoted else ""
+        quoted = numeric_text(value) and kind in ("year", "integer", "number", "number_or_total")
+        fix = "; write it without quotes" if quoted else f"; give {wanted}"
         raise entry_error(claim_id, where, f"expected {wanted} for {name}, got {value!r}{fix}")
     choices = spec.get("choices") or PARAM_CHOICES.get(name)
     if choices and value not in choices:
