@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis.engine import trend_bands, trend_stats
+from analysis.engine.trend import bands as trend_bands
+from analysis.engine.trend import stats as trend_stats
 from analysis.stats.nulls import simulate_ar1
 
 FIT = list(range(2010, 2017))  # 7 pre-period years, 5 residual df

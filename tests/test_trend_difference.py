@@ -15,9 +15,9 @@ import pytest
 
 from analysis import i18n, paths
 from analysis.engine import series as ser
-from analysis.engine import trend_series as ts
-from analysis.engine import trendmodels
-from analysis.engine.trend_difference import difference_inference
+from analysis.engine.trend import series as ts
+from analysis.engine.trend import models as trendmodels
+from analysis.engine.trend.difference import difference_inference
 
 YEARS = list(range(2010, 2021))
 

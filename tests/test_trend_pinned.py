@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 
 from analysis.engine import series as ser
-from analysis.engine import trendmodels
+from analysis.engine.trend import models as trendmodels
 from analysis.stats import inference
 
 REL = 1e-9

@@ -10,8 +10,8 @@ import math
 
 import pytest
 
-from analysis.engine import trend_stats
-from analysis.engine import trend_texts as tx
+from analysis.engine.trend import stats as trend_stats
+from analysis.engine.trend import texts as tx
 
 P_CASES = [  # p-value, English, Dutch
     (0.043, "p = 0.043", "p = 0,043"),

@@ -17,7 +17,7 @@ included), not a p-value of an experiment. Two ranks stand side by side:
 
 Regions whose metric cannot be computed because CBS suppressed a cell are not silently dropped:
 they are listed with the reason, their metric is bounded by the SBI hierarchy of their own cells
-where possible (:func:`analysis.engine.trend_series.hierarchy_bounds`), and the region's rank is
+where possible (:func:`analysis.engine.trend.series.hierarchy_bounds`), and the region's rank is
 given with them in the best and the worst case (a region without a bound counts only in the worst).
 
 Public API
@@ -30,7 +30,7 @@ source_table=None, volatility_years=None, vintage=None) -> PlaceboRanks`` with `
 ``rank_worst``, ``percentile_best``, ``percentile_worst``, ``explanation``, ``table()``,
 ``plot_data()``, ``to_json()``.
 ``departure_ranks(region, sbi, first_year, cutoff_year, last_year, *, alternative, jobs, ...)
--> DepartureRanks`` (ex post, :mod:`analysis.engine.trend_departure`).
+-> DepartureRanks`` (ex post, :mod:`analysis.engine.trend.departure`).
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.engine import series as ser
-from analysis.engine import trend_series as ts
-from analysis.engine.trend_panel import MIN_TREND_POINTS, accounts_panel, jobs_panel, rest_totals
+from analysis.engine.trend import series as ts
+from analysis.engine.trend.panel import MIN_TREND_POINTS, accounts_panel, jobs_panel, rest_totals
 from analysis.i18n import Num, Text
 from analysis.stats import placebo as stats_placebo
 
@@ -363,4 +363,4 @@ def _texts(result: PlaceboRanks) -> tuple[Text, ...]:
 
 
 # the ex-post departure ranks live in their own module; re-exported so the placebo API is one place
-from analysis.engine.trend_departure import DepartureRanks, departure_ranks  # noqa: F401
+from analysis.engine.trend.departure import DepartureRanks, departure_ranks  # noqa: F401

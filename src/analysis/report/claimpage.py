@@ -131,7 +131,7 @@ def _trend_difference(check: ClaimCheck, path: Path | None) -> Text | None:
     the comparator's growth apart (engine.trend_difference), said beside the verdict."""
     if check.kind != "trend" or not computable(check):
         return None
-    from analysis.engine.trend_difference import difference_inference
+    from analysis.engine.trend.difference import difference_inference
 
     try:
         models = trend_models_of(check, path)

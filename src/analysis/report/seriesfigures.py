@@ -139,13 +139,14 @@ def cutoff_year(check: ClaimCheck, path: Path | None = None) -> int:
 
 def trend_models_of(check: ClaimCheck, path: Path | None = None) -> Any:
     """The check's trend models: the engine's (``extras["trends"]``) or built with
-    :mod:`analysis.engine.trendmodels` from :func:`trend_settings`; None where there are none."""
+    :mod:`analysis.engine.trend.models` from :func:`trend_settings`; None where there are none."""
     if check.extras.get("trends") is not None:
         return check.extras["trends"]
     settings = trend_settings(check, path)
     if settings is None:
         return None
-    from analysis.engine import series, trendmodels
+    from analysis.engine import series
+    from analysis.engine.trend import models as trendmodels
 
     return trendmodels.trend_models_for("employee_jobs", check.region, settings["sbi"], settings["first_year"],
                                         cutoff_year(check, path), jobs=series.load_jobs(),
@@ -154,7 +155,7 @@ def trend_models_of(check: ClaimCheck, path: Path | None = None) -> Any:
 
 def show_trends(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem: str = "",
                 path: Path | None = None) -> None:
-    """Trend models (engine.trendmodels): what is estimated and found, and the figure (report.trendplots)."""
+    """Trend models (engine.trend.models): what is estimated and found, and the figure (report.trendplots)."""
     from analysis.report import trendplots
 
     if not computable(check):

@@ -1,6 +1,6 @@
 """Figures of the trend models and placebo ranks, labelled in the edition's language.
 
-Each function takes a result of :mod:`analysis.engine.trendmodels` or :mod:`analysis.engine.placebo`,
+Each function takes a result of :mod:`analysis.engine.trend.models` or :mod:`analysis.engine.placebo`,
 a language (``nl`` or ``en``) and a source line, and returns a matplotlib Figure in the house style
 (:func:`analysis.report.plots.use_house_style`): labels from the message catalogue
 (``data/messages/trends.toml``), ticks formatted by Babel, series told apart by line style and
@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.engine.placebo import PlaceboRanks
-from analysis.engine.trendmodels import ConceptSet, TrendModels
+from analysis.engine.trend.models import ConceptSet, TrendModels
 from analysis.i18n import Num, Text, render
 from analysis.report import plots
 from analysis.report.findings import Window
@@ -31,7 +31,7 @@ def _years_axis(ax) -> None:
 
 def trend_figure(models: TrendModels, lang: str, source: str, window: Window | None = None) -> Figure:
     """Left: the region's level, its pre-period line and the extrapolation with its single-year band
-    (the widest over AR(1) persistence up to rho = 0.8, :mod:`analysis.engine.trend_bands`);
+    (the widest over AR(1) persistence up to rho = 0.8, :mod:`analysis.engine.trend.bands`);
     right: region and comparator as an index (first year = 100). ``window``: the claim's years
     (shaded) and date (a dotted vertical line) on both panels, named in the right panel's legend."""
     data = models.figure_data()

@@ -14,8 +14,8 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from analysis.engine import trend_series as ts
-from analysis.engine import trend_stats
+from analysis.engine.trend import series as ts
+from analysis.engine.trend import stats as trend_stats
 from analysis.i18n import Num, Text
 from analysis.stats import inference, rounding
 

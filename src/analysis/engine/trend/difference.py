@@ -22,8 +22,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from analysis.engine import trend_texts as tx
-from analysis.engine.trendmodels import TrendModels
+from analysis.engine.trend import texts as tx
+from analysis.engine.trend.models import TrendModels
 from analysis.i18n import Num, Text
 
 ALPHA = 0.05  # the level of stats.inference's fixed-b test (its default, used by trend_stats)

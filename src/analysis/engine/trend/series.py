@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.engine import series as ser
-from analysis.engine.trend_cells import (  # noqa: F401 (re-exported: the engine's one entry point)
+from analysis.engine.trend.cells import (  # noqa: F401 (re-exported: the engine's one entry point)
     PUBLISHED_UNIT,
     cell_bounds,
     hierarchy_bounds,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.engine import series as ser
-from analysis.engine import trend_series as ts
+from analysis.engine.trend import series as ts
 
 MIN_TREND_POINTS = 4
 
@@ -56,7 +56,7 @@ def accounts_panel(accounts: pd.DataFrame, sbi: str, years: list[int], source_ta
 def rest_totals(panel: Panel) -> pd.Series:
     """Per year the sum over all regions, suppressed cells at the midpoint of their bounds.
 
-    A year whose bounds leave the total more than :data:`trend_series.MAX_BOUND_SHARE` uncertain
+    A year whose bounds leave the total more than :data:`analysis.engine.trend.series.MAX_BOUND_SHARE` uncertain
     (or unbounded) gets NaN: the standardised scores then use the other years.
     """
     totals = {}

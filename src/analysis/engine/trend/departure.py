@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.engine import series as ser
-from analysis.engine import trend_series as ts
-from analysis.engine.trend_panel import MIN_TREND_POINTS, jobs_panel, rest_totals
+from analysis.engine.trend import series as ts
+from analysis.engine.trend.panel import MIN_TREND_POINTS, jobs_panel, rest_totals
 from analysis.i18n import Num, Text
 from analysis.stats import placebo as stats_placebo
 

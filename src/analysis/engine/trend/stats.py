@@ -9,7 +9,7 @@ here, so that a new or corrected routine in ``stats/`` is switched in at one spo
   "not one straight line" against a shift at that date);
 - the joint predictive-failure (Chow) test: :func:`analysis.stats.extrapolation.extrapolation_test`;
   the single-year bands around the extrapolation (shown as context, never counted) come from
-  :mod:`analysis.engine.trend_bands`, simulated under the same AR(1) persistence up to rho = 0.8
+  :mod:`analysis.engine.trend.bands`, simulated under the same AR(1) persistence up to rho = 0.8
   as every test here (the widest band over rho);
 - a shift at an unknown date: :func:`analysis.stats.breaks.sup_f_test` (Andrews' sup-F with its
   exact simulated critical value; the best-fitting year is reported, not claimed as a break date).
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.engine import trend_bands
+from analysis.engine.trend import bands as trend_bands
 from analysis.stats import breaks, extrapolation, inference
 
 CONFIDENCE = trend_bands.CONFIDENCE  # of the single-year bands
@@ -100,7 +100,7 @@ class Prediction:
 
     ``table``: ``year, actual, predicted, lower, upper`` for every year after the pre-period with
     a value (bands: 95% for a single year, the widest over AR(1) persistence up to
-    ``band_rho_max`` (:mod:`analysis.engine.trend_bands`), back-transformed; context, never
+    ``band_rho_max`` (:mod:`analysis.engine.trend.bands`), back-transformed; context, never
     counted). The test asks whether the later years *together* are compatible with the
     pre-period line: ``F = ((RSS_all - RSS_pre) / m) / (RSS_pre / (n - 2))`` on ``(m, n - 2)`` df
     (Chow 1960), exact for independent normal deviations; persistent deviations make it reject

@@ -17,7 +17,7 @@ knowable at the claim's date (an October 2017 claim knew December figures up to 
   and for the ratio region / comparator.
 
 The comparator is the nation minus the region unless ``comparator="nation"`` says the claim means
-the nation itself (:mod:`analysis.engine.trend_series`). Every text a reader sees is an
+the nation itself (:mod:`analysis.engine.trend.series`). Every text a reader sees is an
 :class:`analysis.i18n.Text`; numbers are rounded to the precision of the inputs (growth rates to
 one decimal, levels to 100: CBS publishes thousands with one decimal).
 
@@ -27,10 +27,10 @@ Public API
 source_table=None, comparator="rest_of_nation", last_year=None, **pair_options) -> TrendModels``
 (concept ``employee_jobs`` from ``jobs``; ``labour_volume`` / ``labour_volume_employees`` from
 ``accounts`` with ``source_table`` 84419NED or 85925NED; ``pair_options``: ``national``,
-``vintage``, ``national_table``, ``max_bound_share`` of :func:`trend_series.employee_jobs_pair`)
+``vintage``, ``national_table``, ``max_bound_share`` of :func:`series.employee_jobs_pair`)
 ``trend_models(pair, first_year, cutoff_year, last_year=None) -> TrendModels``
 ``concept_trend_models(region, sbi, first_year, cutoff_year, *, jobs, accounts, ...) -> ConceptSet``
-``TrendModels``: ``pair`` (:class:`trend_series.SeriesPair`), ``first_year``, ``cutoff_year``,
+``TrendModels``: ``pair`` (:class:`series.SeriesPair`), ``first_year``, ``cutoff_year``,
 ``last_year``, ``pre_years``, ``region_trend`` / ``comparator_trend`` / ``difference``
 (:class:`trend_stats.Slope`: ``growth_pct, ci_low, ci_high, p_value, inference_valid, reason, n,
 years``), ``difference_bounds``, ``segmented``, ``estimated_break``, ``prediction``,
@@ -48,10 +48,10 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.engine import trend_series as ts
-from analysis.engine import trend_stats
-from analysis.engine import trend_texts as tx
-from analysis.engine.trend_texts import concept_text, reason_text, round_level, round_rate  # noqa: F401
+from analysis.engine.trend import series as ts
+from analysis.engine.trend import stats as trend_stats
+from analysis.engine.trend import texts as tx
+from analysis.engine.trend.texts import concept_text, reason_text, round_level, round_rate  # noqa: F401
 from analysis.i18n import Text
 from analysis.stats import rounding
 
@@ -118,7 +118,7 @@ class TrendModels:
         Series: ``region``, ``comparator`` (actual values; the comparator's bounds as its band
         where cells were suppressed), ``region_fit`` (the pre-period line), ``region_extrapolation``
         (the line extended, with the single-year 95% band, the widest over AR(1) persistence up
-        to rho = 0.8: :mod:`analysis.engine.trend_bands`). Levels are rounded to the data's
+        to rho = 0.8: :mod:`analysis.engine.trend.bands`). Levels are rounded to the data's
         precision. The report writes this frame (or :meth:`figure_data` for the figure of
         :mod:`analysis.report.trendplots`) as the figure's CSV.
         """
@@ -293,7 +293,7 @@ def trend_models_for(
     last_year: int | None = None,
     **options: Any,
 ) -> TrendModels:
-    """Build the series pair (:func:`trend_series.series_pair`) and its trend models."""
+    """Build the series pair (:func:`series.series_pair`) and its trend models."""
     pair = ts.series_pair(concept, region, sbi, jobs=jobs, accounts=accounts,
                           source_table=source_table, comparator=comparator, **options)
     return trend_models(pair, first_year, cutoff_year, last_year)
