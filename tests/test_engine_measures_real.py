@@ -27,6 +27,7 @@ THRESHOLDS = {5.0: 0.5, 3.0: 0.25, 10.0: 0.25}
 ENTRY = """
 [[claim]]
 id = "fell-sharply"
+publication = "techniekpact-2017"
 text_nl = "x"
 text_en = "x"
 [claim.check]

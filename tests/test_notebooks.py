@@ -139,9 +139,15 @@ NEW_CLAIM = '''
 [[claim]]
 id = "healthcare-growth"
 order = 99
-title = "Healthcare jobs grew since 2010"
+title_en = "Healthcare jobs grew since 2010"
 text_nl = "De werkgelegenheid in de zorg is sinds 2010 gegroeid."
 text_en = "Employment in healthcare has grown since 2010."
+
+[claim.source]
+publisher = "Regio Twente"
+title = "Monitor zorg"
+url = ""
+date = "2017-10-18"
 
 [claim.check]
 kind = "change"
