@@ -265,3 +265,23 @@ def test_kinds_import_no_private_helper_of_the_registry():
                 names = [alias.name for alias in node.names]
                 assert not [n for n in names if n.startswith("_")], f"{file.name} imports {names}"
                 assert set(names) <= {"Claim", "Registry"}, f"{file.name} imports {names} from the registry"
+
+
+@pytest.mark.parametrize(("old", "new", "field", "instead"), [
+    ('kind = "change_vs_comparator"', 'kind = "change_vs_comparator"\ndate = "2017-10-18"', "check.date",
+     "[claim.source] date"),
+    ('kind = "change_vs_comparator"', 'kind = "change_vs_comparator"\nregion_specific = true',
+     "check.region_specific", "region ="),
+    ("title_en =", "title =", "field title", "title_en"),
+])
+def test_a_v2_key_says_what_replaced_it(tmp_path, old, new, field, instead):
+    expect(edited(tmp_path, "industry-decline", old, new), "'industry-decline'", field, "registry v2", instead)
+
+
+def test_a_v2_meta_says_what_replaced_it(tmp_path):
+    path = tmp_path / "claims.toml"
+    path.write_text(REGISTRY_FILE.read_text(encoding="utf-8").replace(
+        'region = "CR12"  #', 'focal_region = "CR12"\nregion = "CR12"  #', 1), encoding="utf-8")
+    with pytest.raises(RegistryError, match=r"registry, field meta.focal_region: a key of registry v2; in v3: "
+                                            r"\[meta\] region"):
+        load_registry(path)

@@ -208,6 +208,19 @@ class RegistryHead(Strict):
 
 # --- errors in words ------------------------------------------------------------------------------
 
+# Keys of a v2 registry and what replaced them in v3 (docs/registry.md, "From v2 to v3").
+_PUBLICATION = "a [publication.<id>] table (title, publisher, date, url, publisher_url) or the claim's [claim.source]"
+V2_KEYS = {
+    "check.date": "the claim's date is its source's date: [claim.source] date (or its publication's)",
+    "check.region_specific": "the claim's own region = \"...\" replaces it; its kind says whether it "
+                             "can be checked elsewhere",
+    "check.applies_to": "the claim's own region = \"...\" replaces it",
+    "title": "title_en (and title_nl)",
+    "meta.focal_region": "[meta] region",
+    "meta.article_title": _PUBLICATION, "meta.article_date": _PUBLICATION, "meta.article_url": _PUBLICATION,
+    "meta.publisher": _PUBLICATION, "meta.publisher_site": _PUBLICATION,
+}
+
 _TYPE_WORDS = {"int_type": "an integer", "float_type": "a number", "string_type": "a text",
                "bool_type": "true or false", "list_type": "a list", "dict_type": "a table",
                "model_type": "a table", "date_type": "a date (YYYY-MM-DD)"}
@@ -263,6 +276,8 @@ def entry_problem(error: ValidationError, claim_id: str, model: Any, prefix: str
     loc = tuple(first["loc"])
     where = (prefix + path_text(loc)) if prefix else path_text(loc)
     kind, given = first["type"], first.get("input")
+    if kind == "extra_forbidden" and path_text(loc) in V2_KEYS:
+        return entry_error(claim_id, where, f"a key of registry v2; in v3: {V2_KEYS[path_text(loc)]}")
     if kind == "extra_forbidden":
         fields = _fields_at(model, loc[:-1]) or {}
         near = closest(loc[-1], fields)
