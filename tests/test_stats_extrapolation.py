@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
+from analysis.stats import extrapolation
 from analysis.stats.extrapolation import extrapolation_test
 from analysis.stats.nulls import simulate_ar1
 
@@ -74,3 +75,14 @@ def test_size_with_persistent_deviations() -> None:
     results = [extrapolation_test(pd.Series(np.exp(row), index=years), 2017) for row in deviations]
     assert np.mean([r.p_value < 0.05 for r in results]) <= 0.075
     assert np.mean([r.p_value_independent < 0.05 for r in results]) > 0.12
+
+
+def test_observed_f_by_statsmodels_is_the_bulk_f_of_the_nulls() -> None:
+    """The observed F (statsmodels, year dummies) and the F the simulated nulls are made of
+    (_predictive_f, all replications at once) are the same number, also with a gap."""
+    rng = np.random.default_rng(13)
+    years = np.array([2010, 2011, 2012, 2013, 2015, 2016, 2017, 2019], dtype=float)
+    draws = 10.0 + 0.02 * rng.standard_normal((5, len(years)))
+    bulk = extrapolation._predictive_f(draws, years, 2016)
+    for row, expected in zip(draws, bulk, strict=True):
+        assert extrapolation._observed_f(row, years, 2016) == pytest.approx(float(expected), rel=1e-8)

@@ -8,8 +8,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
+from scipy import stats
 
-from analysis.stats import inference
+from analysis.stats import inference, ols
 from analysis.stats.inference import (
     critical_value,
     fixed_b_t,
@@ -18,7 +20,6 @@ from analysis.stats.inference import (
     trend_difference_inference,
     trend_inference,
 )
-from analysis.stats.trends import loglinear_trend
 
 SIZE_REPLICATIONS = 2_000  # standard error of a 5% rejection rate: about 0.5 points
 # measured with these seeds (rejection rate of a nominal 5% test, rho_max = 0.8):
@@ -71,18 +72,45 @@ def test_independent_deviations_only_gives_exact_size() -> None:
     assert at_08 > 0.12
 
 
+def _old_rule_p(log_values: np.ndarray) -> float:
+    """The rule the project used before fixed-b (HAC floored at OLS), done with statsmodels here:
+    Newey-West lags floor(4 (n/100)^(2/9)) (at least 1) with the small-sample factor n/(n-2),
+    the larger of that and the classical OLS standard error, t on n - 2 degrees of freedom."""
+    n = len(log_values)
+    fit = sm.OLS(log_values, sm.add_constant(np.arange(n) - (n - 1) / 2)).fit()
+    lags = max(1, math.floor(4 * (n / 100) ** (2 / 9)))
+    hac = fit.get_robustcov_results(cov_type="HAC", maxlags=lags, use_correction=True)
+    se = max(float(hac.bse[1]), float(fit.bse[1]))
+    return float(2 * stats.t.sf(abs(fit.params[1]) / se, n - 2))
+
+
 @pytest.mark.parametrize(("n", "rho", "floor"), [(8, 0.5, 0.12), (15, 0.8, 0.25)])
 def test_old_hac_floored_at_ols_rule_over_rejects(n: int, rho: float, floor: float) -> None:
-    """The old rule (trends.loglinear_trend, conservative=True) on the same kind of series:
-    the issue measured 21% at rho = 0.5 and 33-40% at rho = 0.8; we require clearly above 5%."""
+    """The old rule on the same kind of series: the issue measured 21% at rho = 0.5 and 33-40%
+    at rho = 0.8; we require clearly above 5%, and the fixed-b test at most 7%."""
     rng = np.random.default_rng([7, n])
-    years = range(2010, 2010 + n)
     deviations = 0.01 * simulate_ar1(rng, 400, n, rho)
-    p_values = [loglinear_trend(pd.Series(np.exp(row), index=years)).p_value for row in deviations]
+    p_values = [_old_rule_p(row) for row in deviations]
     new_cv = critical_value(n)
     new_rate = float(np.mean(np.abs(fixed_b_t(deviations)[2]) > new_cv))
     assert float(np.mean(np.asarray(p_values) < 0.05)) > floor
     assert new_rate < 0.07
+
+
+@pytest.mark.parametrize("n", [4, 6, 9, 15])
+def test_statsmodels_hac_bartlett_n_minus_1_is_the_fixed_b_statistic(n: int) -> None:
+    """The observed statistic (statsmodels HAC, Bartlett, maxlags n - 1, no correction) and the
+    bulk one the null tables are simulated with (fixed_b_t) are the same number, so the simulated
+    critical values apply to the observed t; also at calendar years with a gap."""
+    rng = np.random.default_rng([17, n])
+    for row in 0.02 * simulate_ar1(rng, 20, n, 0.5) + 0.01 * np.arange(n):
+        years = np.arange(2010, 2010 + n, dtype=float)
+        assert ols.fixed_b(ols.fit(years, row)) == pytest.approx(
+            tuple(float(v) for v in fixed_b_t(row)), rel=1e-9)
+    gapped = np.array([2010, 2011, 2013, 2014, 2015, 2018][: max(n, 4)], dtype=float)
+    values = rng.standard_normal(len(gapped))
+    assert ols.fixed_b(ols.fit(gapped, values)) == pytest.approx(
+        tuple(float(v) for v in fixed_b_t(values, years=gapped)), rel=1e-9)
 
 
 def test_sup_p_value_agrees_with_the_critical_value() -> None:

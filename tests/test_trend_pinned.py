@@ -35,53 +35,105 @@ TWENTE_BE_2010_2015 = [44_000.0, 44_200.0, 43_400.0, 42_400.0, 42_100.0, 41_500.
 # (region, sbi, first_year, cutoff_year, comparator) -> numbers recorded at commit fc7862b
 PINNED = {
     ("CR12", "B-E", 2010, 2015, "nation"): {
-        "region_trend": dict(growth=-1.3108278486156957, low=-2.4364495535165225,
-                             high=-0.17221948817860014, p=0.03694815259237038, n=6),
-        "comparator_trend": dict(growth=-0.8603495279951766, low=-1.6825205363021642,
-                                 high=-0.03130318917129817, p=0.0463976801159942, n=6),
-        "difference": dict(growth=-0.4543876425585196, low=-1.929090275111037,
-                           high=1.0424902493095074, p=0.3581820908954552, n=6),
-        "se": dict(region=(-0.013194950213212613, 0.0007182755982074763, -18.37031669479214),
-                   comparator=(-0.008640719001991214, 0.0005214365021080591, -16.570989884786716),
-                   difference=(-0.004554231211221195, 0.000934542050006597, -4.873222356542486)),
+        "region_trend": {
+            "growth": -1.3108278486156957,
+            "low": -2.4364495535165225,
+            "high": -0.17221948817860014,
+            "p": 0.03694815259237038,
+            "n": 6,
+        },
+        "comparator_trend": {
+            "growth": -0.8603495279951766,
+            "low": -1.6825205363021642,
+            "high": -0.03130318917129817,
+            "p": 0.0463976801159942,
+            "n": 6,
+        },
+        "difference": {
+            "growth": -0.4543876425585196,
+            "low": -1.929090275111037,
+            "high": 1.0424902493095074,
+            "p": 0.3581820908954552,
+            "n": 6,
+        },
+        "se": {
+            "region": (-0.013194950213212613, 0.0007182755982074763, -18.37031669479214),
+            "comparator": (-0.008640719001991214, 0.0005214365021080591, -16.570989884786716),
+            "difference": (-0.004554231211221195, 0.000934542050006597, -4.873222356542486),
+        },
         "critical_value_n6": 15.97056990046104,
-        "relative_prediction": dict(f=4.7769452242670924, p=0.24338783060846958,
-                                    p_independent=0.07394406218787808, df=(8, 4),
-                                    first=(2016, 0.05150524198726784, 0.05016865755288537,
-                                           0.05287743546596946),
-                                    last=(2023, 0.04988917124911449, 0.0453772600094188,
-                                          0.05484970682246687)),
+        "relative_prediction": {
+            "f": 4.7769452242670924,
+            "p": 0.24338783060846958,
+            "p_independent": 0.07394406218787808,
+            "df": (8, 4),
+            "first": (2016, 0.05150524198726784, 0.05016865755288537, 0.05287743546596946),
+            "last": (2023, 0.04988917124911449, 0.0453772600094188, 0.05484970682246687),
+        },
     },
     ("CR12", "B-E", 2010, 2015, "rest_of_nation"): {
-        "region_trend": dict(growth=-1.3108278486156957, low=-2.4364495535165225,
-                             high=-0.17221948817860014, p=0.03694815259237038, n=6),
-        "comparator_trend": dict(growth=-0.8354828921464887, low=-1.7118425670667965,
-                                 high=0.04869060592286399, p=0.05724713764311785, n=6),
-        "difference": dict(growth=-0.47934984239590095, low=-2.0340738190117764,
-                           high=1.100047678764418, p=0.35813209339533025, n=6),
-        "se": dict(region=(-0.013194950213212613, 0.0007182755982074763, -18.37031669479214),
-                   comparator=(-0.008389926128775269, 0.0005558169647694608, -15.094764392906221),
-                   difference=(-0.004805024084436786, 0.0009859031844724028, -4.87372813082874)),
+        "region_trend": {
+            "growth": -1.3108278486156957,
+            "low": -2.4364495535165225,
+            "high": -0.17221948817860014,
+            "p": 0.03694815259237038,
+            "n": 6,
+        },
+        "comparator_trend": {
+            "growth": -0.8354828921464887,
+            "low": -1.7118425670667965,
+            "high": 0.04869060592286399,
+            "p": 0.05724713764311785,
+            "n": 6,
+        },
+        "difference": {
+            "growth": -0.47934984239590095,
+            "low": -2.0340738190117764,
+            "high": 1.100047678764418,
+            "p": 0.35813209339533025,
+            "n": 6,
+        },
+        "se": {
+            "region": (-0.013194950213212613, 0.0007182755982074763, -18.37031669479214),
+            "comparator": (-0.008389926128775269, 0.0005558169647694608, -15.094764392906221),
+            "difference": (-0.004805024084436786, 0.0009859031844724028, -4.87372813082874),
+        },
         "critical_value_n6": 15.97056990046104,
-        "relative_prediction": dict(f=4.761906840614893, p=0.24428778561071945,
-                                    p_independent=0.07432512015795432, df=(8, 4),
-                                    first=(2016, 0.054301948276590656, 0.052816146663824275,
-                                           0.05582954783509796),
-                                    last=(2023, 0.05250586814641384, 0.04750829410879151,
-                                          0.05802915557219369)),
+        "relative_prediction": {
+            "f": 4.761906840614893,
+            "p": 0.24428778561071945,
+            "p_independent": 0.07432512015795432,
+            "df": (8, 4),
+            "first": (2016, 0.054301948276590656, 0.052816146663824275, 0.05582954783509796),
+            "last": (2023, 0.05250586814641384, 0.04750829410879151, 0.05802915557219369),
+        },
     },
 }
 
 # the region's own series does not depend on the comparator: one set of pins for both
 REGION_PINS = {
-    "segmented": dict(pre=-1.3108278486161675, post=0.8794303481508601, f=38.975551262163584,
-                      p=0.007249637518124094, p_independent=1.0170151526781744e-05, df=(2, 11)),
-    "estimated_break": dict(statistic=39.76236982424771, critical_value=29.988731696169918,
-                            p=0.023748812559372032, best_year=2017),
-    "prediction": dict(f=20.124203033170378, p=0.031998400079996,
-                       p_independent=0.005492421518350493, df=(9, 4),
-                       first=(2016, 40984.53935279975, 39628.253247429784, 42387.24466287536),
-                       last=(2024, 36878.74264349833, 32447.316669108197, 41915.38156559564)),
+    "segmented": {
+        "pre": -1.3108278486161675,
+        "post": 0.8794303481508601,
+        "f": 38.975551262163584,
+        "p": 0.007249637518124094,
+        "p_independent": 1.0170151526781744e-05,
+        "df": (2, 11),
+    },
+    "estimated_break": {
+        "statistic": 39.76236982424771,
+        "critical_value": 29.988731696169918,
+        "p": 0.023748812559372032,
+        "best_year": 2017,
+    },
+    "prediction": {
+        "f": 20.124203033170378,
+        "p": 0.031998400079996,
+        "p_independent": 0.005492421518350493,
+        "df": (9, 4),
+        "first": (2016, 40984.53935279975, 39628.253247429784, 42387.24466287536),
+        "last": (2024, 36878.74264349833, 32447.316669108197, 41915.38156559564),
+    },
 }
 
 
@@ -143,8 +195,9 @@ def jobs() -> pd.DataFrame:
 @pytest.fixture(scope="module", params=sorted(PINNED), ids=lambda key: key[-1])
 def models(request, jobs):
     region, sbi, first, cutoff, comparator = request.param
-    built = trendmodels.trend_models_for("employee_jobs", region, sbi, first, cutoff, jobs=jobs,
-                                         comparator=comparator)
+    built = trendmodels.trend_models_for(
+        "employee_jobs", region, sbi, first, cutoff, jobs=jobs, comparator=comparator
+    )
     return request.param, built
 
 
@@ -159,7 +212,8 @@ def test_slopes_intervals_and_p_values_are_the_pinned_ones(models):
         slope = getattr(built, name)
         expected = pins[name]
         assert (slope.growth_pct, slope.ci_low, slope.ci_high, slope.p_value) == _approx(
-            (expected["growth"], expected["low"], expected["high"], expected["p"])), name
+            (expected["growth"], expected["low"], expected["high"], expected["p"])
+        ), name
         assert slope.n == expected["n"] and slope.inference_valid
 
 
@@ -169,9 +223,11 @@ def test_standard_errors_and_t_statistics_are_the_pinned_ones(models, jobs):
     region = built.pair.region_series.loc[:cutoff]
     comparator = built.pair.comparator_series.loc[:cutoff]
     pins = PINNED[key]["se"]
-    found = {"region": inference.trend_inference(region),
-             "comparator": inference.trend_inference(comparator),
-             "difference": inference.trend_difference_inference(region, comparator)}
+    found = {
+        "region": inference.trend_inference(region),
+        "comparator": inference.trend_inference(comparator),
+        "difference": inference.trend_difference_inference(region, comparator),
+    }
     for name, result in found.items():
         assert (result.slope, result.se, result.statistic) == _approx(pins[name]), name
     assert found["region"].critical_value == _approx(PINNED[key]["critical_value_n6"])
@@ -179,7 +235,8 @@ def test_standard_errors_and_t_statistics_are_the_pinned_ones(models, jobs):
 
 def _prediction_pins(prediction, expected):
     assert (prediction.f_statistic, prediction.p_value, prediction.p_value_independent) == _approx(
-        (expected["f"], expected["p"], expected["p_independent"]))
+        (expected["f"], expected["p"], expected["p_independent"])
+    )
     assert (prediction.df_num, prediction.df_denom) == expected["df"]
     table = prediction.table
     for row, pin in ((table.iloc[0], expected["first"]), (table.iloc[-1], expected["last"])):
@@ -190,13 +247,18 @@ def _prediction_pins(prediction, expected):
 def test_segmented_line_break_and_extrapolation_are_the_pinned_ones(models):
     key, built = models
     seg, pin = built.segmented, REGION_PINS["segmented"]
-    assert (seg.pre_growth_pct, seg.post_growth_pct, seg.f_statistic, seg.f_p_value,
-            seg.p_value_independent) == _approx((pin["pre"], pin["post"], pin["f"], pin["p"],
-                                                 pin["p_independent"]))
+    assert (
+        seg.pre_growth_pct,
+        seg.post_growth_pct,
+        seg.f_statistic,
+        seg.f_p_value,
+        seg.p_value_independent,
+    ) == _approx((pin["pre"], pin["post"], pin["f"], pin["p"], pin["p_independent"]))
     assert (seg.f_df_num, seg.f_df_denom) == pin["df"]
     found, pin = built.estimated_break, REGION_PINS["estimated_break"]
     assert (found.statistic, found.critical_value, found.p_value) == _approx(
-        (pin["statistic"], pin["critical_value"], pin["p"]))
+        (pin["statistic"], pin["critical_value"], pin["p"])
+    )
     assert found.best_year == pin["best_year"]
     _prediction_pins(built.prediction, REGION_PINS["prediction"])
     _prediction_pins(built.relative_prediction, PINNED[key]["relative_prediction"])
@@ -215,6 +277,13 @@ def test_every_shipped_trend_section_is_pinned():
             continue
         checked = engine_check.check(claim_id)
         settings = seriesfigures.trend_settings(checked)
-        asked.add((checked.region, settings["sbi"], settings["first_year"],
-                   seriesfigures.cutoff_year(checked), settings["comparator"]))
+        asked.add(
+            (
+                checked.region,
+                settings["sbi"],
+                settings["first_year"],
+                seriesfigures.cutoff_year(checked),
+                settings["comparator"],
+            )
+        )
     assert asked == set(PINNED)

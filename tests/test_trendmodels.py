@@ -15,8 +15,8 @@ import pytest
 
 from analysis import i18n, paths
 from analysis.engine import series as ser
-from analysis.engine.trend import series as ts
 from analysis.engine.trend import models as trendmodels
+from analysis.engine.trend import series as ts
 from analysis.engine.trend import stats as trend_stats
 from analysis.processing.schema import JOBS_COLUMNS
 

@@ -1,7 +1,10 @@
-"""Is a short annual series one straight line (in logs)? Chow, sup-F and CUSUM tests.
+"""Is a short annual series one straight line (in logs)? Chow and sup-F tests.
 
-All three test the same null hypothesis, "log(y) is one straight line plus independent normal
-deviations"; they differ in the alternative:
+Both test the same null hypothesis, "log(y) is one straight line plus independent normal
+deviations"; they differ in the alternative. The observed lines are statsmodels OLS fits
+(:mod:`analysis.stats.ols`) and the observed F is statsmodels' ``compare_f_test`` of the line
+against the line with the shift; the simulated null distributions (20,000 replications at once)
+are computed in bulk by :func:`_f_statistics`, the same F (a test holds the two equal).
 
 * :func:`chow_break_test` - a level and slope shift (or a slope shift only, a kink) at a *given*
   year. Exact F(q, n - k) distribution for independent deviations.
@@ -14,16 +17,10 @@ deviations"; they differ in the alternative:
   on level, slope or variance; 20,000 draws per rho, seed :data:`SEED`, cached).
   The year that maximises F is reported as the best-fitting year, not as an estimated break date:
   on a V-shaped series many years fit almost as well (``f_by_year`` shows them all).
-* :func:`cusum_test` - instability of any kind: the OLS-residual CUSUM statistic
-  ``max_k |sum_{t<=k} u_t| / (sigma * sqrt(n))`` (Ploberger & Krämer 1992). With a trend among the
-  regressors its limit is the supremum of a second-level Brownian bridge (MacNeill 1978), not the
-  Brownian bridge statsmodels' ``breaks_cusumolsresid`` uses, so its p-values are wrong here;
-  we simulate the exact null distribution instead (as for sup-F).
 
 A rejection means "not one straight line"; it does not date a break. Persistent (autocorrelated)
-deviations also make a line look broken: with independent-deviation p-values the three tests
-reject a straight line with AR(1) rho = 0.5 (0.8) deviations 24% (47%) of the time (sup-F),
-22% (38%) (CUSUM) at n = 14. So ``p_value`` controls the size over AR(1) deviations with
+deviations also make a line look broken: with independent-deviation p-values sup-F would
+reject a straight line with AR(1) rho = 0.5 (0.8) deviations 24% (47%) of the time at n = 14. So ``p_value`` controls the size over AR(1) deviations with
 ``0 <= rho <= rho_max`` (default 0.8, as :mod:`analysis.stats.inference`): the largest tail
 probability over a grid of rho of the exact null distribution simulated at the actual years
 (:mod:`analysis.stats.nulls`); ``p_value_independent`` is the p-value for independent deviations
@@ -35,10 +32,8 @@ Public API
 ``chow_break_test(series, break_year, *, shift="level_and_slope", rho_max=0.8) -> ChowBreak``
 ``sup_f_test(series, *, trimming=0.15, min_segment=3, shift="level_and_slope", alpha=0.05,
 rho_max=0.8) -> SupFBreak``
-``cusum_test(series, *, degree=1, alpha=0.05, rho_max=0.8) -> Cusum``
 every result: ``p_value`` (size-controlled up to ``rho_max``), ``p_value_independent``,
 ``rho_max``, ``method``, ``caveat``, ``to_dict()``
-``cusum_statistic(residuals, n_params) -> float`` (vectorised over leading axes)
 """
 
 from __future__ import annotations
@@ -49,7 +44,9 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 import pandas as pd
 from scipy import stats
+from statsmodels.regression.linear_model import RegressionResults
 
+from analysis.stats import ols
 from analysis.stats.nulls import REPLICATIONS, null_tables, sup_quantile, sup_tail
 from analysis.stats.sample import _growth_pct, _plain, _prepare
 
@@ -60,14 +57,25 @@ CAVEAT = ("Persistent deviations make a straight line look broken; the p-value a
           "not. A rejection says 'not one straight line', not when a break happened.")
 
 
+def _shift_columns(years: np.ndarray, break_year: int, shift: str) -> list[np.ndarray]:
+    """The columns a shift from ``break_year`` adds to the line: a kink, or a level and a kink."""
+    after = (years >= break_year).astype(float)
+    since = after * (years - break_year)
+    return [since] if shift == "slope" else [after, since]
+
+
 def _design(years: np.ndarray, break_year: int | None, shift: str) -> np.ndarray:
-    t = years - years.mean()
-    columns = [np.ones_like(t), t]
-    if break_year is not None:
-        after = (years >= break_year).astype(float)
-        since = after * (years - break_year)
-        columns += [since] if shift == "slope" else [after, since]
-    return np.column_stack(columns)
+    columns = [] if break_year is None else _shift_columns(years, break_year, shift)
+    return ols.design(years, *columns)
+
+
+def _observed_f(log_values: np.ndarray, years: np.ndarray, break_year: int,
+                shift: str) -> tuple[float, RegressionResults]:
+    """statsmodels' F of the line against the line with a shift at ``break_year``, and the
+    shifted fit."""
+    line = ols.fit(years, log_values)
+    shifted = ols.fit(years, log_values, *_shift_columns(years, break_year, shift))
+    return float(shifted.compare_f_test(line)[0]), shifted
 
 
 def _annihilator(exog: np.ndarray) -> np.ndarray:
@@ -89,7 +97,7 @@ def _check_shift(shift: str) -> int:
 
 def _f_statistics(y: np.ndarray, years: np.ndarray, candidates: tuple[int, ...],
                   shift: str) -> np.ndarray:
-    """Chow F for every candidate year (last axis), vectorised over replications."""
+    """Chow F for every candidate year (last axis), vectorised over replications (the nulls)."""
     q = SHIFTS[shift]
     ssr0 = _ssr(_annihilator(_design(years, None, shift)), y)
     columns = []
@@ -156,10 +164,10 @@ def chow_break_test(series: pd.Series, break_year: int, *, shift: str = "level_a
         raise ValueError(f"a break in {break_year} leaves {n_pre} values before and {n_post} from "
                          f"it on; this test needs at least {need} on each side")
     candidate = (int(break_year),)
-    f_value = float(_f_statistics(sample.log_values, years, candidate, shift)[0])
+    f_value, shifted = _observed_f(sample.log_values, years, int(break_year), shift)
     df = len(years) - 2 - q
     tables = null_tables(_sup_f, sample.years, rho_max, (candidate, shift), SEED)
-    beta = np.linalg.lstsq(_design(years, break_year, shift), sample.log_values, rcond=None)[0]
+    beta = np.asarray(shifted.params)
     return ChowBreak(
         break_year=int(break_year), shift=shift, f_statistic=f_value, df_num=q, df_denom=df,
         p_value=sup_tail(tables, f_value), p_value_independent=float(stats.f.sf(f_value, q, df)),
@@ -235,7 +243,7 @@ def sup_f_test(series: pd.Series, *, trimming: float = 0.15, min_segment: int = 
     if not candidates:
         raise ValueError(f"{len(years)} values leave no candidate break year with "
                          f"{min_segment} values on each side; add years or lower min_segment")
-    f_values = _f_statistics(sample.log_values, years, candidates, shift)
+    f_values = [_observed_f(sample.log_values, years, year, shift)[0] for year in candidates]
     df = len(years) - 2 - q
     f_by_year = {year: float(f) for year, f in zip(candidates, f_values, strict=True)}
     statistic = float(np.max(f_values))
@@ -252,68 +260,5 @@ def sup_f_test(series: pd.Series, *, trimming: float = 0.15, min_segment: int = 
                 f"{candidates[0]}-{candidates[-1]} (trimming {trimming:.0%}, at least "
                 f"{min_segment} values a side), {shift.replace('_', ' ')} shift; critical value "
                 f"and {_method_tail(rho_max)}"),
-        caveat=CAVEAT.format(rho_max=rho_max),
-    )
-
-
-# --- CUSUM ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cusum:
-    """OLS-residual CUSUM test of "one straight line" with simulated p-values."""
-
-    statistic: float
-    critical_value: float  # size-controlled up to rho_max
-    p_value: float
-    p_value_independent: float
-    alpha: float
-    rho_max: float
-    degree: int
-    n: int
-    years: tuple[int, ...]
-    method: str
-    caveat: str
-
-    def to_dict(self) -> dict[str, object]:
-        return _plain({f.name: getattr(self, f.name) for f in fields(self)})
-
-
-def cusum_statistic(residuals: np.ndarray, n_params: int) -> np.ndarray:
-    """``max_k |cumsum(u)_k| / (sigma * sqrt(n))`` with ``sigma^2 = sum u^2 / (n - n_params)``."""
-    u = np.asarray(residuals, dtype=float)
-    n = u.shape[-1]
-    sigma = np.sqrt((u**2).sum(axis=-1) / (n - n_params))
-    return np.max(np.abs(np.cumsum(u, axis=-1)), axis=-1) / (sigma * math.sqrt(n))
-
-
-def _poly_design(years: np.ndarray, degree: int) -> np.ndarray:
-    t = (years - years.mean()) / max(1.0, float(np.ptp(years)))
-    return np.column_stack([t**power for power in range(degree + 1)])
-
-
-def _cusum_of(y: np.ndarray, years: np.ndarray, degree: int) -> np.ndarray:
-    residuals = (y - y.mean(axis=-1, keepdims=True)) @ _annihilator(_poly_design(years, degree))
-    return cusum_statistic(residuals, degree + 1)
-
-
-def cusum_test(series: pd.Series, *, degree: int = 1, alpha: float = 0.05,
-               rho_max: float = 0.8) -> Cusum:
-    """CUSUM of the residuals of a log-linear trend (``degree=1``; 0 = a constant level)."""
-    if degree not in (0, 1):
-        raise ValueError(f"degree must be 0 (level) or 1 (trend), got {degree}")
-    sample = _prepare(series)
-    years = sample.years.astype(float)
-    statistic = float(_cusum_of(sample.log_values, years, degree))
-    tables = null_tables(_cusum_of, sample.years, rho_max, (degree,), SEED)
-    limit = "second-level Brownian bridge (MacNeill 1978)" if degree else "Brownian bridge"
-    return Cusum(
-        statistic=statistic, critical_value=sup_quantile(tables, 1 - alpha),
-        p_value=sup_tail(tables, statistic), p_value_independent=sup_tail(tables[:1], statistic),
-        alpha=alpha, rho_max=rho_max, degree=degree, n=len(years),
-        years=tuple(int(y) for y in years),
-        method=(f"OLS-residual CUSUM of a {'log-linear trend' if degree else 'constant level'} "
-                f"(with independent deviations its large-n limit is the supremum of a {limit}); "
-                f"{_method_tail(rho_max)}"),
         caveat=CAVEAT.format(rho_max=rho_max),
     )

@@ -5,7 +5,9 @@ to ``cutoff_year`` and later. This is not a forecast model; it answers "did the 
 continue the earlier line?". Instead of counting years outside single-year prediction bands
 (dependent exceedances: one persistent shift puts every later year outside), one joint
 predictive-failure test (Chow 1960, the second test) asks whether all later years together are
-compatible with the pre-period line::
+compatible with the pre-period line (the lines are statsmodels OLS fits, :mod:`analysis.stats.ols`,
+and the observed F is statsmodels' ``compare_f_test`` of the year-dummy form below; the simulated
+null distributions are computed in bulk by :func:`_predictive_f`)::
 
     F = ((SSR_all - SSR_pre) / m) / (SSR_pre / (n_pre - 2))   ~  F(m, n_pre - 2)
 
@@ -36,6 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.stats import ols
 from analysis.stats.growth import describe_years, format_number, format_percent
 from analysis.stats.nulls import REPLICATIONS, null_tables, sup_tail
 from analysis.stats.rounding import round_rate, round_to_precision
@@ -88,15 +91,16 @@ class Extrapolation:
                 f"{self.f_statistic:.2f}, {p}). {self.caveat}")
 
 
-def _ssr(years: np.ndarray, log_values: np.ndarray) -> tuple[float, np.ndarray]:
-    exog = np.column_stack([np.ones_like(years), years - years.mean()])
-    beta, *_ = np.linalg.lstsq(exog, log_values, rcond=None)
-    residuals = log_values - exog @ beta
-    return float(residuals @ residuals), beta
+def _observed_f(log_values: np.ndarray, years: np.ndarray, cutoff_year: int) -> float:
+    """statsmodels' F of one line through all years against that line plus a dummy for every
+    year from ``cutoff_year`` on (the predictive-failure F, module docstring)."""
+    later = [(years == year).astype(float) for year in years[years >= cutoff_year]]
+    line = ols.fit(years, log_values)
+    return float(ols.fit(years, log_values, *later).compare_f_test(line)[0])
 
 
 def _predictive_f(y: np.ndarray, years: np.ndarray, cutoff_year: int) -> np.ndarray:
-    """The predictive-failure F, vectorised over replications (last axis = years)."""
+    """The predictive-failure F, vectorised over replications (last axis = years): the nulls."""
     before = years < cutoff_year
 
     def ssr(values: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -123,9 +127,10 @@ def extrapolation_test(series: pd.Series, cutoff_year: int, *,
     if len(later_years) == 0:
         raise ValueError(f"no values from {cutoff_year} on to compare with the extrapolation "
                          f"(years with values: {describe_years(sample.years)})")
-    _, beta = _ssr(fit_years, sample.log_values[before])
+    line = ols.fit(fit_years, sample.log_values[before])
+    beta = np.asarray(line.params)
     m, df = len(later_years), len(fit_years) - 2
-    f_value = float(_predictive_f(sample.log_values, sample.years.astype(float), cutoff_year))
+    f_value = _observed_f(sample.log_values, sample.years.astype(float), int(cutoff_year))
     tables = null_tables(_predictive_f, sample.years, rho_max, (int(cutoff_year),), SEED)
     extrapolated = np.exp(beta[0] + beta[1] * (later_years - fit_years.mean()))
     actual = np.exp(sample.log_values[~before])

@@ -9,7 +9,8 @@ rate says which lines are compatible with the deviations seen, not how far a sur
 
 Method
 ------
-Point estimate: OLS of ``log(y)`` on year (``growth_pct = 100 * (exp(slope) - 1)``).
+Point estimate: OLS of ``log(y)`` on year (``growth_pct = 100 * (exp(slope) - 1)``), fitted by
+statsmodels (:mod:`analysis.stats.ols`).
 
 Test statistic: the Kiefer-Vogelsang (2002, 2005) fixed-b t statistic: the long-run variance of
 ``x_t * u_t`` (``x`` = centred year, ``u`` = OLS residual) is estimated with the Bartlett kernel and
@@ -17,6 +18,11 @@ bandwidth equal to the sample size (b = 1)::
 
     omega = sum_i sum_j (1 - |i - j| / n) v_i v_j,  v = x * u
     t     = (slope - slope_0) / sqrt(omega / (sum x^2)^2)
+
+That is statsmodels' HAC covariance with the Bartlett kernel, ``maxlags = n - 1`` and no
+small-sample correction (:func:`analysis.stats.ols.fixed_b`), which gives the observed ``t``. The
+simulated null distributions need the same statistic for 20,000 replications at once, which
+statsmodels does not vectorise: :func:`fixed_b_t` computes it in bulk (a test holds the two equal).
 
 Critical values: the asymptotic fixed-b tables assume n large relative to the persistence; at
 n = 8 the 95% quantile of |t| is 6.9 with independent deviations, 10.2 at rho = 0.5 and 14.5 at
@@ -64,6 +70,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
+from analysis.stats import ols
 from analysis.stats.growth import describe_years, format_percent
 from analysis.stats.nulls import rho_grid as _rho_grid
 from analysis.stats.nulls import simulate_ar1, sup_tail
@@ -202,14 +209,11 @@ def _invalid_reason(years: np.ndarray) -> str:
 
 
 def _infer(log_values: np.ndarray, years: np.ndarray, rho_max: float, alpha: float) -> dict:
-    slope, se, t = (float(a) for a in fixed_b_t(log_values, years=years))
-    x = years - years.mean()
-    residuals = log_values - log_values.mean() - slope * x
-    denominator = float(residuals[:-1] @ residuals[:-1])
-    rho_ols = float(residuals[1:] @ residuals[:-1]) / denominator if denominator else math.nan
+    line = ols.fit(years, log_values)
+    slope, se, t = ols.fixed_b(line)
     reason = _invalid_reason(years)
-    record = {"slope": slope, "se": se, "statistic": t, "rho_ols": rho_ols, "alpha": alpha,
-              "rho_max": rho_max, "inference_valid": not reason, "n": len(years)}
+    record = {"slope": slope, "se": se, "statistic": t, "rho_ols": ols.ar1_of_residuals(line),
+              "alpha": alpha, "rho_max": rho_max, "inference_valid": not reason, "n": len(years)}
     _rho_grid(rho_max)  # validate even when inference is not possible
     if reason:
         record.update(ci_low=math.nan, ci_high=math.nan, critical_value=math.nan,
@@ -239,7 +243,7 @@ def trend_inference(series: pd.Series, *, rho_max: float = 0.8, alpha: float = 0
     """Average annual growth of ``series`` (indexed by year) with fixed-b, size-controlled inference.
 
     NaN years are dropped and listed; fewer than 4 usable values, non-positive values or a
-    non-year index raise ValueError (as :func:`analysis.stats.trends.loglinear_trend`).
+    non-year index raise ValueError (:func:`analysis.stats.sample._prepare`).
     """
     sample = _prepare(series)
     record = _infer(sample.log_values, sample.years.astype(float), rho_max, alpha)
@@ -282,8 +286,8 @@ def trend_difference_inference(
     comparator_label = comparator_name or _name_or(comparator, "the comparator")
     every = set(region_sample.years) | set(comparator_sample.years)
     dropped = set(region_sample.dropped) | set(comparator_sample.dropped) | (every - set(years))
-    region_slope = fixed_b_t(log_region, years=years)[0]
-    comparator_slope = fixed_b_t(log_comparator, years=years)[0]
+    region_slope = ols.fit(years, log_region).params[ols.SLOPE]
+    comparator_slope = ols.fit(years, log_comparator).params[ols.SLOPE]
     return TrendInference(
         estimate="difference in annual growth: growth of the ratio region/comparator (%)",
         growth_pct=_growth_pct(record["slope"]),

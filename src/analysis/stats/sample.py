@@ -1,7 +1,7 @@
 """Preparing an annual series for a log-linear model, and plain records of results.
 
-Shared by :mod:`analysis.stats.trends`, :mod:`~analysis.stats.inference`,
-:mod:`~analysis.stats.breaks` and :mod:`~analysis.stats.extrapolation`: a Series indexed by
+Shared by :mod:`analysis.stats.inference`, :mod:`~analysis.stats.breaks` and
+:mod:`~analysis.stats.extrapolation`: a Series indexed by
 integer year -> sorted years and log values, NaN years dropped and recorded, friendly errors for
 non-year indexes, duplicates, non-positive values and too few points.
 """

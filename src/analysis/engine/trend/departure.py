@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.engine import series as ser
 from analysis.engine.trend import series as ts
+from analysis.engine.trend import stats as trend_stats
 from analysis.engine.trend.panel import MIN_TREND_POINTS, jobs_panel, rest_totals
 from analysis.i18n import Num, Text
 from analysis.stats import placebo as stats_placebo
@@ -81,9 +82,7 @@ def departure_ranks(
         if len(pre) < MIN_TREND_POINTS or gap.loc[cutoff_year + 1:].empty:
             dropped[code] = "too few years with a value"
             continue
-        x = pre.index.to_numpy(dtype=float)
-        slope, intercept = np.polyfit(x - x.mean(), pre.to_numpy(dtype=float), 1)
-        line = intercept + slope * (gap.index.to_numpy(dtype=float) - x.mean())
+        line = trend_stats.fitted_line(pre, at=gap.index.to_numpy(dtype=float))
         gaps[code] = (gap - line).reindex(years)
     if region not in gaps:
         raise ValueError(f"{region} has too few years with a value for a pre-period line")

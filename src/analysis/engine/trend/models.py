@@ -184,12 +184,10 @@ class TrendModels:
 
 
 def _fitted_line(series: pd.Series) -> pd.Series:
+    """The pre-period log-linear line at the years of ``series`` (levels)."""
     values = series.dropna()
-    years = values.index.to_numpy(dtype=float)
-    import numpy as np
-
-    slope, intercept = np.polyfit(years - years.mean(), np.log(values.to_numpy(dtype=float)), 1)
-    return pd.Series(np.exp(intercept + slope * (years - years.mean())), index=values.index)
+    logs = values.map(math.log)
+    return pd.Series([math.exp(v) for v in trend_stats.fitted_line(logs)], index=values.index)
 
 
 # --- the models --------------------------------------------------------------------------------------

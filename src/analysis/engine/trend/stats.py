@@ -3,6 +3,7 @@
 Every statistical routine the engine's trend models and placebos need goes through a function
 here, so that a new or corrected routine in ``stats/`` is switched in at one spot:
 
+- least-squares lines: statsmodels OLS (:mod:`analysis.stats.ols`; :func:`fitted_line`);
 - slopes and slope differences: :mod:`analysis.stats.inference` (fixed-b t with size controlled
   over AR(1) persistence; ``inference_valid`` False with the reason where n is too small);
 - the segmented line at a given date: :func:`analysis.stats.breaks.chow_break_test` (exact F of
@@ -22,9 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from statsmodels.regression.linear_model import RegressionResults
 
 from analysis.engine.trend import bands as trend_bands
-from analysis.stats import breaks, extrapolation, inference
+from analysis.stats import breaks, extrapolation, inference, ols
 
 CONFIDENCE = trend_bands.CONFIDENCE  # of the single-year bands
 MIN_FIT_POINTS = 4  # a line and two residual degrees of freedom
@@ -64,6 +66,20 @@ def trend(series: pd.Series) -> Slope:
 def difference(region: pd.Series, comparator: pd.Series) -> Slope:
     """Growth of region / comparator (:func:`stats.inference.trend_difference_inference`)."""
     return _slope(inference.trend_difference_inference(region, comparator))
+
+
+def _evaluate(line: RegressionResults, fit_years: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The fitted line (centred on ``fit_years``) at the years ``at``."""
+    at = np.asarray(at, dtype=float)
+    return line.predict(np.column_stack([np.ones_like(at), at - np.mean(fit_years)]))
+
+
+def fitted_line(values: pd.Series, at: np.ndarray | None = None) -> np.ndarray:
+    """The least-squares line of ``values`` on their years (statsmodels OLS), evaluated at the
+    years ``at`` (default: the years of ``values``). ``values`` without NaN."""
+    years = values.index.to_numpy(dtype=float)
+    line = ols.fit(years, values.to_numpy(dtype=float))
+    return _evaluate(line, years, years if at is None else at)
 
 
 @dataclass(frozen=True)
@@ -132,14 +148,10 @@ def predictive_failure(series: pd.Series, last_fit_year: int) -> Prediction:
     if not later.any():
         raise ValueError(f"no values after {last_fit_year} to compare with the extrapolation")
     y = np.log(values.to_numpy(dtype=float))
-    centre = years[fit].mean()
-    design = np.column_stack([np.ones(len(years)), years - centre])
-    coefficients, *_ = np.linalg.lstsq(design[fit], y[fit], rcond=None)
-    residuals = y[fit] - design[fit] @ coefficients
+    pre_line = ols.fit(years[fit], y[fit])
     n_fit = int(fit.sum())
-    df = n_fit - 2
-    scale = math.sqrt(float(residuals @ residuals) / df)
-    predicted = design[later] @ coefficients
+    scale = math.sqrt(float(pre_line.scale))  # residual sum of squares / (n_fit - 2)
+    predicted = _evaluate(pre_line, years[fit], years[later])
     # why simulated: the textbook t band (independent deviations) is too narrow when deviations
     # persist, and every test on this page allows for persistence up to rho = 0.8
     half = trend_bands.band_multipliers(years[fit], years[later]) * scale
