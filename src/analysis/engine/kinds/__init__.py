@@ -7,10 +7,13 @@ from types import ModuleType
 from analysis.engine.kinds import (
     change,
     change_vs_comparator,
+    level,
     not_verifiable,
     published,
+    rank,
     relative_gain,
     share,
+    share_of_total,
     trend,
 )
 
@@ -20,6 +23,9 @@ KINDS: dict[str, ModuleType] = {
     "relative_gain": relative_gain,
     "share": share,
     "trend": trend,
+    "level": level,
+    "rank": rank,
+    "share_of_total": share_of_total,
     "published": published,
     "not_verifiable": not_verifiable,
 }
