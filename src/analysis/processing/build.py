@@ -8,6 +8,7 @@ any step leaves the previous processed data untouched.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -15,15 +16,16 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import __version__, paths
+from analysis import __version__, atomic, paths
 from analysis.processing import jobs as jobs_step
 from analysis.processing.datapackage import write_datapackage
 from analysis.processing.enrolment import EditionInput, build_enrolment, masked_summary
 from analysis.processing.label_tables import LabelTables, build_label_tables, vintage_of
-from analysis.processing.publish import publish, recover
 from analysis.processing.validate import validate_folder
 from analysis.sources.registry import Source, load_registry
 from analysis.sources.snapshot import data_lock, sha256_of, snapshot_dir, utc_now, verify_snapshot
+
+log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.json"
 JOBS_FILE = "jobs.csv"
@@ -100,8 +102,9 @@ def build(raw_root: Path | None = None, out_dir: Path | None = None) -> dict[str
     """Rebuild every processed table from the raw snapshots; returns the manifest."""
     out_dir = out_dir or paths.processed_dir()
     with data_lock(raw_root):
+        atomic.recover(raw_root or paths.raw_dir())  # a fetch killed inside its swap
+        atomic.recover(out_dir)  # before the temporaries go: a journal may point into them
         remove_stale_temporaries(out_dir.parent)
-        recover(out_dir)
         jobs, labels, jobs_inputs = read_cbs_inputs(raw_root)
         enrolment, duo_inputs = read_enrolment_inputs(raw_root)
         tables = {JOBS_FILE: jobs, ENROLMENT_FILE: enrolment, FIRM_SIZE_FILE: labels.firm_size,
@@ -129,14 +132,28 @@ def build(raw_root: Path | None = None, out_dir: Path | None = None) -> dict[str
                 },
                 "inputs": [_input_record(s, m) for s, m in [*jobs_inputs, *duo_inputs]],
             }
+            keep_build_time_if_unchanged(manifest, out_dir / MANIFEST_NAME)
             (tmp / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
             validate_folder(tmp)  # read back as every reader will: contract and sha256, before publishing
             write_datapackage(tmp, manifest)
             # Tables and manifest are replaced as one unit; other files (the README) are kept.
-            publish({p.name: p for p in tmp.iterdir()}, out_dir)
+            atomic.publish({p.name: p for p in tmp.iterdir()}, out_dir)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     return manifest
+
+
+def keep_build_time_if_unchanged(manifest: dict[str, Any], previous_path: Path) -> None:
+    """A build from the same inputs giving the same tables keeps the previous ``built_at``, so the
+    processed folder stays byte-identical and the report sees no change (fingerprints are on content)."""
+    try:
+        previous = json.loads(previous_path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return
+    if {k: v for k, v in previous.items() if k != "built_at"} == {k: v for k, v in manifest.items() if k != "built_at"}:
+        manifest["built_at"] = previous.get("built_at", manifest["built_at"])
+        log.info("the processed data are unchanged (same inputs, same tables): kept the build time %s",
+                 manifest["built_at"])
 
 
 def remove_stale_temporaries(folder: Path) -> None:

@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from analysis import paths
+from analysis import atomic, paths
 from analysis.processing.tables import TABLES, THIS_YEAR, Table, get_table
 from analysis.sources.snapshot import sha256_of
 
@@ -44,6 +44,21 @@ class ProcessedDataError(RuntimeError):
         super().__init__(f"{self.path}: {problem}. Way out: {WAY_OUT}")
 
 
+class InterruptedBuildError(ProcessedDataError):
+    """The folder holds the journal of a build whose publish did not finish: a mix of two builds."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path, self.problem = Path(folder), "an interrupted build"
+        RuntimeError.__init__(self, f"{folder}: an interrupted build (its files are part old, part new): "
+                              "run `python -m analysis build` to finish it")
+
+
+def refuse_interrupted(folder: Path) -> None:
+    """Raise :class:`InterruptedBuildError` if a build's publish into ``folder`` did not finish."""
+    if atomic.is_interrupted(folder):
+        raise InterruptedBuildError(folder)
+
+
 class MissingTableError(ProcessedDataError, FileNotFoundError):
     """A processed table or manifest that does not exist (also a FileNotFoundError)."""
 
@@ -54,6 +69,7 @@ class MissingTableError(ProcessedDataError, FileNotFoundError):
 def read_manifest(path: Path | None = None) -> dict[str, Any]:
     """A processed manifest (default ``data/processed/manifest.json``), with clear errors."""
     path = Path(path) if path is not None else paths.processed_dir() / MANIFEST
+    refuse_interrupted(path.parent)
     if not path.is_file():
         raise MissingTableError(path, "does not exist (it is written by the build, with the tables); run "
                                 "`python -m analysis fetch` first if there are no raw snapshots")
@@ -286,6 +302,7 @@ def _checked(name: str, path: Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     table = get_table(name)
     path = Path(path) if path is not None else paths.processed_dir() / table.file
+    refuse_interrupted(path.parent)
     if not path.is_file():
         raise MissingTableError(path, "does not exist: build the processed data with `python -m analysis fetch` "
                                 "and `python -m analysis build`")

@@ -12,8 +12,8 @@
 4. render every executed page in both editions (``<out>/`` Dutch, ``<out>/en/`` English), the
    index with claim cards, the league page and the method page (``docs/method.*.md``, linked from
    every page: :mod:`analysis.report.method`), into a temporary folder, then swap it in
-   (:mod:`analysis.report.swap`) -- only when everything succeeded, so a failure leaves the
-   previous report untouched.
+   as one unit (:mod:`analysis.report.swap`, on :mod:`analysis.atomic`) -- only when everything
+   succeeded, so a failure leaves the previous report untouched.
 """
 
 from __future__ import annotations
@@ -285,7 +285,7 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
         stale = [stem for stem in state.pages if stem not in new_state.pages]
         _SWAPPING.append(True)  # a signal now waits for the swap (see abort_build)
         try:
-            swap_in(staged, out_dir, stale, work / "trash")
+            swap_in(staged, out_dir, stale)
         finally:
             _SWAPPING.clear()
         if _DEFERRED_EXIT:

@@ -1,10 +1,12 @@
 """The build state and the swap that puts a finished build in place.
 
 A build writes everything into ``<out>/.tmp-build-*/site`` (the Dutch pages, ``en/``, ``data/``,
-``results/``) and only then moves it into ``<out>``: pages first, then their figure data, then the
-results, then the indexes, and the state file last. A build that dies before the state file is
-written counts as "not built" and the next build redoes it; a build killed earlier leaves only its
-temporary folder, which the next build (holding the lock) removes.
+``results/``) and only then publishes it into ``<out>`` as one unit with :func:`analysis.atomic.publish`
+(the swap the fetch and the data build use too): pages, figure data, results (the old ones kept as
+``previous-results/``), indexes and the state file, and the removal of pages no longer planned. A build
+killed before the publish's commit point leaves the previous report; killed after it, the next build
+finishes the publish first. A build killed earlier leaves only its temporary folder, which the next
+build (holding the lock) removes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analysis import atomic
 from analysis.report.plan import STATE_VERSION
 
 STATE_FILE = ".build-state.json"
@@ -51,7 +54,9 @@ class BuildState:
 
 
 def remove_stale_builds(out_dir: Path, attempts: int = 5) -> None:
-    """Remove the temporary folders of builds that died (call while holding the build lock)."""
+    """Finish an interrupted publish and remove the temporary folders of builds that died (call while
+    holding the build lock)."""
+    atomic.recover(out_dir)
     for stale in sorted(out_dir.glob(TEMPORARY_PREFIX + "*")):
         for attempt in range(attempts):
             shutil.rmtree(stale, ignore_errors=True)
@@ -63,34 +68,24 @@ def remove_stale_builds(out_dir: Path, attempts: int = 5) -> None:
                                "(is another process still writing to it?)")
 
 
-def _replace_dir(source: Path, target: Path, trash: Path) -> None:
-    if target.exists():
-        trash.mkdir(parents=True, exist_ok=True)
-        target.replace(trash / f"{target.parent.name}-{target.name}-{time.monotonic_ns()}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    source.replace(target)
+def _edition_name(sub: str, file_name: str) -> str:
+    return f"{sub}/{file_name}" if sub else file_name
 
 
-def swap_in(staged: Path, out_dir: Path, stale_stems: list[str], trash: Path) -> None:
-    """Move a finished build into place (see the module docstring); ``trash`` is inside the build folder."""
+def swap_in(staged: Path, out_dir: Path, stale_stems: list[str]) -> None:
+    """Publish a finished build (see the module docstring) as one unit; ``staged`` is emptied."""
+    entries: dict[str, Path] = {}
     for sub in EDITION_DIRS.values():
-        source_dir, target_dir = staged / sub, out_dir / sub
-        target_dir.mkdir(parents=True, exist_ok=True)
-        for page in sorted(source_dir.glob("*.html")):
-            if page.name != INDEX:
-                page.replace(target_dir / page.name)
+        for page in sorted((staged / sub).glob("*.html")):
+            entries[_edition_name(sub, page.name)] = page
     if (staged / DATA_DIR).is_dir():
         for folder in sorted((staged / DATA_DIR).iterdir()):
-            _replace_dir(folder, out_dir / DATA_DIR / folder.name, trash)
-    previous = out_dir / PREVIOUS_RESULTS_DIR
+            entries[f"{DATA_DIR}/{folder.name}"] = folder
     if (out_dir / RESULTS_DIR).is_dir():
-        shutil.rmtree(previous, ignore_errors=True)
-        (out_dir / RESULTS_DIR).replace(previous)
-    (staged / RESULTS_DIR).replace(out_dir / RESULTS_DIR)
-    for sub in EDITION_DIRS.values():
-        (staged / sub / INDEX).replace(out_dir / sub / INDEX)
-    (staged / STATE_FILE).replace(out_dir / STATE_FILE)  # last: a crash before this means "rebuild"
-    for stem in stale_stems:
-        for sub in EDITION_DIRS.values():
-            (out_dir / sub / f"{stem}.html").unlink(missing_ok=True)
-        shutil.rmtree(out_dir / DATA_DIR / stem, ignore_errors=True)
+        shutil.copytree(out_dir / RESULTS_DIR, staged / PREVIOUS_RESULTS_DIR)
+        entries[PREVIOUS_RESULTS_DIR] = staged / PREVIOUS_RESULTS_DIR
+    entries[RESULTS_DIR] = staged / RESULTS_DIR
+    entries[STATE_FILE] = staged / STATE_FILE
+    removed = [name for stem in stale_stems for name in
+               [*(_edition_name(sub, f"{stem}.html") for sub in EDITION_DIRS.values()), f"{DATA_DIR}/{stem}"]]
+    atomic.publish(entries, out_dir, remove=removed)

@@ -151,6 +151,10 @@ class FetchOutcome:
 
 def _fetched(manifest: dict[str, Any]) -> FetchOutcome:
     files = ", ".join(f["name"] for f in manifest["files"])
+    if manifest.get("unchanged"):
+        return FetchOutcome(manifest["dataset_id"], "fetched",
+                            f"{manifest['mode']} from {manifest['origin']}: the same files as the snapshot of "
+                            f"{manifest.get('retrieved_at', '?')}, kept as it was", manifest)
     return FetchOutcome(manifest["dataset_id"], "fetched",
                         f"{manifest['mode']} from {manifest['origin']} -> {files}", manifest)
 

@@ -1,7 +1,8 @@
 """Raw snapshots: one folder per dataset under ``data/raw`` with a ``manifest.json`` sidecar.
 
 A snapshot is replaced atomically: new files are written to a temporary folder beside it,
-validated, and only then swapped in. Any failure leaves the previous snapshot as it was.
+validated, and only then swapped in (:func:`analysis.atomic.publish`, the swap every stage uses).
+Any failure leaves the previous snapshot as it was.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -19,7 +19,7 @@ from typing import Any
 
 import filelock
 
-from analysis import paths
+from analysis import atomic, paths
 from analysis.errors import FetchError
 
 MANIFEST_NAME = "manifest.json"
@@ -88,18 +88,25 @@ def write_snapshot(
 
     ``fill(tmp)`` writes the data files into ``tmp`` and returns the manifest fields that
     describe where they came from; ``validate(tmp)`` raises if they are unusable. Only when
-    both succeed is the previous snapshot replaced. Returns the manifest written.
+    both succeed is the previous snapshot replaced. Returns the manifest written; when the new files
+    are byte for byte those of the snapshot in place, that snapshot is kept with its manifest (its
+    ``retrieved_at`` is when these bytes were first retrieved) and the manifest returned has
+    ``"unchanged": True``, so a refresh that changes no data changes no fingerprint downstream.
     """
     target = snapshot_dir(dataset_id, raw_root)
     target.parent.mkdir(parents=True, exist_ok=True)
-    _restore_interrupted_swap(target)
+    remove_stale_temporaries(target)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{dataset_id}-", dir=target.parent))
     try:
         provenance = fill(tmp)
         validate(tmp)
         manifest = {"dataset_id": dataset_id, **provenance, "files": describe_files(tmp)}
+        unchanged = _same_snapshot(target, manifest)
+        if unchanged is not None:  # same bytes: keep the snapshot and its dates (content fingerprints)
+            shutil.rmtree(tmp, ignore_errors=True)
+            return {**unchanged, "unchanged": True}
         (tmp / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-        _swap_in(tmp, target)
+        atomic.publish({target.name: tmp}, target.parent)
         return manifest
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -110,31 +117,24 @@ def write_snapshot(
         raise
 
 
-def _swap_in(tmp: Path, target: Path) -> None:
-    """Replace ``target`` by ``tmp`` with two renames, so a reader never sees a half folder."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".old-{target.name}-{os.getpid()}")
-        shutil.rmtree(old, ignore_errors=True)
-        target.rename(old)
+def _same_snapshot(target: Path, new: dict[str, Any]) -> dict[str, Any] | None:
+    """The manifest of the snapshot in ``target`` if it says what ``new`` says apart from the retrieval
+    time, and its files still have the recorded bytes."""
     try:
-        tmp.rename(target)
-    except BaseException:
-        if old is not None:
-            old.rename(target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        manifest = json.loads((target / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+    def timeless(record: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in record.items() if k != "retrieved_at"}
+    if timeless(manifest) != timeless(new) or describe_files(target) != new["files"]:
+        return None
+    return manifest
 
 
-def _restore_interrupted_swap(target: Path) -> None:
-    """A process killed between the two renames of _swap_in leaves only the old folder: put it back.
-    Leftover temporary folders of killed fetches are removed (callers hold the data lock)."""
-    for old in sorted(target.parent.glob(f".old-{target.name}-*")):
-        if not target.exists():
-            old.rename(target)
-        else:
-            shutil.rmtree(old, ignore_errors=True)
+def remove_stale_temporaries(target: Path) -> None:
+    """Finish a swap a killed fetch left behind and remove its temporary folders (callers hold the
+    data lock)."""
+    atomic.recover(target.parent)
     for stale in target.parent.glob(f".tmp-{target.name}-*"):
         shutil.rmtree(stale, ignore_errors=True)
 
@@ -142,6 +142,10 @@ def _restore_interrupted_swap(target: Path) -> None:
 def read_manifest(dataset_id: str, raw_root: Path | None = None) -> dict[str, Any]:
     folder = snapshot_dir(dataset_id, raw_root)
     path = folder / MANIFEST_NAME
+    try:
+        atomic.refuse_interrupted(folder.parent, "python -m analysis build")
+    except atomic.InterruptedPublishError as exc:
+        raise SnapshotError(str(exc)) from None
     if not path.exists():
         raise SnapshotError(
             f"no snapshot of {dataset_id} in {folder.parent}; run `python -m analysis fetch` "
