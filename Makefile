@@ -25,8 +25,10 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 
 # make report REGION=CR15 BASE=2011 END=2016 COMPARATOR=NL01 REGISTRY=my_claims.toml
 # (each optional; empty = the shipped registry and each claim's reading)
+# exec: the build replaces the recipe's shell, and --end-with-parent ends it (kernels included, the
+# previous report kept) when make itself is killed, even by kill -9.
 report: $(STAMP)
-	$(PY) -m analysis report --region $(REGION) $(if $(BASE),--base-year $(BASE),) $(if $(END),--end-year $(END),) \
+	exec $(PY) -m analysis report --end-with-parent --region $(REGION) $(if $(BASE),--base-year $(BASE),) $(if $(END),--end-year $(END),) \
 		$(if $(COMPARATOR),--comparator $(COMPARATOR),) $(if $(REGISTRY),--registry $(REGISTRY),)
 
 test: $(STAMP)

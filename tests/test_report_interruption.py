@@ -128,3 +128,28 @@ def test_two_report_builds_at_once(built: Path) -> None:
     for code, err in outcomes:
         assert code == 0 or "another report build is writing" in err, err
     assert _site(built / "reports").keys() == before.keys()
+
+
+MAKEFILE = TESTS.parent / "Makefile"
+
+
+def test_make_report_killed_with_sigkill_ends_the_build_and_its_kernels(built: Path) -> None:
+    """kill -9 of `make report` (not of the build): the build, its workers and its kernels end within
+    seconds and the previous report stays whole. (Before, the build ran on as an orphan.)"""
+    reports = built / "reports"
+    before = _site(reports)
+    (reports / ".build-state.json").unlink()  # no state: every page runs, so kernels start
+    env = {**os.environ, **project_env(built), "PYTHONPATH": str(TESTS)}
+    # -o: the project copy has no .venv; make must not try to create one
+    make = subprocess.Popen(["make", "--no-print-directory", "-f", str(MAKEFILE), "-C", str(built),
+                             "-o", ".venv/.installed-stamp", f"PY={sys.executable}", "report"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_for_kernel(make)
+    tree = _tree(make.pid)
+    assert any(_is_kernel(p) for p in tree)
+    make.send_signal(signal.SIGKILL)
+    make.wait(timeout=60)
+    _gone, alive = psutil.wait_procs(tree, timeout=10)
+    assert alive == [], f"processes of the killed make still running: {[p.cmdline() for p in alive]}"
+    assert _site(reports) == before
+    assert not list(reports.glob(".tmp-build-*"))  # the build ended by its SIGTERM path: folder removed

@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
                         "(default: each claim's reading)")
     report.add_argument("--registry", type=Path, default=None, help="another claim registry (TOML file)")
     report.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    report.add_argument("--end-with-parent", action="store_true",
+                        help="stop the build (kernels included, previous report kept) when the process that "
+                        "started it ends, even if that one is killed with kill -9 (make report uses this)")
     report.add_argument("--verdicts-table", action="store_true",
                         help="print the README's 'verdicts in short' table from the latest build, build nothing")
 
@@ -66,6 +69,10 @@ def _report(args: argparse.Namespace) -> int:
     # SIGTERM or Ctrl-C: workers and kernels stopped, the temporary folder removed, the previous report kept.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: site.abort_build(143))
     signal.signal(signal.SIGINT, lambda _signum, _frame: site.abort_build(130))
+    if args.end_with_parent:
+        from analysis.report.execute import end_with_parent
+
+        end_with_parent(signal.SIGTERM)  # after the handler: a parent already gone aborts at once
     for line in site.build_report(region=args.region, force=args.force, base_year=args.base_year,
                                   end_year=args.end_year, comparator=args.comparator, registry=args.registry):
         print(line, flush=True)

@@ -1,8 +1,10 @@
 """Execute report notebooks with papermill, two at a time, and never outlive the build.
 
-Process tree of a build: the build process -> pool workers (spawned) -> one Jupyter kernel each.
-A build may be killed at any moment (Ctrl-C, SIGTERM, SIGKILL). Then:
+Process tree of a build: (make ->) the build process -> pool workers (spawned) -> one Jupyter kernel
+each. A build may be killed at any moment (Ctrl-C, SIGTERM, SIGKILL), or make above it may be. Then:
 
+- under ``make report`` the build replaces make's shell (``exec``) and asks Linux for SIGTERM when
+  make ends (:func:`end_with_parent`), so killing make ends the build as a SIGTERM would;
 - pool workers ask Linux to kill them when the build process dies (``PR_SET_PDEATHSIG``), so no
   worker keeps executing a notebook into the dead build's temporary folder;
 - kernels are started with their worker as ``JPY_PARENT_PID`` (jupyter_client does this) and
@@ -122,6 +124,22 @@ def quiet_kernel_manager() -> type:
             return [*super().format_kernel_cmd(extra_arguments), "--IPKernelApp.log_level=ERROR"]
 
     return QuietKernelManager
+
+
+def end_with_parent(signal_number: int = signal.SIGTERM) -> bool:
+    """Ask Linux to send ``signal_number`` to this process when its parent ends (``make report``
+    killed, even by SIGKILL); the build's handler of that signal then stops workers and kernels and
+    keeps the previous report. Returns False where the platform cannot (the build then runs on)."""
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal_number, 0, 0, 0) != 0:
+            return False
+    except (OSError, AttributeError):
+        return False
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os.kill(os.getpid(), signal_number)
+    return True
 
 
 def die_with_parent(parent_pid: int) -> None:
