@@ -71,6 +71,12 @@ def _size_parts(ctx: base.Ctx, setting: dict[str, Any], year: int) -> tuple[Boun
     if rows.empty:
         raise NoData(Text("kinds_new.nodata.size_cells", {"table": table, "sector": sector,
                                                           "year": Num(year, "year")}))
+    # 81497NED holds 2011-2013 twice (before and after CBS's revision of the series): 'oldest'
+    # reads the first, any other vintage the second
+    statuses = set(rows["period_status"])
+    if {"first-of-two", "second-of-two"} <= statuses:
+        keep = "first-of-two" if setting["vintage"] == "oldest" else "second-of-two"
+        rows = rows[rows["period_status"] == keep]
 
     def cells(classes: list[str]) -> Bound:
         found = []
