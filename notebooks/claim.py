@@ -24,7 +24,7 @@ page_stem = ""  # this page's file name without .html
 # One page per claim of the registry: every text comes from the message catalogues and the registry,
 # every number from the engine's check in this run (analysis.report.claimpage shows the sections).
 from analysis.engine.check import check as check_claim
-from analysis.report import claimpage, plots, record
+from analysis.report import claimpage, plots, record, shiftshare_table
 from analysis.report import overview as data_overview
 
 plots.use_house_style()
@@ -55,6 +55,7 @@ claimpage.show_perturbations(check, source=source, site_dir=site_dir, page_stem=
 
 # %%
 claimpage.show_context(check)
+shiftshare_table.show_shift_share(check)  # relative_gain claims only: the whole change split
 
 # %%
 claimpage.show_trends(check, source=source, site_dir=site_dir, page_stem=page_stem)
