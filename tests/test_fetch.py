@@ -9,6 +9,7 @@ import pytest
 from analysis import cli
 from analysis.errors import FetchError
 from analysis.sources.cbs import CbsLayoutError, read_statline_csv
+from analysis.sources.encoding import EncodingMismatchError
 from analysis.sources.fetch import fetch
 from analysis.sources.registry import UnknownSourceError, get_source, load_registry
 from analysis.sources.snapshot import sha256_of, verify_snapshot
@@ -76,7 +77,7 @@ def test_statline_csv_with_wrong_layout_names_file_and_columns() -> None:
 
 def test_statline_csv_in_wrong_encoding_names_file() -> None:
     path = FIXTURES / "statline_latin1.csv"
-    with pytest.raises(CbsLayoutError, match=r"statline_latin1\.csv: cannot be decoded as utf-8"):
+    with pytest.raises(EncodingMismatchError, match=r"statline_latin1\.csv: not utf-8 as the registry"):
         read_statline_csv(path, "utf-8", ("SBI",))
     frame = read_statline_csv(path, "iso-8859-1", ("SBI", "Regio", "Periode", "Banen van werknemers"))
     assert frame.loc[0, "SBI"] == "G-N Commerciële dienstverlening"

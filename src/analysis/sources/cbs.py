@@ -27,6 +27,7 @@ from analysis.sources.download import (
     is_transient,
     retrying,
 )
+from analysis.sources.encoding import decode_declared
 from analysis.sources.registry import Source
 from analysis.sources.snapshot import utc_now
 
@@ -230,6 +231,8 @@ def read_entity_set(folder: Path, entity: str) -> pd.DataFrame:
 
 
 STATLINE_MISSING = {"x", ".", "-", "?"}
+STATLINE_ENCODING_FIX = ("Use the export as StatLine delivered it (do not re-save it in another program), or "
+                         "export the table again; fetch it with `python -m analysis fetch --mirror DIR`")
 
 
 def read_statline_csv(path: Path, encoding: str = "iso-8859-1", required: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -238,10 +241,7 @@ def read_statline_csv(path: Path, encoding: str = "iso-8859-1", required: tuple[
     Returns the raw columns as strings; numbers are converted by the processing step so that
     the symbols (``x`` = secret, ``.`` = not available) survive as flags.
     """
-    try:
-        text = path.read_bytes().decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise CbsLayoutError(f"{path}: cannot be decoded as {encoding} ({exc.reason} at byte {exc.start})") from exc
+    text = decode_declared(path.read_bytes(), encoding, path, STATLINE_ENCODING_FIX)
     frame = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False)
     missing = [c for c in required if c not in frame.columns]
     if missing:
