@@ -7,6 +7,7 @@ from types import ModuleType
 from analysis.engine.kinds import (
     change,
     change_vs_comparator,
+    enrolment_level,
     level,
     not_verifiable,
     published,
@@ -26,6 +27,7 @@ KINDS: dict[str, ModuleType] = {
     "level": level,
     "rank": rank,
     "share_of_total": share_of_total,
+    "enrolment_level": enrolment_level,
     "published": published,
     "not_verifiable": not_verifiable,
 }
