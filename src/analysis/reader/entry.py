@@ -1,0 +1,127 @@
+"""A reading -> a registry entry (v3, docs/registry.md) and the engine's check of it.
+
+Only readings whose kind the engine can check become entries (``Reading.engine_kind``); the others
+(levels, ranks, changes in numbers of jobs, sector shares, a region that fell while the nation grew)
+are described but not written, with the reason. The entry is a plain dict of plain values: the TOML
+is made from it by :mod:`.toml_writer`, never by formatting strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from analysis.reader.candidates import Reading
+
+
+class NotCheckable(ValueError):
+    """The reading's kind has no query template in the engine yet."""
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 10)
+
+
+def claim_id(reading: Reading, taken: set[str]) -> str:
+    who = (reading.region or "-".join(reading.institutions) or "nl").lower()
+    when = f"{reading.base_year}-{reading.end_year}" if reading.year is None else str(reading.year)
+    stem = re.sub(r"[^a-z0-9_-]+", "-", f"proposed-{who}-{reading.kind}-{when}")
+    name, n = stem, 2
+    while name in taken:
+        name, n = f"{stem}-{n}", n + 1
+    return name
+
+
+def _claimed(reading: Reading, sign: float) -> dict[str, Any]:
+    low, high = reading.number.interval
+    if sign < 0:
+        low, high = (None if high is None else -high), (None if low is None else -low)
+    claimed: dict[str, Any] = {"low": _round(low), "high": _round(high), "value": _round(sign * reading.number.value),
+                               "unit": reading.number.unit, "text": reading.words.get("claimed", "")}
+    return claimed
+
+
+def check_table(reading: Reading) -> dict[str, Any]:
+    """``[claim.check]`` of the reading (NotCheckable for a kind the engine has no template for)."""
+    kind = reading.engine_kind
+    if kind is None:
+        raise NotCheckable(f"kind {reading.kind!r}" + (f" ({reading.relation})" if reading.relation else "")
+                           + " is not yet checkable by the engine")
+    table: dict[str, Any] = {"kind": kind}
+    if kind == "share":
+        table["reading"] = {"institutions": reading.institutions, "sectors": reading.croho_sectors or ["techniek"],
+                            "year": reading.year}
+        if reading.number is not None:
+            table["claimed"] = _claimed(reading, 1.0)
+        return table
+    table["reading"] = {"sector": reading.sector, "base_year": reading.base_year, "end_year": reading.end_year}
+    if kind == "change_vs_comparator":
+        table["relation"] = reading.relation
+        table["reading"]["comparator"] = reading.comparator or "nation"
+        return table
+    number = reading.number
+    if number is None or number.unit != "percent":
+        table["relation"] = reading.relation if reading.relation in ("rise", "fall") else "rise"
+        return table
+    low, high = number.interval
+    sign = -1.0 if reading.direction == "fall" else 1.0
+    if high is None or low is None:  # "meer dan 3 procent": a threshold, not an interval
+        table["relation"] = "fall" if sign < 0 else "rise"
+        table["reading"]["threshold"] = number.value
+        return table
+    table["relation"] = "value"
+    table["claimed"] = _claimed(reading, sign)
+    return table
+
+
+def source_table(url: str, date: dt.date, publisher: str | None, title: str | None) -> dict[str, Any]:
+    host = urlparse(url).netloc.removeprefix("www.") if url else ""
+    return {"publisher": publisher or host or "unknown publisher", "title": title or (url or "unknown title"),
+            "url": url or "", "date": date.isoformat()}
+
+
+def build_entry(reading: Reading, sentence: str, date: dt.date, *, url: str = "", publisher: str | None = None,
+                title: str | None = None, taken: set[str] = frozenset()) -> dict[str, Any]:
+    """The ``[[claim]]`` table of the reading (plain values; the sentence kept as it was written)."""
+    check = check_table(reading)
+    entry: dict[str, Any] = {"id": claim_id(reading, set(taken))}
+    if reading.region and reading.statistic != "students":
+        entry["region"] = reading.region
+    # both texts are required; the sentence stands in for the translation until someone writes it
+    entry["text_nl"] = sentence
+    entry["text_en"] = sentence
+    entry["source"] = source_table(url, date, publisher, title)
+    entry["check"] = check
+    return _without_none(entry)
+
+
+def _without_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(v) for v in value]
+    return value
+
+
+def shipped_meta() -> dict[str, Any]:
+    """The shipped registry's ``[meta]`` (defaults, public dates, sector lists) for a new registry."""
+    from analysis.engine.registry import REGISTRY_FILE
+
+    with REGISTRY_FILE.open("rb") as handle:
+        return tomllib.load(handle)["meta"]
+
+
+def check_entry(entry: dict[str, Any], data_dir: Path | None = None) -> Any:
+    """The engine's check of the entry, in a registry of its own (the shipped ``[meta]``)."""
+    from analysis.engine.check import check
+    from analysis.reader.toml_writer import dumps_registry
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "proposed.toml"
+        path.write_text(dumps_registry(shipped_meta(), [entry]), encoding="utf-8")
+        return check(entry["id"], registry=path, data_dir=data_dir)
