@@ -37,7 +37,7 @@ def test_example_reads_in_both_languages(claim_id):
     assert result.reading is not None and result.reading.holds is EXPECTED[claim_id]
     texts = {lang: [result.reading.statement.render(lang)]
              + [fact.sentence.render(lang) for fact in result.reading.facts] for lang in ("nl", "en")}
-    for lang, lines in texts.items():
+    for lines in texts.values():
         for line in lines:
             assert "{" not in line and "}" not in line, line
     for line in texts["nl"]:

@@ -39,7 +39,8 @@ def region_level(ctx: base.Ctx, setting: dict[str, Any], who: str, year: int,
                  from_corop: bool = False) -> base.Measured:
     """:func:`base.level`, or for a region whose own row lacks the code the sum of its COROP
     regions (the nation: every COROP region and CR99). Memoised like :func:`base.change`."""
-    key = ("composed_level", ctx.region, who, year, from_corop,
+    # the claim id too: a sector list's codes are its registry's
+    key = ("composed_level", ctx.claim.id, ctx.region, who, year, from_corop,
            *[setting.get(k) for k in ("sector", "concept", "table", "nation", "vintage")])
     memo = ctx.tables._memo
     if key not in memo:
