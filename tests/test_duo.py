@@ -640,3 +640,56 @@ def test_real_build_is_checked_and_deterministic(real_table, mirror_dir: Path) -
                              for s in reversed(registry.values())
                              if s.publisher == "DUO" and s.layout != "duo-institutions"])
     assert _csv(again) == _csv(real_table)
+
+
+# --- declared years: a file that lost a year is refused ------------------------------------------
+
+
+def test_every_duo_enrolment_edition_declares_its_years() -> None:
+    editions = {s.id: s.years for s in load_registry().values()
+                if s.publisher == "DUO" and s.layout != "duo-institutions"}
+    # the editions as DUO published them: five years each, ten in the wo file of 2019
+    assert editions == {"duo-hbo-2018": (2014, 2015, 2016, 2017, 2018), "duo-hbo-2019": (2015, 2016, 2017, 2018, 2019),
+                        "duo-hbo-2024": (2020, 2021, 2022, 2023, 2024), "duo-wo-2019": tuple(range(2010, 2020)),
+                        "duo-wo-2025": (2021, 2022, 2023, 2024, 2025)}
+
+
+def test_check_years_accepts_exactly_the_declared_years_and_refuses_one_missing() -> None:
+    duo.check_years([2015, 2016, 2017], [2015, 2016, 2017], "f.csv", "duo-x")  # on the boundary: all there
+    duo.check_years([2014, 2015, 2016, 2017], [2015, 2016, 2017], "f.csv", "duo-x")  # more is not less
+    with pytest.raises(duo.DuoMissingYearError,
+                       match=r"^f\.csv: holds no 2016 although the registry says edition duo-x holds 2015, 2016, "
+                       r"2017: the file lost a year .* Fetch duo-x again; .*correct its `years`"):
+        duo.check_years([2015, 2017], [2015, 2016, 2017], "f.csv", "duo-x")
+
+
+def _without_year(text: str, year: str) -> str:
+    """The wide file with one year column cut out (as a damaged export or a careless edit leaves it)."""
+    rows = [line.split(";") for line in text.splitlines()]
+    drop = rows[0].index(year)
+    return "\n".join(";".join(cell for i, cell in enumerate(row) if i != drop) for row in rows) + "\n"
+
+
+@pytest.mark.mirror
+def test_duo_file_that_lost_a_year_column_is_refused_by_fetch_and_build(
+        mirror_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis.processing.build import read_enrolment_inputs
+    from analysis.sources import fetch as fetch_step
+    from analysis.sources.snapshot import SnapshotError
+
+    source = load_registry()["duo-hbo-2019"]
+    damaged = tmp_path / "mirror" / source.mirror_path
+    damaged.parent.mkdir(parents=True)
+    original = (mirror_dir / source.mirror_path).read_bytes().decode("utf-8")
+    damaged.write_bytes(_without_year(original, "2016").encode("utf-8"))
+    raw = tmp_path / "raw"
+    with pytest.raises(SnapshotError, match=r"01-ingeschrevenen-hbo-2019\.csv: holds no 2016 .*"
+                       r"edition duo-hbo-2019 holds 2015, 2016, 2017, 2018, 2019.*no snapshot was written"):
+        fetch_step.fetch([source.id], mirror=tmp_path / "mirror", raw_root=raw, progress=False)
+    # A snapshot that came in another way (an older fetch without this check) is refused by the build.
+    others = [s.id for s in load_registry().values() if s.publisher == "DUO" and s.id != source.id]
+    fetch_step.fetch(others, mirror=mirror_dir, raw_root=raw, progress=False)
+    monkeypatch.setattr(fetch_step, "validate_file", lambda _source, _folder: None)
+    fetch_step.fetch([source.id], mirror=tmp_path / "mirror", raw_root=raw, progress=False)
+    with pytest.raises(duo.DuoMissingYearError, match=r"holds no 2016 .*edition duo-hbo-2019"):
+        read_enrolment_inputs(raw)

@@ -22,6 +22,7 @@ from analysis.processing.datapackage import write_datapackage
 from analysis.processing.enrolment import EditionInput, build_enrolment, masked_summary
 from analysis.processing.label_tables import LabelTables, build_label_tables, vintage_of
 from analysis.processing.validate import validate_folder
+from analysis.sources import duo
 from analysis.sources.registry import Source, load_registry
 from analysis.sources.snapshot import data_lock, sha256_of, snapshot_dir, utc_now, verify_snapshot
 
@@ -90,7 +91,11 @@ def read_enrolment_inputs(raw_root: Path | None = None) -> tuple[pd.DataFrame, l
         editions.append(EditionInput(edition=source.id, level=source.level,
                                      path=snapshot_dir(source.id, raw_root) / source.file_name, layout=source.layout,
                                      encoding=source.encoding))
-    return build_enrolment(editions), inputs
+    enrolment = build_enrolment(editions)
+    for edition in editions:  # a file that lost a year column parses fine: the registry says what must be there
+        duo.check_years(enrolment.loc[enrolment["edition"] == edition.edition, "year"],
+                        load_registry()[edition.edition].years, edition.path, edition.edition)
+    return enrolment, inputs
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:

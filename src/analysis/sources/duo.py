@@ -51,6 +51,7 @@ import csv
 import io
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,6 +100,21 @@ class DuoLayoutError(DuoError):
 
 class DuoDecodeError(DuoError):
     """The file's bytes are not in the encoding the registry names."""
+
+
+class DuoMissingYearError(DuoError):
+    """An enrolment file lacks a year its registry entry says the edition holds."""
+
+
+def check_years(found: Iterable[int], declared: Iterable[int], path: Path | str, dataset_id: str) -> None:
+    """Refuse an edition that lacks a declared year (a file that lost a year column parses fine)."""
+    missing = sorted(set(declared) - {int(year) for year in found})
+    if missing:
+        raise DuoMissingYearError(
+            f"{path}: holds no {', '.join(map(str, missing))} although the registry says edition {dataset_id} "
+            f"holds {', '.join(map(str, sorted(set(declared))))}: the file lost a year (a column or its rows). "
+            f"Fetch {dataset_id} again; if DUO really changed the edition, correct its `years` in "
+            "src/analysis/data/sources.toml")
 
 
 class DuoValueError(DuoError):

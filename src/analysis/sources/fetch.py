@@ -63,7 +63,8 @@ def validate_file(source: Source, folder: Path) -> None:
     if source.layout == "duo-institutions":
         duo.parse_institutions(path)
     else:
-        duo.parse_enrolment_file(path, source.layout)
+        frame = duo.parse_enrolment_file(path, source.layout)
+        duo.check_years(frame["year"], source.years, path, source.id)
 
 
 def fetch_source(

@@ -51,6 +51,7 @@ class Source:
     measure: str = ""
     unit_multiplier: int = 1
     partial: str = ""
+    years: tuple[int, ...] = ()  # DUO enrolment editions: the years the file must hold
     # the release held (a date where known, else a label); see sources.toml
     vintage: str = ""
     superseded_by: str = ""  # id of the later release of the same statistic, if the registry holds it
@@ -89,7 +90,8 @@ class Source:
 def _source_from_record(record: dict) -> Source:
     known = set(Source.__dataclass_fields__) - {"extra"}
     values = {k: v for k, v in record.items() if k in known}
-    for key in ("required_columns", "entity_sets", "dimensions", "measures", "complete", "expect_region_levels"):
+    for key in ("required_columns", "entity_sets", "dimensions", "measures", "complete", "expect_region_levels",
+                "years"):
         if key in values:
             values[key] = tuple(values[key])
     if "leave_out" in values:
@@ -101,6 +103,10 @@ def _source_from_record(record: dict) -> Source:
     if source.kind == "cbs-odata3-labels":
         _check_label_record(source)
     _check_shown_fields(source)
+    if source.publisher == "DUO" and source.layout.startswith("duo-") and source.layout != "duo-institutions" \
+            and not source.years:
+        raise ValueError(f"{REGISTRY_FILE}: DUO edition {source.id!r} declares no years: give the years the file "
+                         "must hold (years = [2015, 2016, ...]), so that a file that lost one is refused")
     return source
 
 
