@@ -128,9 +128,6 @@ def test_exact_growth_and_interval_contains_truth() -> None:
     assert result.ci_low < result.growth_pct < result.ci_high
     assert result.critical_value == pytest.approx(critical_value(8))
     assert "not about sampling error" in result.uncertainty
-    assert "not about sampling error" in result.summary_text()
-    record = result.to_dict()
-    assert all(isinstance(v, (int, float, str, bool)) for v in record.values())
 
 
 def test_too_few_points_or_gaps_give_estimates_without_inference() -> None:
@@ -140,7 +137,6 @@ def test_too_few_points_or_gaps_give_estimates_without_inference() -> None:
     assert math.isnan(result.p_value) and math.isnan(result.ci_low)
     assert "only 5 usable annual values" in result.reason
     assert not math.isnan(result.growth_pct)
-    assert "No interval or p-value" in result.summary_text()
     gappy = pd.Series(100.0 * 1.02 ** np.arange(10), index=range(2010, 2020))
     gappy[2014] = math.nan
     result = trend_inference(gappy)
@@ -164,7 +160,7 @@ def test_difference_is_the_trend_of_the_ratio() -> None:
     assert difference.p_value == pytest.approx(ratio.p_value)
     assert (difference.ci_low, difference.ci_high) == pytest.approx((ratio.ci_low, ratio.ci_high))
     assert difference.region_growth_pct == pytest.approx(trend_inference(region).growth_pct)
-    assert "relative to the rest of the Netherlands" in difference.summary_text()
+    assert difference.label == "Twente vs the rest of the Netherlands"
 
 
 def test_null_tables_are_reproducible() -> None:

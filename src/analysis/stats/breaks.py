@@ -33,13 +33,13 @@ Public API
 ``sup_f_test(series, *, trimming=0.15, min_segment=3, shift="level_and_slope", alpha=0.05,
 rho_max=0.8) -> SupFBreak``
 every result: ``p_value`` (size-controlled up to ``rho_max``), ``p_value_independent``,
-``rho_max``, ``method``, ``caveat``, ``to_dict()``
+``rho_max``, ``method``, ``caveat``
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -48,7 +48,7 @@ from statsmodels.regression.linear_model import RegressionResults
 
 from analysis.stats import ols
 from analysis.stats.nulls import REPLICATIONS, null_tables, sup_quantile, sup_tail
-from analysis.stats.sample import _growth_pct, _plain, _prepare
+from analysis.stats.sample import _growth_pct, _prepare
 
 SEED = 19930701
 SHIFTS = {"level_and_slope": 2, "slope": 1}  # restrictions tested
@@ -143,9 +143,6 @@ class ChowBreak:
     method: str
     caveat: str
 
-    def to_dict(self) -> dict[str, object]:
-        return _plain({f.name: getattr(self, f.name) for f in fields(self)})
-
 
 def chow_break_test(series: pd.Series, break_year: int, *, shift: str = "level_and_slope",
                     rho_max: float = 0.8) -> ChowBreak:
@@ -208,21 +205,6 @@ class SupFBreak:
     @property
     def rejects(self) -> bool:
         return self.p_value < self.alpha
-
-    def to_dict(self) -> dict[str, object]:
-        record = {f.name: getattr(self, f.name) for f in fields(self)
-                  if f.name not in ("f_by_year", "chow_p_by_year")}
-        return _plain(record)
-
-    def summary_text(self) -> str:
-        verdict = ("is not one straight line" if self.rejects
-                   else "is compatible with one straight line")
-        many = sum(p < self.alpha for p in self.chow_p_by_year.values())
-        return (f"The series {verdict} (sup-F = {self.statistic:.1f}, p = {self.p_value:.3f}, "
-                f"searching {len(self.candidate_years)} candidate years). The best-fitting year "
-                f"is {self.best_year}; {many} of the {len(self.candidate_years)} candidate years "
-                f"would each be 'significant' on their own (F test for independent deviations), "
-                f"so the data do not date a break. {self.caveat}")
 
 
 def _candidates(years: np.ndarray, trimming: float, min_segment: int) -> list[int]:

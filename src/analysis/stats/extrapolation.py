@@ -25,24 +25,21 @@ Public API
 ``extrapolation_test(series, cutoff_year, *, rho_max=0.8) -> Extrapolation`` with fields
 ``cutoff_year, fit_years, extrapolated_years, table`` (DataFrame: ``year, actual, extrapolated,
 gap, gap_pct``), ``f_statistic, df_num, df_denom, p_value, p_value_independent, rho_max,
-pre_growth_pct, n_pre, method, caveat, label`` and
-``summary_text(step=None)`` (levels rounded to ``step``, e.g. from
-:func:`analysis.stats.rounding.jobs_step`).
+pre_growth_pct, n_pre, method, caveat, label``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from analysis.stats import ols
-from analysis.stats.growth import describe_years, format_number, format_percent
+from analysis.stats.growth import describe_years
 from analysis.stats.nulls import REPLICATIONS, null_tables, sup_tail
-from analysis.stats.rounding import round_rate, round_to_precision
-from analysis.stats.sample import _growth_pct, _plain, _prepare
+from analysis.stats.sample import _growth_pct, _prepare
 
 CAVEAT = ("The p-value allows for year-to-year persistence of the deviations (AR(1)) up to rho = "
           "{rho_max}. The uncertainty is that of a model of deviations around a line, not "
@@ -69,26 +66,6 @@ class Extrapolation:
     method: str
     caveat: str
     label: str = "the series"
-
-    def to_dict(self) -> dict[str, object]:
-        return _plain({f.name: getattr(self, f.name) for f in fields(self) if f.name != "table"})
-
-    def summary_text(self, step: float | None = None) -> str:
-        """Plain sentences; levels rounded to ``step`` (e.g. 100 jobs), rates to one decimal."""
-        last = self.table.iloc[-1]
-
-        def level(value: float) -> str:
-            return format_number(round_to_precision(value, step) if step else value)
-
-        p = "p < 0.001" if self.p_value < 0.001 else f"p = {self.p_value:.3f}"
-        fits = "do not fit" if self.p_value < 0.05 else "are compatible with"
-        return (f"Extrapolating the {describe_years(self.fit_years)} trend of {self.label} "
-                f"({format_percent(round_rate(self.pre_growth_pct))} a year) gives "
-                f"{level(last['extrapolated'])} for {int(last['year'])}; the actual figure is "
-                f"{level(last['actual'])}. Taken together, the years "
-                f"{describe_years(self.extrapolated_years)} {fits} the extrapolated line (joint "
-                f"predictive-failure test F({self.df_num}, {self.df_denom}) = "
-                f"{self.f_statistic:.2f}, {p}). {self.caveat}")
 
 
 def _observed_f(log_values: np.ndarray, years: np.ndarray, cutoff_year: int) -> float:

@@ -65,16 +65,16 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from analysis.stats import ols
-from analysis.stats.growth import describe_years, format_percent
+from analysis.stats.growth import describe_years
 from analysis.stats.nulls import rho_grid as _rho_grid
 from analysis.stats.nulls import simulate_ar1, sup_tail
-from analysis.stats.sample import _growth_pct, _name_or, _plain, _prepare
+from analysis.stats.sample import _growth_pct, _name_or, _prepare
 
 SEED = 20171018
 SIMULATION_REPLICATIONS = 20_000
@@ -177,24 +177,6 @@ class TrendInference:
     comparator_name: str = ""
     region_growth_pct: float = math.nan
     comparator_growth_pct: float = math.nan
-
-    def to_dict(self) -> dict[str, object]:
-        """Plain values for a table: floats, ints, bools and year ranges as text."""
-        return _plain({f.name: getattr(self, f.name) for f in fields(self)})
-
-    def summary_text(self) -> str:
-        """Plain sentences: the estimate, then the interval or why there is none."""
-        level = round(100 * (1 - self.alpha))
-        span = f"{self.years[0]}\u2013{self.years[-1]} ({self.n} annual values)"
-        text = f"{span}: {self.label} {format_percent(self.growth_pct)} a year on average"
-        if self.comparator_name:
-            text = (f"{span}: {self.region_name} grew {format_percent(self.growth_pct)} a year "
-                    f"relative to {self.comparator_name}")
-        if not self.inference_valid:
-            return f"{text}. No interval or p-value: {self.reason}"
-        p = "p < 0.001" if self.p_value < 0.001 else f"p = {self.p_value:.3f}"
-        return (f"{text} ({level}% interval {format_percent(self.ci_low)} to "
-                f"{format_percent(self.ci_high)}, {p}). {self.uncertainty}")
 
 
 def _invalid_reason(years: np.ndarray) -> str:

@@ -1,4 +1,4 @@
-"""Preparing an annual series for a log-linear model, and plain records of results.
+"""Preparing an annual series for a log-linear model.
 
 Shared by :mod:`analysis.stats.inference`, :mod:`~analysis.stats.breaks` and
 :mod:`~analysis.stats.extrapolation`: a Series indexed by
@@ -17,23 +17,6 @@ import pandas as pd
 from analysis.stats.growth import describe_years
 
 MIN_POINTS = 4  # with 2 parameters this leaves 2 residual degrees of freedom
-
-
-def _plain(record: dict[str, object]) -> dict[str, object]:
-    """numpy scalars -> float/int, year tuples -> compact text (``"2010–2016, 2018"``)."""
-    out: dict[str, object] = {}
-    for key, value in record.items():
-        if isinstance(value, tuple):
-            out[key] = describe_years(value) if value else ""
-        elif isinstance(value, (bool, np.bool_)):
-            out[key] = bool(value)
-        elif isinstance(value, (int, np.integer)):
-            out[key] = int(value)
-        elif isinstance(value, (float, np.floating)):
-            out[key] = float(value)
-        else:
-            out[key] = value
-    return out
 
 
 def _growth_pct(log_slope: float) -> float:
