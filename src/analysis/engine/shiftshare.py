@@ -143,7 +143,8 @@ def regional_split(region: str, base_year: int, end_year: int, *, comparator: st
     if comparator == "nation_minus_region":
         nation = nation - frames[region]
     split = shiftshare.classic(frames[region], nation, *years)
-    return RegionalSplit(region=region, region_name=ser.region_names(jobs).get(region, region),
+    return RegionalSplit(region=region,
+                         region_name=ser.short_name(ser.region_names(jobs).get(region, region)),
                          comparator=comparator, base_year=years[0], end_year=years[1],
                          groups=groups, split=split, derived=derived)
 

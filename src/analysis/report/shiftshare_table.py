@@ -35,7 +35,8 @@ def show_shift_share(check: ClaimCheck) -> shiftshare.RegionalSplit | None:
     region = split.region_name
     bi.heading(Text("shiftshare.heading", {"region": region}))
     bi.paragraph(Text("shiftshare.intro", {"region": region, "comparator": _comparator(split),
-                                           "sections": Num(len(split.groups)), **years}))
+                                           "sections": Num(sum(len(parts) for parts in split.groups.values())),
+                                           **years}))
     frame = split.summary()
     frame["effect"] = [Text(f"shiftshare.effect.{name}") for name in frame["effect"]]
     jobs = bi.number(signed=True, round_to=JOBS_STEP)
