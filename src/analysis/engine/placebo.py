@@ -44,6 +44,7 @@ import pandas as pd
 from analysis.engine import series as ser
 from analysis.engine.trend import series as ts
 from analysis.engine.trend.panel import MIN_TREND_POINTS, accounts_panel, jobs_panel, rest_totals
+from analysis.engine.trend.stats import fitted_line
 from analysis.i18n import Num, Text
 from analysis.stats import placebo as stats_placebo
 
@@ -161,9 +162,9 @@ def _raw_metric(series: pd.Series, metric: str, base: int, end: int) -> float:
     window = series.loc[base:end].dropna()
     if len(window) < MIN_TREND_POINTS:
         return math.nan
-    years = window.index.to_numpy(dtype=float)
-    slope = np.polyfit(years - years.mean(), np.log(window.to_numpy(dtype=float)), 1)[0]
-    return 100.0 * math.expm1(slope)
+    first = float(window.index[0])  # the OLS line of the trend models, one year apart: its slope
+    line = fitted_line(np.log(window.astype(float)), at=np.array([first, first + 1.0]))
+    return 100.0 * math.expm1(line[1] - line[0])
 
 
 def _score(gap: pd.Series, metric: str, base: int, end: int, vol_years: tuple[int, int]) -> float:

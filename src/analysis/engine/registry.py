@@ -130,9 +130,6 @@ class Registry:
         return dt.date(int(year) + int(rule["year_offset"]), int(rule["month"]), int(rule["day"]))
 
 
-_fail = entry_error  # kept for kinds not yet moved to analysis.engine.registry_errors
-
-
 def _axes(claim_id: str, records: list[Any], params: dict) -> tuple[Axis, ...]:
     axes = []
     for number, record in enumerate(records, 1):

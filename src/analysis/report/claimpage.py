@@ -128,7 +128,7 @@ def show_verdict(check: ClaimCheck, comparator_name: Any | None = None, path: Pa
 
 def _trend_difference(check: ClaimCheck, path: Path | None) -> Text | None:
     """For a claim about growth rates (kind ``trend``), whether the data can tell the region's and
-    the comparator's growth apart (engine.trend_difference), said beside the verdict."""
+    the comparator's growth apart (engine.trend.difference), said beside the verdict."""
     if check.kind != "trend" or not computable(check):
         return None
     from analysis.engine.trend.difference import difference_inference
