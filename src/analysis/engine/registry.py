@@ -127,6 +127,9 @@ class Registry:
             raise RegistryError(f"[meta.public] has no rule for {input_name!r}; known: "
                                 f"{', '.join(sorted(rules))}")
         rule = rules[input_name]
+        known = rule.get("released", {}).get(str(int(year)))
+        if known is not None:  # a release date on record beats the rule
+            return known if isinstance(known, dt.date) else dt.date.fromisoformat(str(known))
         return dt.date(int(year) + int(rule["year_offset"]), int(rule["month"]), int(rule["day"]))
 
 

@@ -171,6 +171,8 @@ class PublicRule(Strict):
     year_offset: int
     month: int = Field(ge=1, le=12)
     day: int = Field(ge=1, le=31)
+    # known release dates that replace the rule for their reference year (TOML keys are texts)
+    released: dict[Annotated[str, Field(pattern=r"^\d{4}$")], IsoDate] = Field(default_factory=dict)
 
 
 class SectorList(Strict):

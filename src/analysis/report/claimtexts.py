@@ -272,13 +272,19 @@ def computable(check: ClaimCheck) -> bool:
 
 def last_public_year(input_name: str, claim_date: str, path: Path | None = None) -> int | None:
     """The latest reference year of ``input_name`` public on ``claim_date`` (ISO), from the
-    registry's ``[meta.public]`` rule (figure of year Y public on Y + offset, month, day)."""
-    rule = registry(path).get("meta", {}).get("public", {}).get(input_name)
-    if not rule or len(claim_date) < 10:
+    registry's ``[meta.public]`` rule and its release dates on record (``Registry.public_date``)."""
+    import datetime as dt
+
+    from analysis.engine.check import registry_for
+
+    rules = registry(path).get("meta", {}).get("public", {})
+    if input_name not in rules or len(claim_date) < 10:
         return None
-    year, month, day = (int(part) for part in claim_date[:10].split("-"))
-    latest = year - int(rule["year_offset"])
-    return latest if (int(rule["month"]), int(rule["day"])) <= (month, day) else latest - 1
+    date, public_date = dt.date.fromisoformat(claim_date[:10]), registry_for(path).public_date
+    year = date.year
+    while public_date(input_name, year) > date:  # a rule's offset is a few years at most
+        year -= 1
+    return year
 
 
 def claim_source(claim_id: str, path: Path | None = None) -> dict[str, str]:
