@@ -157,6 +157,28 @@ def test_reading_another_sentence_resets_the_controls(tryout: ClaimTryout) -> No
     assert tryout.check.kind == "change"
 
 
+def test_the_date_reads_the_sentence_again_and_the_source_goes_into_the_entry(tryout: ClaimTryout) -> None:
+    # DUO's count of 1 October 2017 is public from February 2018: in March 2018 "36%" is about 2017
+    tryout.date.value = dt.date(2018, 3, 1)
+    assert tryout.year.value == 2017 and tryout.entry["source"]["date"] == "2018-03-01"
+    tryout.publisher.value = "Tubantia"
+    tryout.title.value = 'Techniekpact "Twente" [2017]'
+    assert tryout.entry["source"]["publisher"] == "Tubantia"
+    assert tryout.entry["source"]["title"] == 'Techniekpact "Twente" [2017]'
+
+
+def test_another_candidate_reading_sets_the_controls() -> None:
+    # "met 20 procent gegroeid": best a claimed value [19.5, 20.5); an alternative reads only the rise
+    tryout = ClaimTryout("De werkgelegenheid in de zorg in Twente is sinds 2010 met 20 procent gegroeid.", DATE)
+    assert tryout.entry["check"]["relation"] == "value" and tryout.threshold.disabled
+    only_rise = next(n for n, r in enumerate(tryout.readings) if r.number is None)
+    tryout.candidate.value = only_rise
+    assert tryout.entry["check"]["relation"] == "rise" and "claimed" not in tryout.entry["check"]
+    assert not tryout.threshold.disabled and tryout.threshold.value == 0.0  # the kind's default
+    tryout.threshold.value = 2.5
+    assert tryout.entry["check"]["reading"]["threshold"] == 2.5
+
+
 def test_the_language_is_checked() -> None:
     with pytest.raises(ValueError, match="lang='nl' or lang='en'"):
         ClaimTryout("", DATE, lang="de")

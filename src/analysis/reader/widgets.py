@@ -124,9 +124,12 @@ class ClaimTryout:
         self.sentence = widgets.Textarea(value=sentence, description=label("sentence"), layout=layout, style=style)
         self.context = widgets.Text(value=context, description=label("context"), layout=layout, style=style)
         self.date = widgets.DatePicker(value=date or dt.date.today(), description=label("date"), style=style)
-        self.source_url = widgets.Text(value=source_url, description=label("source"), layout=layout, style=style)
-        self.publisher = widgets.Text(value=publisher, description=label("publisher"), layout=layout, style=style)
-        self.title = widgets.Text(value=title, description=label("publication"), layout=layout, style=style)
+        self.source_url = widgets.Text(value=source_url, description=label("source"), layout=layout, style=style,
+                                       continuous_update=False)
+        self.publisher = widgets.Text(value=publisher, description=label("publisher"), layout=layout, style=style,
+                                      continuous_update=False)
+        self.title = widgets.Text(value=title, description=label("publication"), layout=layout, style=style,
+                                  continuous_update=False)
         self.read_button = widgets.Button(description=label("read"), button_style="primary")
         self.candidate = widgets.Dropdown(description=label("candidate"), style=style, layout=layout)
         self.region = widgets.Dropdown(description=label("region"), style=style)
@@ -149,6 +152,9 @@ class ClaimTryout:
         for control in (self.region, self.sector, self.base_year, self.end_year, self.year, self.comparator,
                         self.threshold, self.neighbours):
             control.observe(self.update, names="value")
+        for control in (self.source_url, self.publisher, self.title):  # the entry's source, not the verdict
+            control.observe(self.update, names="value")
+        self.date.observe(self._on_date, names="value")  # the date sets the default period: read again
         if sentence.strip():
             self.read()
         else:
@@ -185,6 +191,10 @@ class ClaimTryout:
             self._filling = False
         self._fill()
         self.update()
+
+    def _on_date(self, _: Any = None) -> None:
+        if self.readings:
+            self.read()
 
     def _on_candidate(self, _: Any = None) -> None:
         if not self._filling and self.readings:
