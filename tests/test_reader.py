@@ -120,14 +120,17 @@ def test_no_sector_named_is_all_activities_and_said_so():
     assert reading.sector == "A-U" and "sector" in reading.assumed
 
 
-@pytest.mark.parametrize(("words", "codes"), [
-    ("de UT", ["21PH"]), ("Universiteit Twente", ["21PH"]), ("Saxion en de UT", ["21PH", "23AH"]),
-    ("de TU/e", ["21PG"]), ("Fontys", ["30GB"]),
+@pytest.mark.parametrize(("words", "codes", "region"), [
+    ("de UT", ["21PH"], "CR12"), ("Universiteit Twente", ["21PH"], "CR12"),
+    ("Saxion en de UT", ["21PH", "23AH"], "CR12"),  # both seated in Enschede (Twente)
+    ("de TU/e", ["21PG"], "CR36"), ("Fontys", ["30GB"], "CR36"),  # Eindhoven: Zuidoost-Noord-Brabant
+    ("TU Delft", ["21PF"], None),  # Delft is no region name of the vocabulary: left to the registry
 ])
-def test_institution_names(words, codes):
+def test_institution_names(words, codes, region):
     reading = best(f"Bij {words} studeren 36 procent technische studenten.", date=dt.date(2017, 10, 18))
     assert reading.statistic == "students" and reading.institutions == codes
-    assert reading.region is None  # institutions, not a region, set the population
+    # the institutions set the population; the region of their seat only labels the claim
+    assert reading.region == region
 
 
 def test_an_institution_name_holding_a_region_name_is_no_region_claim():

@@ -20,14 +20,17 @@ from typing import Any
 from analysis.i18n import Text
 from analysis.reader import comparisons, periods
 from analysis.reader.numbers import Number, find_numbers
+from analysis.reader.ranks import RankTerms, rank_terms
 from analysis.reader.text import Span, find_phrases, is_english, normalise, outside
 from analysis.reader.vocab import NATION, Vocabulary, vocabulary
 
-# reader kinds -> the engine kind that checks them (None: not yet checkable)
+# reader kinds -> the engine kind that checks them (None: not yet checkable); a level or a rank of
+# students is a DUO count of named institutions (``Reading.engine_kind``)
 ENGINE_KINDS = {"change": "change", "change_vs_comparator": "change_vs_comparator", "share": "share",
-                "change_count": None, "level": None, "rank": None, "sector_share": None, "not_held": None}
+                "change_count": None, "level": "level", "rank": "rank", "sector_share": "share_of_total",
+                "not_held": None}
 BACK_REFERENCE = r"^(daar|there|deze regio|de provincie|die provincie|this region|in the four-year)"
-CROHO_SECTORS = {"techniek": "techniek", "technische": "techniek", "technical": "techniek",
+CROHO_SECTORS = {"techniek": "techniek", "technisch": "techniek", "technical": "techniek",
                  "technology": "techniek", "gezondheidszorg": "gezondheidszorg", "economie": "economie",
                  "onderwijs": "onderwijs"}
 
@@ -49,6 +52,7 @@ class Reading:
     year: int | None = None
     comparator: str | None = None
     number: Number | None = None
+    rank: RankTerms | None = None  # the place a rank sentence names (kind 'rank' only)
     words: dict[str, str] = field(default_factory=dict)  # parameter -> the words that set it
     assumed: dict[str, list[Text]] = field(default_factory=dict)  # parameter -> what was assumed
     score: float = 1.0
@@ -57,6 +61,18 @@ class Reading:
     @property
     def engine_kind(self) -> str | None:
         kind = ENGINE_KINDS.get(self.kind)
+        students = self.statistic == "students"
+        counted = self.number is not None and self.number.unit not in ("percent", "points")
+        if kind == "level":
+            # a level needs its number ("ruim 303.800 banen"); of students it is a DUO count
+            return ("enrolment_level" if students else "level") if counted else None
+        if kind == "rank" and students:
+            # the engine ranks regions, not institutions: the number of students is what it can check
+            return "enrolment_level" if counted else None
+        if kind == "rank" and not self.direction:
+            return None  # a place without a rise or fall ("de grootste regio"): no metric to rank on
+        if kind == "share_of_total" and (self.number is None or self.number.unit != "percent"):
+            return None
         if kind == "change_vs_comparator" and self.relation not in ("both_fall", "region_grows_comparator_falls",
                                                                      "faster"):
             return None  # e.g. the region fell while the nation grew: no such relation yet
@@ -67,7 +83,9 @@ class Reading:
         return self.number.hedge if self.number else "none"
 
     def assume(self, param: str, text: Text) -> None:
-        self.assumed.setdefault(param, []).append(text)
+        said = self.assumed.setdefault(param, [])
+        if text not in said:  # building the entry twice must not say it twice
+            said.append(text)
 
     def assumed_text(self, param: str, lang: str) -> str:
         return "; ".join(t.render(lang) for t in self.assumed.get(param, []))
@@ -80,7 +98,10 @@ class Reading:
             "statistic": self.statistic, "score": round(self.score, 3),
             "parameters": {"region": self.region, "sector": self.sector, "institutions": self.institutions,
                            "croho_sectors": self.croho_sectors, "base_year": self.base_year,
-                           "end_year": self.end_year, "year": self.year, "comparator": self.comparator},
+                           "end_year": self.end_year, "year": self.year, "comparator": self.comparator,
+                           **({} if self.rank is None else {
+                               "rank_relation": self.rank.relation, "position": self.rank.position,
+                               "order": self.rank.order, "metric": self.rank.metric})},
             "claimed": None if self.number is None else {
                 "value": self.number.value, "low": _round(low), "high": _round(high), "unit": self.number.unit,
                 "hedge": self.number.hedge, "hedge_words": self.number.hedge_words, "words": self.number.span.words},
@@ -151,6 +172,10 @@ def read_sentence(sentence: str, context: str = "", date: dt.date | None = None,
     if direction:
         reading.words["relation"] = sig.direction_words or "-"
     reading.number = number
+    if reading.kind == "rank":
+        reading.rank = rank_terms(text, sig.extreme_words, direction, number)
+        if reading.rank.metric_words:
+            reading.words["metric"] = reading.rank.metric_words
     if number is not None:
         reading.words["claimed"] = (number.hedge_words + " " if number.hedge_words else "") + number.span.words
     # --- who: institutions, or a region
@@ -158,6 +183,7 @@ def read_sentence(sentence: str, context: str = "", date: dt.date | None = None,
         reading.institutions = sorted({s.value for s in institutions})
         reading.words["institutions"] = ", ".join(s.words for s in institutions)
         reading.croho_sectors = sorted({v for w, v in CROHO_SECTORS.items() if re.search(rf"\b{w}", text)})
+        _set_institution_region(reading, vocab)
     else:
         _set_region(reading, text, before, vocab, blocked, prior)
         _set_sector(reading, text, before, vocab, sig, prior)
@@ -214,6 +240,15 @@ def _set_region(reading: Reading, text: str, before: str, vocab: Vocabulary,
     if span.words.strip() in {"amsterdam", "rotterdam", "eindhoven", "delfzijl", "enschede", "den haag",
                               "arnhem", "nijmegen", "tilburg", "breda", "zwolle", "deventer"}:
         reading.assume("region", Text("reader.assumed.city", {"city": span.words}))
+
+
+def _set_institution_region(reading: Reading, vocab: Vocabulary) -> None:
+    """The region of named institutions: the one region of their seats (else left to the registry)."""
+    seats = {vocab.institution_regions.get(code) for code in reading.institutions}
+    if len(seats) == 1 and None not in seats:
+        reading.region = seats.pop()
+        reading.assume("region", Text("reader.assumed.institution_region", {
+            "region": vocab.region_names.get(reading.region, reading.region)}))
 
 
 def _set_sector(reading: Reading, text: str, before: str, vocab: Vocabulary, sig: comparisons.Signals,

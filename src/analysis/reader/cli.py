@@ -103,6 +103,14 @@ def run_propose(args: argparse.Namespace) -> int:
                             title=args.title, taken=taken)
     except NotCheckable:
         why_not = best.note or Text("reader.note.not_checkable", {"kind": best.kind})
+    if entry is not None:
+        from analysis.engine.registry_errors import RegistryError
+        from analysis.reader.entry import validate_entry
+
+        try:  # e.g. "sinds 2007" while the claim's table begins in 2010: said, not written
+            validate_entry(entry, args.data)
+        except RegistryError as exc:
+            entry, why_not = None, Text("reader.note.outside_data", {"error": str(exc)})
     result = check_entry(entry, args.data) if entry is not None and not args.no_check else None
     if args.json:
         payload = {"sentence": args.sentence, "date": date.isoformat(),

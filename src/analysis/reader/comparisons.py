@@ -17,7 +17,8 @@ from dataclasses import dataclass
 # statistics the data hold, and ones they do not (the first word found in the sentence decides)
 HELD = {
     "jobs": r"banen|werknemersbanen|banengroei|banenverlies|banenkrimp|werkgelegenheid|arbeidsplaatsen|jobs|"
-            r"employment|job market|werkzame personen|werknemers|werkzaam|mensen in deze sector|werken in",
+            r"employment|job market|werkzame personen|werknemers|werkzaam|mensen in deze sector|werken in|"
+            r"werkten in|werkt in|worked in|work in",
     "students": r"studenten|students|studeren|hbo'ers|ingeschreven|inschrijvingen|enrolments|enrolled|"
                 r"technische opleiding|technical programmes",
 }
@@ -43,8 +44,9 @@ FALL = r"gedaald|daalde|daling|afgenomen|afname|nam\b[^;:]{0,90}?\baf|verdwenen|
        r"decreased|declined|decline|fell|lost|loss|drop|disappeared|fewer jobs"
 EXTREME = r"de enige|het enige|enige provincie|enige regio|het grootst|het sterkst|het hardst|het meest|de meeste|" \
           r"het hoogst|het laagst|de grootste|de sterkste|de hoogste|de laagste|koploper|uitschieter|" \
-          r"op \w+ na (?:hoogste|grootste|laagste|kleinste)|banenkampioen|the only|the most|the largest|the biggest|" \
-          r"the highest|the lowest|most significant|the poorest|poorest"
+          r"op \w+ na (?:de |het )?(?:hoogste|grootste|laagste|kleinste|sterkst\w*|hardst\w*|snelst\w*)|" \
+          r"banenkampioen|de kleinste|het kleinst|het minst|the only|the most|the largest|the biggest|" \
+          r"the highest|the lowest|the smallest|most significant|the poorest|poorest"
 COMPARATOR = r"(?:harder|sterker|sneller|meer|minder|langzamer|faster|more|less|slower|stronger)\s+(?:\w+\s+)?" \
              r"(?:dan|than)\s+(?:landelijk|in nederland|nederland|het landelijk\w*|the national|nationally|" \
              r"in the netherlands)|terwijl landelijk|terwijl in nederland|terwijl het landelijk|" \
@@ -52,7 +54,8 @@ COMPARATOR = r"(?:harder|sterker|sneller|meer|minder|langzamer|faster|more|less|
 LEVEL = r"\btelde\b|\btelt\b|bedraagt|bedroeg|waren in \d{4} in totaal|in totaal \w+ banen|\bstuderen\b|" \
         r"heeft [^.]*ingeschreven|passeert|\bwaren er\b|there were|totalled|had a total"
 SHARE = r"aandeel|procent van (?:de|alle)|van de studenten|van alle studenten|technische studenten|" \
-        r"per ?cent of|percent of|of the students|of all students|technical students|relatief veel mensen in deze sector|share of|of all"
+        r"per ?cent of|percent of|of the students|of all students|technical students|relatief veel mensen in deze sector|share of|of all|" \
+        r"van (?:de|alle) (?:banen|werknemersbanen|werkgelegenheid)|\d+(?:[.,]\d+)? ?% of (?:the |all )?jobs|goed voor"
 # clauses whose regions and numbers belong to someone else than the claim
 OTHER_CLAUSES = (r"terwijl (?:landelijk|in nederland|het landelijk)[^;:]*", r"gevolgd door[^.;]*",
                  r"followed by[^.;]*", r"tegenover [^.;]*?(?= staat| stond|,)", r"in tegenstelling tot [^,]*",

@@ -1,8 +1,9 @@
 """A reading -> a registry entry (v3, docs/registry.md) and the engine's check of it.
 
-Only readings whose kind the engine can check become entries (``Reading.engine_kind``); the others
-(levels, ranks, changes in numbers of jobs, sector shares, a region that fell while the nation grew)
-are described but not written, with the reason. The entry is a plain dict of plain values: the TOML
+Only readings whose kind the engine can check become entries (``Reading.engine_kind``): changes,
+comparisons, DUO shares, and (:mod:`.entry_kinds`) levels, ranks among regions and sector shares. The
+others (changes in numbers of jobs, a region that fell while the nation grew, a place without a rise
+or fall) are described but not written, with the reason. The entry is a plain dict of plain values: the TOML
 is made from it by :mod:`.toml_writer`, never by formatting strings.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from analysis.reader import entry_kinds
 from analysis.reader.candidates import Reading
 
 
@@ -28,7 +30,7 @@ def _round(value: float | None) -> float | None:
 
 
 def claim_id(reading: Reading, taken: set[str]) -> str:
-    who = (reading.region or "-".join(reading.institutions) or "nl").lower()
+    who = ("-".join(reading.institutions) or reading.region or "nl").lower()
     when = f"{reading.base_year}-{reading.end_year}" if reading.year is None else str(reading.year)
     stem = re.sub(r"[^a-z0-9_-]+", "-", f"proposed-{who}-{reading.kind}-{when}")
     name, n = stem, 2
@@ -52,6 +54,17 @@ def check_table(reading: Reading) -> dict[str, Any]:
     if kind is None:
         raise NotCheckable(f"kind {reading.kind!r}" + (f" ({reading.relation})" if reading.relation else "")
                            + " is not yet checkable by the engine")
+    try:
+        if kind == "level":
+            return entry_kinds.level_table(reading, _claimed(reading, 1.0))
+        if kind == "enrolment_level":
+            return entry_kinds.enrolment_level_table(reading, _claimed(reading, 1.0))
+        if kind == "share_of_total":
+            return entry_kinds.share_of_total_table(reading, _claimed(reading, 1.0))
+        if kind == "rank":
+            return entry_kinds.rank_table(reading)
+    except entry_kinds.NotCheckableReading as exc:
+        raise NotCheckable(str(exc)) from None
     table: dict[str, Any] = {"kind": kind}
     if kind == "share":
         table["reading"] = {"institutions": reading.institutions, "sectors": reading.croho_sectors or ["techniek"],
@@ -90,7 +103,7 @@ def build_entry(reading: Reading, sentence: str, date: dt.date, *, url: str = ""
     """The ``[[claim]]`` table of the reading (plain values; the sentence kept as it was written)."""
     check = check_table(reading)
     entry: dict[str, Any] = {"id": claim_id(reading, set(taken))}
-    if reading.region and reading.statistic != "students":
+    if reading.region:  # of institutions: the region of their seat, when it is known
         entry["region"] = reading.region
     # both texts are required; the sentence stands in for the translation until someone writes it
     entry["text_nl"] = sentence
@@ -114,6 +127,19 @@ def shipped_meta() -> dict[str, Any]:
 
     with REGISTRY_FILE.open("rb") as handle:
         return tomllib.load(handle)["meta"]
+
+
+def validate_entry(entry: dict[str, Any], data_dir: Path | None = None) -> None:
+    """Raise the registry's RegistryError when the entry names what the data do not hold (a year before
+    the claim's table begins, an SBI code the table lacks): such an entry is never written."""
+    from analysis.engine.check import tables_for
+    from analysis.engine.registry import load_registry, validate_against_data
+    from analysis.reader.toml_writer import dumps_registry
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "proposed.toml"
+        path.write_text(dumps_registry(shipped_meta(), [entry]), encoding="utf-8")
+        validate_against_data(load_registry(path), tables_for(data_dir))
 
 
 def check_entry(entry: dict[str, Any], data_dir: Path | None = None) -> Any:

@@ -83,6 +83,7 @@ class Vocabulary:
     sector_labels: dict[str, str]  # code -> the data's label
     institutions: dict[str, str]  # name -> BRIN code
     institution_names: dict[str, str]  # BRIN -> the data's name
+    institution_regions: dict[str, str]  # BRIN -> the region of its seat (when the seat's name is a region's)
 
 
 def _plain(name: str) -> str:
@@ -108,8 +109,13 @@ def vocabulary(data_dir: Path | None = None) -> Vocabulary:
     sectors = {label.lower(): code for code, label in labels.items()
                if not code[0].isdigit() and code != "A-U"}
     sectors.update(SECTOR_ALIASES)
-    enrolment = pd.read_csv(folder / "enrolment.csv", usecols=["institution_code", "institution_name"], dtype=str)
-    pairs = enrolment.drop_duplicates("institution_code")
+    enrolment = pd.read_csv(folder / "enrolment.csv", usecols=["institution_code", "institution_name",
+                                                               "municipality"], dtype=str)
+    pairs = enrolment.drop_duplicates("institution_code")[["institution_code", "institution_name"]]
+    # the seat: the municipality with most rows; a city name of the region vocabulary gives its region
+    seats = enrolment.groupby("institution_code")["municipality"].agg(lambda m: m.mode().iat[0])
+    seat_regions = {code: regions[town.lower()] for code, town in seats.items()
+                    if isinstance(town, str) and town.lower() in regions}
     institutions = {name.lower(): code for code, name in pairs.itertuples(index=False, name=None)}
     institutions.update(INSTITUTION_ALIASES)
     return Vocabulary(
@@ -117,4 +123,4 @@ def vocabulary(data_dir: Path | None = None) -> Vocabulary:
         region_names={r.region_code: r.region_name for r in areas.itertuples()},
         region_levels=dict(zip(areas["region_code"], areas["region_level"], strict=False)),
         sectors=sectors, sector_labels=labels, institutions=institutions,
-        institution_names=dict(pairs.itertuples(index=False, name=None)))
+        institution_names=dict(pairs.itertuples(index=False, name=None)), institution_regions=seat_regions)
