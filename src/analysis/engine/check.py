@@ -20,6 +20,7 @@ import pandas as pd
 
 from analysis.engine import decision, perturb, verdict
 from analysis.engine import measures as measures_mod
+from analysis.engine.kinds import KINDS
 from analysis.engine.kinds.base import Ctx, level
 from analysis.engine.overrides import split_overrides, with_overrides
 from analysis.engine.registry import Claim, Registry, claim_regions, load_registry
@@ -110,6 +111,30 @@ def _headline_series(ctx: Ctx, setting: dict[str, Any]) -> pd.DataFrame | None:
                 continue  # a bound, not a value: left out of the chart
             rows.append({"year": year, "series": who, "value": 100.0 * value.mid / first})
     return pd.DataFrame(rows, columns=["year", "series", "value"]) if rows else None
+
+
+def _year_series(ctx: Ctx, setting: dict[str, Any]) -> pd.DataFrame | None:
+    """For a claim about one year (a level, a share): the reading's value in every year the data
+    hold, its year replaced, for the card chart; a year the data do not give, or give only as a
+    wide bound, is a gap (no row)."""
+    rows = []
+    for year in ctx.tables.years_held(enrolment="institutions" in setting):
+        outcome = perturb.evaluate_raw(ctx, {**setting, "year": year})
+        if isinstance(outcome, Unevaluable) or outcome.result.value is None:
+            continue
+        bound = outcome.result
+        if bound.hi - bound.lo > 0.05 * max(abs(bound.value), 1.0):
+            continue  # a bound, not a value: left out of the chart
+        rows.append({"year": year, "series": "region", "value": float(bound.value)})
+    return pd.DataFrame(rows, columns=["year", "series", "value"]) if rows else None
+
+
+def _card_series(ctx: Ctx, claim: Claim, reading: Evaluation | None) -> pd.DataFrame | None:
+    """The card chart's series: an index of the reading's series for a change, the value per year
+    for a claim about one year (a kind with a ``year`` parameter)."""
+    if "year" in KINDS[claim.kind].PARAMS:
+        return _year_series(ctx, reading.parameters) if reading is not None else None
+    return _headline_series(ctx, claim.reading)
 
 
 def _context(ctx: Ctx, claim: Claim) -> list[ContextItem]:
@@ -207,7 +232,7 @@ def check(claim_id: str, region: str | None = None, registry: Registry | Path | 
         fairer_statement=measured.fairer_statement, ex_post=ex_post, ex_post_text=ex_post_text,
         perturbations=perturbations, unevaluable=unevaluable,
         context=[] if lean else _context(ctx, claim),
-        headline_series=None if lean else _headline_series(ctx, claim.reading),
+        headline_series=None if lean else _card_series(ctx, claim, reading_eval),
         extras={"n_distinct": measured.n_distinct, "ignored_overrides": ignored,
                 "claim_text": {"nl": claim.text_nl, "en": claim.text_en}},
         registry_hash=registry.hash, claim_date=claim.date.isoformat(),

@@ -313,6 +313,12 @@ class Tables(AccountsMixin):
         frame["masked_cells"] = pd.to_numeric(frame["masked_cells"], errors="coerce").fillna(0)
         return frame
 
+    def years_held(self, enrolment: bool = False) -> list[int]:
+        """Every reference year of the employee jobs tables, or (``enrolment``) of the enrolments."""
+        if enrolment:
+            return sorted(set(self._enrolment["year"].astype(int)))
+        return sorted({year for table in self.jobs_tables() for year in self.jobs_years(table)})
+
     def enrolment_editions(self, institution: str, year: int) -> list[str]:
         """The DUO editions that count ``institution`` in ``year``, oldest first."""
         frame = self._enrolment

@@ -99,13 +99,19 @@ def headline_chart(record: Mapping[str, Any], lang: str) -> str:
                           format_value=lambda value: Num(value, decimals=_decimals(value)).format(lang))
 
 
+# kinds whose card chart is the value per year, and the axis of each unit
+LEVEL_KINDS = ("share", "share_of_total", "level", "enrolment_level")
+LEVEL_AXES = {"percent": "page.axis.share", "jobs": "page.axis.jobs", "students": "page.axis.students"}
+
+
 def _chart_unit(record: Mapping[str, Any], series: Mapping[str, list[tuple[int, float]]], lang: str) -> str:
-    """The sparkline's unit: a share claim's series is its share in percent; the engine gives other
-    headline series as an index (each series 100 in its first year, the reading's base year);
-    anything else is left unnamed rather than guessed."""
+    """The sparkline's unit: a claim about one year (a level, a share) has its value per year; the
+    engine gives other headline series as an index (each series 100 in its first year, the
+    reading's base year); anything else is left unnamed rather than guessed."""
     check = record.get("check") or {}
-    if check.get("kind") == "share" and ((check.get("reading") or {}).get("unit")) == "percent":
-        return render("page.axis.share", lang)
+    unit = (check.get("reading") or {}).get("unit")
+    if check.get("kind") in LEVEL_KINDS and unit in LEVEL_AXES:  # a level or a share per year
+        return render(LEVEL_AXES[unit], lang)
     firsts = [min(values)[1] for values in series.values()]
     if not all(math.isclose(first, 100.0, abs_tol=1e-6) for first in firsts):
         return ""

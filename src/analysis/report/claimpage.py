@@ -197,7 +197,7 @@ def show_measurable(check: ClaimCheck, claim_date: str | None = None) -> None:
                  if latest is not None else Text("page.measurable.real_time", {"date": date}))
     if check.reading is None:  # the reproduction says so, with the reason
         return
-    settings = [setting_text(check.claim_id, k, v) for k, v in check.reading.parameters.items()]
+    settings = [setting_text(check.claim_id, k, v) for k, v in check.reading.parameters.items() if v is not None]
     if settings:
         bi.paragraph(Text("page.measurable.parameters"))
         bi.bullets(settings)
@@ -431,7 +431,7 @@ def _details_for(check: ClaimCheck, lang: str) -> str:
 
 
 def _settings_text(claim_id: str, parameters: Mapping[str, Any]) -> Any:
-    return bi.join(*(setting_text(claim_id, k, v) for k, v in parameters.items()), sep="; ")
+    return bi.join(*(setting_text(claim_id, k, v) for k, v in parameters.items() if v is not None), sep="; ")
 
 
 def perturbation_table_html(check: ClaimCheck, lang: str) -> str:

@@ -26,11 +26,12 @@ REGISTRY_ENV = "TWENTE_CLAIMS_REGISTRY"  # another claim registry (the report bu
 PARAM = "param_"  # prefix of the parameter columns of claimpage.evaluations_frame / curve_data
 SYMBOLS = {"supported": "✔", "borderline": "◐", "within_revision": "≈", "not_supported": "✘", "undecidable": "?",
            "not_verifiable": "∅", "not_applicable": "–"}  # a second cue besides colour
-UNSIGNED_KINDS = ("share", "value_within", "not_verifiable", "none")  # levels and shares: no "+" sign
+# levels and shares: no "+" sign
+UNSIGNED_KINDS = ("share", "level", "enrolment_level", "share_of_total", "value_within", "not_verifiable", "none")
 _UNIT_KEYS = {"percent": "page.unit.percent", "percentage points": "page.unit.percentage_points",
               "percent per year": "page.unit.percent_per_year", "percent a year": "page.unit.percent_per_year",
               "percentage points a year": "page.unit.points_per_year", "jobs": "page.unit.jobs",
-              "persons": "page.unit.persons"}
+              "persons": "page.unit.persons", "students": "page.unit.students"}
 
 
 # --- the registry -----------------------------------------------------------------------------------

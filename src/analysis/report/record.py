@@ -70,19 +70,6 @@ def headline_series_records(frame: Any, check: ClaimCheck | None = None) -> list
     return rows
 
 
-def card_series(check: ClaimCheck) -> Any:
-    """The card's small chart: the engine's headline series, or for a share claim (which has none)
-    its share in every year the data count (:func:`analysis.report.findings.share_series`)."""
-    if check.headline_series is not None and len(check.headline_series):
-        return check.headline_series
-    if check.kind == "share" and check.reading is not None:
-        from analysis.report.findings import share_series
-
-        frame = share_series(check)
-        return frame.assign(series="share").rename(columns={"share": "value"})[["year", "series", "value"]]
-    return None
-
-
 def _plain(value: Any) -> Any:
     """JSON-safe: NaN/inf -> None, numpy scalars -> Python, tuples -> lists (JSON has no NaN)."""
     if isinstance(value, Mapping):
@@ -115,7 +102,7 @@ def record_check(check: ClaimCheck, results_dir: str | Path, *, order: int, titl
         "counter_argument": _pair(check.counter_argument, "counter_argument", required=False),
         "fairer_statement": _pair(check.fairer_statement, "fairer_statement", required=False),
         "headline": _pair(headline, "headline"),
-        "headline_series": headline_series_records(card_series(check), check),
+        "headline_series": headline_series_records(check.headline_series, check),
         "check": _plain(check.to_json()),
     }
     text = json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
