@@ -11,8 +11,8 @@
 # ---
 
 # %% tags=["parameters"]
-claim_id = ""  # a claim id of src/analysis/data/claims.toml
-region = "CR12"  # COROP region (Twente is CR12)
+claim_id = ""  # a claim id of src/analysis/data/claims.toml; "" = the first claim by order
+region = ""  # "" = the claim's own region; or a region code (CR12 Twente, PV23 Overijssel, NL01)
 base_year = None  # None: the claim's registered reading
 end_year = None  # None: the claim's registered reading
 comparator = None  # None: the claim's registered reading
@@ -24,15 +24,15 @@ page_stem = ""  # this page's file name without .html
 # One page per claim of the registry: every text comes from the message catalogues and the registry,
 # every number from the engine's check in this run (analysis.report.claimpage shows the sections).
 from analysis.engine.check import check as check_claim
+from analysis.engine.check import registry_for
 from analysis.report import claimpage, plots, record, shiftshare_table
 from analysis.report import overview as data_overview
 
 plots.use_house_style()
-if not claim_id:
-    raise ValueError(f"claim_id is empty: pass one of {', '.join(claimpage.claim_ids())} (papermill -p claim_id ...)")
+claim_id = claim_id or registry_for(claimpage.registry_file()).first_claim  # "Run all" as it is: the first claim
 page_stem = page_stem or f"claim-{claim_id}"
 overrides, ignored = claimpage.split_overrides(claim_id, base_year=base_year, end_year=end_year, comparator=comparator)
-check = check_claim(claim_id, region, registry=claimpage.registry_file(), **overrides)
+check = check_claim(claim_id, region or None, registry=claimpage.registry_file(), **overrides)
 manifest = data_overview.read_manifest()
 datasets = claimpage.datasets_used(check, manifest)
 source = claimpage.source_line(datasets, manifest)

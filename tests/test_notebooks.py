@@ -127,9 +127,18 @@ def test_other_pages_execute_bilingual(name: str, region: str, tmp_path: Path) -
 
 
 @pytest.mark.slow
+def test_the_claim_page_runs_as_it_is_with_the_first_claim_for_its_own_region(tmp_path: Path) -> None:
+    first = claimpage.claim_ids()[0]  # the registry's order, read independently of the notebook
+    notebook = execute("claim", {}, tmp_path)  # the parameters as written: "Run all" in JupyterLab
+    shown = " ".join(str(o.get("data", {}).get("text/html", "")) for o in visible_outputs(notebook))
+    assert claimpage.claim_title(first)["nl"] in shown
+    assert "Twente" in shown  # the first claim is about Twente, its own region
+
+
+@pytest.mark.slow
 def test_unknown_claim_or_region_stops_at_the_top(tmp_path: Path) -> None:
-    with pytest.raises(papermill.PapermillExecutionError, match="claim_id is empty"):
-        execute("claim", {"claim_id": ""}, tmp_path)
+    with pytest.raises(papermill.PapermillExecutionError, match="unknown claim 'no-such-claim'"):
+        execute("claim", {"claim_id": "no-such-claim"}, tmp_path)
     with pytest.raises(papermill.PapermillExecutionError, match="CR77"):
         execute("claim", {"claim_id": claimpage.claim_ids()[0], "region": "CR77"}, tmp_path)
 
