@@ -549,6 +549,21 @@ def test_both_editions_from_one_execution(built_site) -> None:
 
 
 @pytest.mark.slow
+def test_warnings_kept_off_a_page_are_written_to_a_log_the_build_names(built_site) -> None:
+    """The claim notebook warns once ("a library warning the reader should not see"): the page does not
+    show it, reports/warnings/<page>.txt holds it and the build's line for that page names the file."""
+    root, lines = built_site
+    reports = root / "reports"
+    for stem in ("claim-jobs-grew", "claim-students-share"):
+        log = reports / "warnings" / f"{stem}.txt"
+        line = next(line for line in lines if f" ok  {stem}.html " in line)
+        assert line.endswith(f"warning line(s) kept off the page: reports/warnings/{stem}.txt)"), line
+        text = log.read_text(encoding="utf-8")
+        assert text.startswith("--- cell ") and "UserWarning: a library warning the reader should not see" in text
+    assert not (reports / "warnings" / "overview.txt").exists()  # the overview prints no warning
+
+
+@pytest.mark.slow
 def test_index_has_claim_cards_in_the_edition_language(built_site) -> None:
     from bs4 import BeautifulSoup
 

@@ -38,12 +38,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", default="nl", choices=("nl", "en"), help="language of the text output")
 
 
-def add_check_parsers(sub: Any) -> None:
-    check = sub.add_parser("check", help="check one claim for one region: verdict, reading, measures")
+def add_check_parsers(sub: Any, parents: list[argparse.ArgumentParser] | None = None) -> None:
+    check = sub.add_parser("check", parents=parents or [],
+                           help="check one claim for one region: verdict, reading, measures")
     _common(check)
     check.add_argument("--region", default=None, help="COROP code (default: the registry's, CR12)")
     check.add_argument("--json", action="store_true", help="print the full result as JSON")
-    league = sub.add_parser("league", help="one claim for every COROP region, sorted by value")
+    league = sub.add_parser("league", parents=parents or [], help="one claim for every COROP region, sorted by value")
     _common(league)
     league.add_argument("--csv", action="store_true", help="print CSV instead of a table")
 
@@ -72,13 +73,32 @@ def _checked(args: argparse.Namespace) -> tuple[Any, str | None, dict[str, Any]]
     return registry, region, overrides
 
 
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.0f}%"
+# The units a check's fairness comes in -> the catalogue's messages for a value in that unit.
+_UNIT_KEYS = {"percent": "page.unit.percent", "percentage points": "page.unit.percentage_points",
+              "percent per year": "page.unit.percent_per_year", "percent a year": "page.unit.percent_per_year",
+              "percentage points a year": "page.unit.points_per_year", "jobs": "page.unit.jobs",
+              "persons": "page.unit.persons"}
+
+
+def _share(value: float | None) -> Any:
+    from analysis.i18n import Num
+
+    return Num(None if value is None else 100 * value, "percent")  # None prints as "–"
+
+
+def _fairness(result: Any) -> Any:
+    from analysis.i18n import Num, Text
+
+    unit = result.fairness_unit or ""
+    number = Num(result.fairness, decimals=2, signed=True)
+    if result.fairness is None or not unit:
+        return number
+    return Text(_UNIT_KEYS.get(unit, "page.unit.other"), {"value": number, "unit": unit})
 
 
 def text_report(result: Any, lang: str) -> str:
-    """The evaluation in plain lines (the JSON has everything)."""
-    from analysis.i18n import render
+    """The evaluation in plain lines in one language (the JSON has everything)."""
+    from analysis.i18n import Text, render
 
     why = result.deciding_text or result.verdict_reason
     lines = [(f"{result.claim_id} ({result.region} {result.region_name}): "
@@ -90,16 +110,16 @@ def text_report(result: Any, lang: str) -> str:
         lines.append(f"  {result.reading.statement.render(lang)}")
     if result.robustness is not None:
         band = result.robustness_band or (None, None)
-        lines.append(f"  robustness {_pct(result.robustness)} (band {_pct(band[0])}-{_pct(band[1])}), "
-                     f"fairness {result.fairness if result.fairness is None else round(result.fairness, 2)} "
-                     f"{result.fairness_unit}, uniqueness {_pct(result.uniqueness)}; "
-                     f"{sum(p.real_time for p in result.perturbations)} real-time perturbations, "
-                     f"{sum(not p.real_time for p in result.perturbations)} ex post, "
-                     f"{len(result.unevaluable)} settings not evaluable")
+        measures = Text("cli.check.measures", {
+            "robustness": _share(result.robustness), "low": _share(band[0]), "high": _share(band[1]),
+            "fairness": _fairness(result), "uniqueness": _share(result.uniqueness),
+            "real_time": sum(p.real_time for p in result.perturbations),
+            "ex_post": sum(not p.real_time for p in result.perturbations), "unevaluable": len(result.unevaluable)})
+        lines.append(f"  {measures.render(lang)}")
     for text in (result.counter_argument, result.fairer_statement, result.ex_post_text):
         if text is not None:
             lines.append(f"  {text.render(lang)}")
-    lines.append(f"  registry {result.registry_hash[:12]}")
+    lines.append(f"  {render('cli.check.registry', lang, hash=result.registry_hash[:12])}")
     return "\n".join(lines)
 
 

@@ -127,6 +127,21 @@ def changes_table(changes: list[TableChanges]) -> pd.DataFrame:
     return pd.DataFrame([c.summary_row() for c in changes])
 
 
+def changes_summary(changes: list[TableChanges]) -> str:
+    """One line that ends ``compare``: how many tables change, and how, or that none does."""
+    changed = [c for c in changes if not c.unchanged]
+    if not changed:
+        return (f"compare: none of the {len(changes)} tables changes: the raw snapshots give the data in "
+                "data/processed")
+    new_years = sum(len(c.new_years) for c in changed)
+    dropped_years = sum(len(c.dropped_years) for c in changed)
+    codes = sum(len(v) for c in changed for v in (*c.new_codes.values(), *c.dropped_codes.values()))
+    revised = sum(len(c.revised) for c in changed)
+    return (f"compare: {len(changed)} of {len(changes)} tables change ({', '.join(t.table for t in changed)}): "
+            f"{new_years} new year(s), {dropped_years} dropped year(s), {codes} new or dropped code(s), "
+            f"{revised} revised value(s); run `python -m analysis build` to use them")
+
+
 def revisions_table(changes: list[TableChanges], limit: int = 50) -> pd.DataFrame:
     """The revised values of every table, largest absolute difference first."""
     frames = [c.revised.assign(table=c.table) for c in changes if len(c.revised)]

@@ -151,19 +151,22 @@ def _common(context: SiteContext, lang: str, page: str, title: str) -> dict[str,
 @dataclass(frozen=True)
 class NotebookBody:
     html: str  # nbconvert's body, both languages
-    hidden_stderr: int  # warning lines taken off the page (kept in the executed notebook)
+    hidden_stderr: int  # warning lines taken off the page
+    warnings: str = ""  # those lines, each cell's under its number (the build writes them to a log file)
 
 
-def _strip_stderr(notebook: Any) -> int:
-    """Take warning output off the page (readers need the result, not library warnings)."""
-    hidden = 0
-    for cell in notebook.cells:
+def _strip_stderr(notebook: Any) -> list[str]:
+    """Take warning output off the page (readers need the result, not library warnings); return the
+    lines taken off, each cell's under a heading with its number."""
+    hidden: list[str] = []
+    for number, cell in enumerate(notebook.cells, start=1):
         if cell.get("cell_type") != "code":
             continue
         kept = []
         for output in cell.get("outputs", []):
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                hidden += len(str(output.get("text", "")).splitlines())
+                heading = [] if f"--- cell {number}" in hidden else [f"--- cell {number}"]
+                hidden += [*heading, *str(output.get("text", "")).splitlines()]
                 continue
             if output.get("output_type") == "error":
                 raise RuntimeError(f"an error output ({output.get('ename')}: {output.get('evalue')}) "
@@ -202,7 +205,8 @@ def notebook_body(executed: Any, parameter_text: Mapping[str, str] | None = None
         body, _resources = exporter.from_notebook_node(notebook)
     finally:
         logger.setLevel(level)
-    return NotebookBody(body, hidden)
+    lines = sum(not line.startswith("--- cell ") for line in hidden)
+    return NotebookBody(body, lines, "\n".join(hidden) + "\n" if hidden else "")
 
 
 def _heading_text(element: Any) -> str:

@@ -47,6 +47,7 @@ from analysis.report.swap import (
     RESULTS_DIR,
     STATE_FILE,
     TEMPORARY_PREFIX,
+    WARNINGS_DIR,
     BuildState,
     remove_stale_builds,
     swap_in,
@@ -238,7 +239,12 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
                 shutil.copyfile(result, staged / RESULTS_DIR / result.name)
             new_state.pages[job.stem] = {"fingerprint": job.fingerprint, "title": titles, "claim_id": job.claim_id,
                                          "page": job.page}
-            note = f", {body.hidden_stderr} warning line(s) kept off the page" if body.hidden_stderr else ""
+            note = ""
+            if body.warnings:  # kept for whoever wants them: reports/warnings/<page>.txt, named here
+                (staged / WARNINGS_DIR).mkdir(exist_ok=True)
+                (staged / WARNINGS_DIR / f"{job.stem}.txt").write_text(body.warnings, encoding="utf-8")
+                note = (f", {body.hidden_stderr} warning line(s) kept off the page: "
+                        f"{shown}/{WARNINGS_DIR}/{job.stem}.txt")
             yield f"  [{done}/{len(to_run)}] ok  {job.page} ({outcome.seconds:.1f} s{note})"
             (out_dir / FAILED_DIR / f"{job.stem}.ipynb").unlink(missing_ok=True)
         for job in unchanged:  # carried over from the previous build: the pages stay, results are copied
@@ -285,7 +291,7 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
         stale = [stem for stem in state.pages if stem not in new_state.pages]
         _SWAPPING.append(True)  # a signal now waits for the swap (see abort_build)
         try:
-            swap_in(staged, out_dir, stale)
+            swap_in(staged, out_dir, stale, executed=[job.stem for job in to_run])
         finally:
             _SWAPPING.clear()
         if _DEFERRED_EXIT:

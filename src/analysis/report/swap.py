@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ RESULTS_DIR = "results"
 PREVIOUS_RESULTS_DIR = "previous-results"
 FAILED_DIR = ".failed"
 DATA_DIR = "data"
+WARNINGS_DIR = "warnings"  # <stem>.txt: the warning lines a page's notebook printed, kept off the page
 EDITION_DIRS = {"nl": "", "en": "en"}  # edition -> sub-folder of the report folder
 TEMPORARY_PREFIX = ".tmp-build-"
 INDEX = "index.html"
@@ -72,8 +74,10 @@ def _edition_name(sub: str, file_name: str) -> str:
     return f"{sub}/{file_name}" if sub else file_name
 
 
-def swap_in(staged: Path, out_dir: Path, stale_stems: list[str]) -> None:
-    """Publish a finished build (see the module docstring) as one unit; ``staged`` is emptied."""
+def swap_in(staged: Path, out_dir: Path, stale_stems: list[str], executed: Sequence[str] = ()) -> None:
+    """Publish a finished build (see the module docstring) as one unit; ``staged`` is emptied.
+
+    ``executed``: the pages this build ran; the warnings file of one that printed none goes."""
     entries: dict[str, Path] = {}
     for sub in EDITION_DIRS.values():
         for page in sorted((staged / sub).glob("*.html")):
@@ -85,7 +89,11 @@ def swap_in(staged: Path, out_dir: Path, stale_stems: list[str]) -> None:
         shutil.copytree(out_dir / RESULTS_DIR, staged / PREVIOUS_RESULTS_DIR)
         entries[PREVIOUS_RESULTS_DIR] = staged / PREVIOUS_RESULTS_DIR
     entries[RESULTS_DIR] = staged / RESULTS_DIR
+    for log in sorted((staged / WARNINGS_DIR).glob("*.txt")):
+        entries[f"{WARNINGS_DIR}/{log.name}"] = log
     entries[STATE_FILE] = staged / STATE_FILE
     removed = [name for stem in stale_stems for name in
-               [*(_edition_name(sub, f"{stem}.html") for sub in EDITION_DIRS.values()), f"{DATA_DIR}/{stem}"]]
+               [*(_edition_name(sub, f"{stem}.html") for sub in EDITION_DIRS.values()), f"{DATA_DIR}/{stem}",
+                f"{WARNINGS_DIR}/{stem}.txt"]]
+    removed += [f"{WARNINGS_DIR}/{stem}.txt" for stem in executed if f"{WARNINGS_DIR}/{stem}.txt" not in entries]
     atomic.publish(entries, out_dir, remove=removed)
