@@ -80,3 +80,26 @@ def test_corrupt_raw_file_stops_build_and_keeps_processed(mirror_dir: Path, tmp_
     with pytest.raises(CorruptSnapshotError, match=r"TypedDataSet\.json does not match the sha256"):
         build(raw_root=raw, out_dir=out)
     assert {name: (out / name).read_bytes() for name in TABLES} == before
+
+
+def test_a_refresh_that_changes_no_data_changes_no_fingerprint(mirror_dir: Path, mirror_raw: Path, rebuilt: Path,
+                                                                tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fetch + build again from the same mirror: raw manifests, processed files and the report's data
+    fingerprint stay as they were, so the next `make report` is a no-change rebuild. (Before, both
+    manifests took new timestamps and every page ran again.)"""
+    import shutil
+
+    from analysis.report import plan
+
+    root = tmp_path / "project"
+    shutil.copytree(mirror_raw, root / "data" / "raw")
+    shutil.copytree(rebuilt, root / "data" / "processed")
+    monkeypatch.setenv("TWENTE_CLAIMS_ROOT", str(root))
+    raw_manifests = {p: p.read_bytes() for p in (root / "data" / "raw").glob("*/manifest.json")}
+    processed = {p.name: p.read_bytes() for p in (root / "data" / "processed").iterdir()}
+    before = plan.data_fingerprint()
+    fetch(mirror=mirror_dir, raw_root=root / "data" / "raw", progress=False)
+    build(raw_root=root / "data" / "raw", out_dir=root / "data" / "processed")
+    assert {p: p.read_bytes() for p in (root / "data" / "raw").glob("*/manifest.json")} == raw_manifests
+    assert {p.name: p.read_bytes() for p in (root / "data" / "processed").iterdir()} == processed
+    assert plan.data_fingerprint() == before
