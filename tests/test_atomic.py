@@ -110,3 +110,16 @@ def test_a_publish_killed_inside_its_window_is_finished_by_recover(tmp_path: Pat
     assert atomic.is_interrupted(target)
     atomic.recover(target)
     assert [(target / n).read_text() for n in ("a.csv", "b.csv", "c.csv")] == ["new a.csv", "new b.csv", "new c.csv"]
+
+
+def test_status_names_an_interrupted_build_and_how_to_finish_it(tmp_path: Path, caplog) -> None:
+    from analysis.processing.status import status_table
+
+    processed = tmp_path / "processed"
+    processed.mkdir()
+    (processed / atomic.JOURNAL).write_text(json.dumps({"publish": [], "remove": []}))
+    table = status_table(raw_root=tmp_path / "raw", out_dir=processed)
+    assert set(table["vs_processed"]) == {"not used"}
+    expected = (f"{processed} holds an interrupted build (the journal {atomic.JOURNAL} of a publish that did not "
+                "finish): run `python -m analysis build` to finish it")
+    assert [r.getMessage() for r in caplog.records] == [expected]

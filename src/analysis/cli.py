@@ -52,7 +52,6 @@ def configure_logging(quiet: bool = False, verbose: bool = False) -> None:
     problems.setFormatter(_LevelFormatter())
     log.handlers[:] = [progress, problems]
     log.setLevel(logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO)
-    log.propagate = False
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -4,17 +4,24 @@ processed data (whose manifest records the raw files it was built from)."""
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pandas as pd
 
-from analysis import paths
+from analysis import atomic, paths
 from analysis.sources.registry import load_registry
 from analysis.sources.snapshot import CorruptSnapshotError, SnapshotError, verify_snapshot
+
+log = logging.getLogger(__name__)
 
 
 def processed_manifest(out_dir: Path | None = None) -> dict:
     path = (out_dir or paths.processed_dir()) / "manifest.json"
+    try:
+        atomic.refuse_interrupted(path.parent, "python -m analysis build")
+    except atomic.InterruptedPublishError as exc:
+        raise SnapshotError(str(exc)) from None
     if not path.exists():
         raise SnapshotError(f"no processed data at {path.parent}: run `python -m analysis build`")
     return json.loads(path.read_text())
@@ -25,7 +32,8 @@ def status_table(raw_root: Path | None = None, out_dir: Path | None = None) -> p
     try:
         used = {i["dataset_id"]: {f["name"]: f["sha256"] for f in i["files"]}
                 for i in processed_manifest(out_dir)["inputs"]}
-    except SnapshotError:
+    except SnapshotError as exc:
+        log.warning(str(exc))  # no processed data, or an interrupted build: say so, then list the snapshots
         used = {}
     rows = []
     for source in load_registry().values():
