@@ -102,6 +102,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="print the README's 'verdicts in short' table from the latest build, build nothing")
 
     add_check_parsers(sub, parents=[common])
+    from analysis.reader.cli import add_propose_parser
+
+    add_propose_parser(sub, parents=[common])
     return parser
 
 
@@ -216,6 +219,12 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _propose(args: argparse.Namespace) -> int:
+    from analysis.reader.cli import run_propose
+
+    return run_propose(args)
+
+
 def _engine(args: argparse.Namespace) -> int:
     from analysis.engine.commands import run
 
@@ -225,7 +234,7 @@ def _engine(args: argparse.Namespace) -> int:
 # command name -> what runs it (a new sub-command adds its entry here)
 RUNNERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "fetch": _fetch, "build": _build, "status": _status, "compare": _compare, "report": _report,
-    "check": _engine, "league": _engine,
+    "check": _engine, "league": _engine, "propose": _propose,
 }
 
 

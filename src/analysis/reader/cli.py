@@ -24,8 +24,8 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date: write it as YYYY-MM-DD, e.g. 2017-10-18") from None
 
 
-def add_propose_parser(sub: Any) -> None:
-    propose = sub.add_parser("propose", help="read a sentence into candidate claim entries (rule-based, offline) "
+def add_propose_parser(sub: Any, parents: list[Any] | None = None) -> None:
+    propose = sub.add_parser("propose", parents=parents or [], help="read a sentence into candidate claim entries (rule-based, offline) "
                              "and check the best one")
     propose.add_argument("sentence", help="the claim as published, in Dutch or English (quote it)")
     propose.add_argument("--context", default="", help="the sentence before it, for 'daar', 'in die periode', ...")
