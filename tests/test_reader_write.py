@@ -157,8 +157,8 @@ def test_cli_writes_nothing_for_a_year_the_claims_table_does_not_hold(registry: 
 
 
 def test_cli_writes_a_rank(registry: Path, capsys):
-    code, _, _ = run(["Noord-Holland is de enige provincie die eind 2014 meer banen van werknemers had dan "
-                      "eind 2010.", "--date", "2015-12-08", "--no-check", "--write", str(registry)], capsys)
+    sentence = "Noord-Holland is de enige provincie die eind 2014 meer banen van werknemers had dan eind 2010."
+    code, _, _ = run([sentence, "--date", "2015-12-08", "--no-check", "--write", str(registry)], capsys)
     assert code == 0
     claim = next(c for c in load_registry(registry).claims.values() if c.kind == "rank")
     assert claim.region == "PV27" and str(claim.date) == "2015-12-08"
