@@ -108,7 +108,7 @@ def build(raw_root: Path | None = None, out_dir: Path | None = None) -> dict[str
     out_dir = out_dir or paths.processed_dir()
     with data_lock(raw_root):
         atomic.recover(raw_root or paths.raw_dir())  # a fetch killed inside its swap
-        atomic.recover(out_dir)  # before the temporaries go: a journal may point into them
+        atomic.recover(out_dir)  # a build killed inside its publish: finish it before reading anything
         remove_stale_temporaries(out_dir.parent)
         jobs, labels, jobs_inputs = read_cbs_inputs(raw_root)
         enrolment, duo_inputs = read_enrolment_inputs(raw_root)
