@@ -48,7 +48,9 @@ bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
 # Re-pin every dependency (run after changing pyproject.toml; commit the result).
+# The lab extra (JupyterLab) is installed first so that its pins are kept too.
 lock: $(STAMP)
+	$(PY) -m pip install --quiet -e ".[dev,lab]"
 	$(PY) -m pip freeze --exclude-editable | grep -v '^twente-claims' > requirements/constraints.txt
 
 clean-venv:
