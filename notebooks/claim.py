@@ -11,8 +11,8 @@
 # ---
 
 # %% tags=["parameters"]
-claim_id = ""  # a claim id of src/analysis/data/claims.toml; "" = the first claim by order
-region = ""  # "" = the claim's own region; or a region code (CR12 Twente, PV23 Overijssel, NL01)
+claim_id = ""  # a claim id of src/analysis/data/claims.toml (empty: the first claim by order)
+region = ""  # a region code such as CR12 Twente, PV23 Overijssel, NL01 (empty: the claim's own region)
 base_year = None  # None: the claim's registered reading
 end_year = None  # None: the claim's registered reading
 comparator = None  # None: the claim's registered reading

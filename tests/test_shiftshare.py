@@ -157,7 +157,8 @@ def test_the_page_shows_the_table_in_both_languages(checks, monkeypatch):
     shown: list[str] = []
     monkeypatch.setattr(bi, "_display", shown.append)
     assert shiftshare_table.show_shift_share(checks["other"][0]) is None and not shown
-    split = shiftshare_table.show_shift_share(checks["relative_gain"][0])
+    assert shiftshare_table.show_shift_share(checks["relative_gain"][0]) is None  # a cell's last line shows no value
+    split = engine_shiftshare.for_check(checks["relative_gain"][0])
     html = "\n".join(shown)
     for words in ("regionaal effect", "regional effect", "sectorsamenstelling",
                   "industry mix effect", "industrie (SBI C)", "manufacturing (SBI C)",

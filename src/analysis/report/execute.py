@@ -96,11 +96,21 @@ def check_kernel() -> None:
 
 
 @cache
-def quiet_kernel_manager() -> type:
-    """A kernel manager: IPC sockets, errors-only kernel log, no interrupt on shutdown."""
+def quiet_kernel_manager(stderr_log: Path | None = None) -> type:
+    """A kernel manager: IPC sockets, errors-only kernel log, no interrupt on shutdown; the kernel's
+    own stderr (ipykernel's log, e.g. a ZMQ error in its shutdown race) goes to ``stderr_log``
+    rather than the build's terminal, so the build log stays the build's."""
     from jupyter_client import AsyncKernelManager
 
     class QuietKernelManager(AsyncKernelManager):
+        async def _async_start_kernel(self, **kwargs: Any) -> None:
+            if stderr_log is not None:
+                self._stderr_file = open(stderr_log, "ab")  # noqa: SIM115, ASYNC230 - closed in cleanup; a local file
+                kwargs.setdefault("stderr", self._stderr_file)
+            await super()._async_start_kernel(**kwargs)
+
+        start_kernel = _async_start_kernel  # the public name is bound to the base's function
+
         def __init__(self, **kwargs: Any) -> None:
             # IPC sockets in a private folder instead of TCP ports: kernels started at the same time
             # in two processes can pick the same free TCP port ("Address already in use") and then
@@ -119,6 +129,8 @@ def quiet_kernel_manager() -> type:
             await super()._async_cleanup_resources(restart=restart)
             if not restart:
                 shutil.rmtree(self._socket_dir, ignore_errors=True)
+                if getattr(self, "_stderr_file", None) is not None:
+                    self._stderr_file.close()
 
         def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
             return [*super().format_kernel_cmd(extra_arguments), "--IPKernelApp.log_level=ERROR"]
@@ -153,6 +165,11 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
+def kernel_log(executed: Path) -> Path:
+    """Where the kernel that ran ``executed`` wrote its own stderr."""
+    return executed.with_name(executed.stem + ".kernel.log")
+
+
 def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any], cwd: Path) -> ExecutionOutcome:
     """Run one notebook with papermill; errors are returned (not raised) so a pool can report them."""
     import papermill
@@ -165,7 +182,7 @@ def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any], c
         papermill.execute_notebook(unexecuted, executed, parameters=parameters, kernel_name=KERNEL_NAME,
                                    cwd=str(cwd), progress_bar=False, log_output=False,
                                    execution_timeout=CELL_TIMEOUT_SECONDS,
-                                   kernel_manager_class=quiet_kernel_manager())
+                                   kernel_manager_class=quiet_kernel_manager(kernel_log(executed)))
         error = None
     except PapermillExecutionError as exc:  # a cell raised: the parent names the notebook and the cell
         error = exc

@@ -20,17 +20,18 @@ def _comparator(split: shiftshare.RegionalSplit) -> Text:
     return Text(f"trends.comparator.{key}", {"region": split.region_name})
 
 
-def show_shift_share(check: ClaimCheck) -> shiftshare.RegionalSplit | None:
-    """Show the split for a ``relative_gain`` check (nothing for other kinds); returns it."""
+def show_shift_share(check: ClaimCheck) -> None:
+    """Show the split for a ``relative_gain`` check (nothing for other kinds). Returns nothing, so a
+    notebook cell that ends with it shows no Python value."""
     if check.kind != shiftshare.KIND or check.reading is None:
-        return None
+        return
     try:
         split = shiftshare.for_check(check)
     except ValueError as exc:  # the data do not allow it here: say why
         bi.paragraph(Text("shiftshare.unavailable", {"reason": str(exc)}))
-        return None
+        return
     if split is None:
-        return None
+        return
     years = {"base": Num(split.base_year, "year"), "end": Num(split.end_year, "year")}
     region = split.region_name
     bi.heading(Text("shiftshare.heading", {"region": region}))
@@ -54,5 +55,3 @@ def show_shift_share(check: ClaimCheck) -> shiftshare.RegionalSplit | None:
     if split.derived:
         groups = ", ".join(f"{label} = {how}" for label, how in split.derived.items())
         bi.paragraph(Text("shiftshare.groups", {"region": region, "groups": groups}))
-    return split
-

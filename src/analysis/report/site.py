@@ -184,10 +184,18 @@ def _read_manifest() -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
+def _read_text(path: Path) -> str:
+    """A log file's text ("" if there is none)."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").strip()
+    except FileNotFoundError:
+        return ""
+
+
 def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: list[PageJob], state: BuildState,
                    out_dir: Path, registry: Path, league_fingerprint: str | None) -> Iterator[str]:
     from analysis.report import cards, league_page, pagesources, render
-    from analysis.report.execute import describe_failure, run_pool
+    from analysis.report.execute import describe_failure, kernel_log, run_pool
 
     shown = _display_path(out_dir)
     unchanged = [job for job in jobs if job not in to_run]
@@ -240,11 +248,14 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
             new_state.pages[job.stem] = {"fingerprint": job.fingerprint, "title": titles, "claim_id": job.claim_id,
                                          "page": job.page}
             note = ""
-            if body.warnings:  # kept for whoever wants them: reports/warnings/<page>.txt, named here
+            kernel_lines = _read_text(kernel_log(outcome.executed))
+            if body.warnings or kernel_lines:  # kept for whoever wants them: reports/warnings/<page>.txt
                 (staged / WARNINGS_DIR).mkdir(exist_ok=True)
-                (staged / WARNINGS_DIR / f"{job.stem}.txt").write_text(body.warnings, encoding="utf-8")
-                note = (f", {body.hidden_stderr} warning line(s) kept off the page: "
-                        f"{shown}/{WARNINGS_DIR}/{job.stem}.txt")
+                kernel_part = f"\n--- the kernel's own log ---\n{kernel_lines}" if kernel_lines else ""
+                (staged / WARNINGS_DIR / f"{job.stem}.txt").write_text(body.warnings + kernel_part,
+                                                                         encoding="utf-8")
+                kept = f"{body.hidden_stderr} warning line(s) kept off the page" if body.warnings else "kernel log"
+                note = f", {kept}: {shown}/{WARNINGS_DIR}/{job.stem}.txt"
             yield f"  [{done}/{len(to_run)}] ok  {job.page} ({outcome.seconds:.1f} s{note})"
             (out_dir / FAILED_DIR / f"{job.stem}.ipynb").unlink(missing_ok=True)
         for job in unchanged:  # carried over from the previous build: the pages stay, results are copied
