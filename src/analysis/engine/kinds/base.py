@@ -293,10 +293,16 @@ def change(ctx: Ctx, setting: dict[str, Any], who: str) -> Measured:
     memoised per data folder (perturbations share most of their measurements)."""
     region = "" if who == "nation" else ctx.region  # the nation is the same for every region
     key = ("change", ctx.claim.id, region, who, *[setting.get(k) for k in _SERIES_KEYS])
+    return memoised(ctx, key, lambda: _change(ctx, setting, who))
+
+
+def memoised(ctx: Ctx, key: tuple, compute: Any) -> Any:
+    """``compute()`` once per data folder and ``key``; a :class:`NoData` it raised is remembered
+    and raised again (a missing cell stays missing for every setting that asks)."""
     memo = ctx.tables._memo
     if key not in memo:
         try:
-            memo[key] = _change(ctx, setting, who)
+            memo[key] = compute()
         except NoData as missing:
             memo[key] = missing
     found = memo[key]

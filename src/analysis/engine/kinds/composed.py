@@ -42,16 +42,7 @@ def region_level(ctx: base.Ctx, setting: dict[str, Any], who: str, year: int,
     # the claim id too: a sector list's codes are its registry's
     key = ("composed_level", ctx.claim.id, ctx.region, who, year, from_corop,
            *[setting.get(k) for k in ("sector", "concept", "table", "nation", "vintage")])
-    memo = ctx.tables._memo
-    if key not in memo:
-        try:
-            memo[key] = _region_level(ctx, setting, who, year, from_corop)
-        except NoData as missing:
-            memo[key] = missing
-    found = memo[key]
-    if isinstance(found, NoData):
-        raise found.with_traceback(None)
-    return found
+    return base.memoised(ctx, key, lambda: _region_level(ctx, setting, who, year, from_corop))
 
 
 def _region_level(ctx: base.Ctx, setting: dict[str, Any], who: str, year: int,
