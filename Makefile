@@ -13,7 +13,8 @@ END ?=
 COMPARATOR ?=
 REGISTRY ?=
 MIRROR ?= ../shared/data
-PYTEST_ARGS ?=
+# Two test workers (pytest-xdist): 9.5 min instead of 13 on two cores; PYTEST_ARGS= runs them one by one.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: report test data fetch-mirror build status bench lock clean-venv
 
