@@ -54,17 +54,15 @@ def browser(site: Path) -> Iterator[object]:
         chromium.close()
 
 
-@pytest.fixture(scope="module")
-def browser_page(browser) -> Iterator[tuple[object, list[str], list[str]]]:
-    """One offline browser page; collects console errors and every request that left file:// or data:."""
-    errors: list[str] = []
-    external: list[str] = []
+def offline_page(browser, errors: list[str], external: list[str]) -> tuple[object, object]:
+    """(context, page) of an offline browser page that collects console errors into ``errors`` and
+    every request that left file:// or data: into ``external`` (the report must not need the network)."""
     context = browser.new_context(offline=True, viewport={"width": 1100, "height": 900})
 
     def guard(route) -> None:
         if urlparse(route.request.url).scheme in {"file", "data"}:
             route.continue_()
-        else:  # the report must not need the network
+        else:
             external.append(route.request.url)
             route.abort()
 
@@ -72,6 +70,15 @@ def browser_page(browser) -> Iterator[tuple[object, list[str], list[str]]]:
     page = context.new_page()
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    return context, page
+
+
+@pytest.fixture(scope="module")
+def browser_page(browser) -> Iterator[tuple[object, list[str], list[str]]]:
+    """One offline browser page; collects console errors and every request that left file:// or data:."""
+    errors: list[str] = []
+    external: list[str] = []
+    context, page = offline_page(browser, errors, external)
     yield page, errors, external
     context.close()
 

@@ -118,25 +118,13 @@ def test_real_site_in_a_browser(real_site: Path) -> None:
         fail_or_skip(f"{CHROMIUM} not found: apt-get install chromium to run the browser test")
     from playwright.sync_api import sync_playwright
 
-    from test_browser import CHROMIUM_ARGS, check_editions_differ, walk_site
+    from test_browser import CHROMIUM_ARGS, check_editions_differ, offline_page, walk_site
 
     errors: list[str] = []
     external: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(offline=True, viewport={"width": 1100, "height": 900})
-
-        def guard(route) -> None:
-            if route.request.url.startswith(("file:", "data:")):
-                route.continue_()
-            else:
-                external.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", guard)
-        page = context.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        _context, page = offline_page(browser, errors, external)
         headings = walk_site(real_site / "reports", page, errors, external)
         browser.close()
     check_editions_differ(headings)
