@@ -41,9 +41,11 @@ def test_check_measures_line_formats_numbers_for_the_language(capsys) -> None:
     dutch = capsys.readouterr().out
     assert cli.main(["check", "htsm-relative-jobs", "--lang", "en"]) == 0
     english = capsys.readouterr().out
-    # a job count with two decimals: decimal comma in Dutch, point in English, the unit in words
-    assert re.search(r"eerlijkheid -\d+,\d\d banen, uniciteit \d+%", dutch), dutch
-    assert re.search(r"fairness -\d+\.\d\d jobs, uniqueness \d+%", english), english
+    # a job count is a whole number (jobs are counted, from inputs rounded to the hundred), the
+    # unit in words; a percentage with a decimal comma in Dutch, a point in English
+    assert re.search(r"eerlijkheid -\d+ banen, uniciteit \d+%", dutch), dutch
+    assert re.search(r"fairness -\d+ jobs, uniqueness \d+%", english), english
+    assert "tussen 2,5% en 3,5%" in dutch and "between 2.5% and 3.5%" in english
     assert re.search(r"^  register van beweringen [0-9a-f]{12}$", dutch, re.MULTILINE)
 
 

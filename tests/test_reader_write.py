@@ -99,9 +99,21 @@ def test_ids_stay_unique(registry: Path):
 
 
 def test_a_reading_the_engine_cannot_check_is_not_written():
-    # a change in a number of jobs has no query template yet (levels, ranks and shares now have)
+    # a place without a rise or fall ("the largest region") has no metric to rank on
     with pytest.raises(NotCheckable, match="not yet checkable"):
-        entry_for("In heel Nederland verdwenen in vier jaar 153.000 banen.")
+        entry_for("Twente is de grootste regio van Overijssel.")
+
+
+def test_a_change_in_a_number_of_jobs_is_written_as_a_fall_by_its_hedged_size():
+    # "153.000" written with no hedge: the rounding interval of its last significant digit, worked
+    # out by hand as 152,500 to 153,500; "in vier jaar" up to 2023 (the newest public year on
+    # 2025-06-01 by [meta.public]: December of Y is public from 15 December of Y+1) = 2019-2023
+    entry = entry_for("In heel Nederland verdwenen in vier jaar 153.000 banen.")
+    check = entry["check"]
+    assert (check["kind"], check["relation"]) == ("level_change", "fall_by")
+    assert (check["claimed"]["low"], check["claimed"]["high"]) == (152500, 153500)
+    assert check["reading"] == {"sector": "A-U", "base_year": 2019, "end_year": 2023}
+    assert {"param": "vintage", "values": ["newest", "oldest"], "weights": [0.5, 0.5]} in check["perturb"]
 
 
 def run(argv: list[str], capsys) -> tuple[int, str, str]:

@@ -46,6 +46,12 @@ from babel.numbers import format_decimal, format_percent
 LANGUAGES: tuple[str, ...] = ("nl", "en")  # nl is the default edition
 DEFAULT_LANGUAGE = "nl"
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+# a value's unit -> the message that prints a value in it ("1.700 banen", "0,5% per jaar")
+UNIT_MESSAGES = {"percent": "page.unit.percent", "percentage points": "page.unit.percentage_points",
+                 "percent per year": "page.unit.percent_per_year", "percent a year": "page.unit.percent_per_year",
+                 "percentage points a year": "page.unit.points_per_year", "jobs": "page.unit.jobs",
+                 "persons": "page.unit.persons", "students": "page.unit.students"}
+COUNT_UNITS = ("jobs", "persons", "students")  # whole numbers
 MESSAGES_DIR = Path(__file__).resolve().parent / "data" / "messages"
 
 

@@ -73,11 +73,6 @@ def _checked(args: argparse.Namespace) -> tuple[Any, str | None, dict[str, Any]]
     return registry, region, overrides
 
 
-# The units a check's fairness comes in -> the catalogue's messages for a value in that unit.
-_UNIT_KEYS = {"percent": "page.unit.percent", "percentage points": "page.unit.percentage_points",
-              "percent per year": "page.unit.percent_per_year", "percent a year": "page.unit.percent_per_year",
-              "percentage points a year": "page.unit.points_per_year", "jobs": "page.unit.jobs",
-              "persons": "page.unit.persons"}
 
 
 def _share(value: float | None) -> Any:
@@ -87,13 +82,13 @@ def _share(value: float | None) -> Any:
 
 
 def _fairness(result: Any) -> Any:
-    from analysis.i18n import Num, Text
+    from analysis.i18n import COUNT_UNITS, UNIT_MESSAGES, Num, Text
 
     unit = result.fairness_unit or ""
-    number = Num(result.fairness, decimals=2, signed=True)
+    number = Num(result.fairness, decimals=0 if unit in COUNT_UNITS else 2, signed=True)
     if result.fairness is None or not unit:
         return number
-    return Text(_UNIT_KEYS.get(unit, "page.unit.other"), {"value": number, "unit": unit})
+    return Text(UNIT_MESSAGES.get(unit, "page.unit.other"), {"value": number, "unit": unit})
 
 
 def text_report(result: Any, lang: str) -> str:

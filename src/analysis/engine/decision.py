@@ -24,6 +24,7 @@ from analysis.engine.result import (
     Fact,
     Interval,
 )
+from analysis.engine.tables import NATION
 from analysis.engine.verdict import thresholds
 from analysis.i18n import Num, Text
 
@@ -76,8 +77,7 @@ def deciding(reading: Evaluation | None, measures: Measures, code: str, reason: 
         if limit is not None and limit > 0 and len(reading.facts) > 1:
             extra.append(Text("engine.fact.joint_limit", {"limit": Num(limit, "percent", 1)}))
         if code == WITHIN_REVISION and revision is not None:
-            short.append(Text("engine.fact.revision", {
-                "miss": Num(revision.miss, "number", 1), "revision": Num(revision.revision_p90, "number", 1)}))
+            short.append(_revision_text(revision))
     elif reading.holds is None:
         facts = [f for f in reading.facts if f.holds is None]
         short = [f.sentence for f in facts[:1]] or [reason]
@@ -95,6 +95,16 @@ def deciding(reading: Evaluation | None, measures: Measures, code: str, reason: 
     full = [f.sentence for f in facts if f.part != "robustness"] or short[:1]
     full += [s for s in short if s not in full and s.key.startswith("engine.fact.revision")] + extra
     return facts, _join(short), _join(full), limit
+
+
+def _revision_text(revision: Any) -> Text:
+    if revision.per_point is None:
+        return Text("engine.fact.revision", {
+            "miss": Num(revision.miss, "number", 1), "revision": Num(revision.revision_p90, "number", 1)})
+    return Text("engine.fact.revision_count", {  # jobs built from counts rounded to the hundred
+        "miss": Num(revision.miss * revision.per_point, "number", 0, round_to=100),
+        "revision": Num(revision.revision_p90 * revision.per_point, "number", 0, round_to=100),
+        "points": Num(revision.revision_p90, "number", 1)})
 
 
 def caveats(reading: Evaluation | None, measures: Measures, code: str) -> list[Text]:
@@ -116,11 +126,14 @@ def caveats(reading: Evaluation | None, measures: Measures, code: str) -> list[T
 
 
 def revision_miss(reading: Evaluation | None, claim: Any, tables: Any, registry: Any) -> Any:
-    """Where the reading fails on thresholds of CBS employee-job changes read from a release later
-    than the claim (the release of the time is not in the data): the miss against the typical
-    revision between releases of that statistic at the failing part's level (nation or COROP),
-    over changes of series at least half as large as the part's own (like with like). None where
-    the rule does not apply; ``within`` only if every failing part is within."""
+    """Where the reading fails on CBS employee-job changes read from a release later than the
+    claim (the release of the time is not in the data): the miss against the typical revision
+    between releases of that statistic at the failing part's level (nation or COROP), over changes
+    of series at least half as large as the part's own (like with like). A percent change is
+    judged against a threshold; a change in a number of jobs (a threshold or a claimed interval)
+    is read as a percent of its base-year level, the revisions' unit, and the miss is given back
+    in jobs (``per_point``: jobs per percentage point). None where the rule does not apply;
+    ``within`` only if every failing part is within."""
     from analysis.engine.revisions import typical_revision, within_revision
 
     if reading is None or reading.holds is not False:
@@ -130,15 +143,36 @@ def revision_miss(reading: Evaluation | None, claim: Any, tables: Any, registry:
             or parameters.get("vintage", "newest") != "newest":
         return None
     failing = [f for f in reading.facts if f.holds is False]
-    if not failing or any(f.test not in ("at_least", "above") or f.threshold is None
-                          or f.value.unit != "percent" for f in failing):
+    if not failing or not all(_percent_threshold(f) or _count_change(f) for f in failing):
         return None
     misses = []
     for fact in failing:
-        level = "nation" if fact.part == "comparator" and parameters.get("comparator") == "nation" \
-            else "corop"
-        revisions = typical_revision("employee_jobs", level, tables, since=claim.date,
-                                     registry_path=registry.path, min_size=(fact.size or 0.0) / 2)
-        misses.append(within_revision(fact.threshold, fact.value.low, fact.value.high, revisions))
+        who = parameters.get("who", "region")
+        nation = (fact.part == "comparator" and parameters.get("comparator") == "nation") or (
+            fact.part == "region" and (who == "nation" or (claim.region == NATION and who == "region")))
+        revisions = typical_revision("employee_jobs", "nation" if nation else "corop", tables,
+                                     since=claim.date, registry_path=registry.path,
+                                     min_size=(fact.size or 0.0) / 2)
+        if _percent_threshold(fact):
+            misses.append(within_revision(fact.threshold, fact.value.low, fact.value.high, revisions))
+            continue
+        per_point = fact.size / 100.0  # jobs per percentage point of the base-year level
+        low, high = fact.value.low / per_point, fact.value.high / per_point
+        target = fact.threshold if fact.test != "within" else (
+            fact.claimed.low if high < fact.claimed.low else fact.claimed.high)
+        miss = within_revision(target / per_point, low, high, revisions)
+        misses.append(replace(miss, per_point=per_point))
     worst = max(misses, key=lambda m: m.miss)
     return replace(worst, within=all(m.within for m in misses))
+
+
+def _percent_threshold(fact: Fact) -> bool:
+    return fact.test in ("at_least", "above") and fact.threshold is not None and fact.value.unit == "percent"
+
+
+def _count_change(fact: Fact) -> bool:
+    """A change in a number of jobs with its base-year level (``size``), judged against a
+    threshold or a claimed interval."""
+    return fact.value.unit == "jobs" and bool(fact.size) and (
+        (fact.test in ("at_least", "above") and fact.threshold is not None)
+        or (fact.test == "within" and fact.claimed is not None))

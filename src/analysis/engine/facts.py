@@ -57,15 +57,16 @@ def threshold_fact(part: str, measured: Text, bound: Bound, unit: str, test: str
 
 def within_fact(part: str, measured: Text, bound: Bound, unit: str, claimed: Bound,
                 holds: bool | None, claimed_text: Any, style: str = "percent",
-                round_to: float | None = None) -> Fact:
-    """A part judged against the claimed interval (closed)."""
+                round_to: float | None = None, size: float | None = None) -> Fact:
+    """A part judged against the claimed interval (closed); ``size``: the base-year level of a
+    change (for the revision rule)."""
     judged = Text(f"engine.fact.within.{_OUTCOME[holds]}", {
         "low": Num(claimed.lo, style, _decimals(claimed.lo), round_to=round_to),
         "high": Num(claimed.hi, style, _decimals(claimed.hi), round_to=round_to),
         "claimed": claimed_text or Text("engine.fact.the_claim", {})})
     return Fact(part=part, test="within", value=_interval(bound, unit), holds=holds,
                 sentence=Text("engine.fact", {"measured": measured, "judged": judged}),
-                claimed=_interval(claimed, unit), bound=bound.value is None)
+                claimed=_interval(claimed, unit), bound=bound.value is None, size=size)
 
 
 def joint_limit(facts: list[Fact]) -> float | None:

@@ -127,6 +127,7 @@ class RevisionMiss:
     n: int
     pairs: tuple[PairRevision, ...]
     within: bool
+    per_point: float | None = None  # a change in a number: jobs per percentage point of its base
 
 
 # --- pure steps ----------------------------------------------------------------------------------

@@ -24,10 +24,10 @@ from analysis.reader.ranks import RankTerms, rank_terms
 from analysis.reader.text import Span, find_phrases, is_english, normalise, outside
 from analysis.reader.vocab import NATION, Vocabulary, vocabulary
 
-# reader kinds -> the engine kind that checks them (None: not yet checkable); a level or a rank of
-# students is a DUO count of named institutions (``Reading.engine_kind``)
+# reader kinds -> the engine kind that checks them (None: not yet checkable); a level, a rank or a
+# change in a number of students is a DUO count of named institutions (``Reading.engine_kind``)
 ENGINE_KINDS = {"change": "change", "change_vs_comparator": "change_vs_comparator", "share": "share",
-                "change_count": None, "level": "level", "rank": "rank", "sector_share": "share_of_total",
+                "change_count": "change_count", "level": "level", "rank": "rank", "sector_share": "share_of_total",
                 "not_held": None}
 BACK_REFERENCE = r"^(daar|there|deze regio|de provincie|die provincie|this region|in the four-year)"
 CROHO_SECTORS = {"techniek": "techniek", "technisch": "techniek", "technical": "techniek",
@@ -66,6 +66,11 @@ class Reading:
         if kind == "level":
             # a level needs its number ("ruim 303.800 banen"); of students it is a DUO count
             return ("enrolment_level" if students else "level") if counted else None
+        if self.kind == "change_count":
+            # a change in a number of jobs or persons, or of students at named institutions
+            if not counted or not self.direction:
+                return None
+            return "enrolment_change" if students else "level_change"
         if kind == "rank" and students:
             # the engine ranks regions, not institutions: the number of students is what it can check
             return "enrolment_level" if counted else None
@@ -73,9 +78,6 @@ class Reading:
             return None  # a place without a rise or fall ("de grootste regio"): no metric to rank on
         if kind == "share_of_total" and (self.number is None or self.number.unit != "percent"):
             return None
-        if kind == "change_vs_comparator" and self.relation not in ("both_fall", "region_grows_comparator_falls",
-                                                                     "faster"):
-            return None  # e.g. the region fell while the nation grew: no such relation yet
         return kind
 
     @property

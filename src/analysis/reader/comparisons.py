@@ -37,11 +37,13 @@ NOT_HELD = {
 }
 RISE = r"gestegen|steeg|stijging|stijgt|groeide|gegroeid|groei|banengroei|groeit|toegenomen|toename|" \
        r"nam\b[^;:]{0,90}?\btoe|kwamen er[^;:]{0,90}?\bbij|erbij|meer banen|meer werknemersbanen|hoger dan|positieve saldo|trok[^;:]{0,40}?\baan|" \
-       r"grew|rose|increase|increased|growth|more jobs|gained|up by|added"
+       r"meer dan (?:in |eind )?(?:19|20)\d\d|" \
+       r"grew|rose|increase|increased|growth|more jobs|gained|up by|added|more \w+ than in"
 FALL = r"gedaald|daalde|daling|afgenomen|afname|nam\b[^;:]{0,90}?\baf|verdwenen|verloor|verloren|teruggang|" \
        r"liep[^;:]{0,90}?\bterug|" \
        r"minder banen|banen minder|minder werknemersbanen|banenverlies|krimp|verminderde|" \
-       r"decreased|declined|decline|fell|lost|loss|drop|disappeared|fewer jobs"
+       r"minder dan (?:in |eind )?(?:19|20)\d\d|" \
+       r"decreased|declined|decline|fell|lost|loss|drop|disappeared|fewer jobs|fewer \w+ than in"
 EXTREME = r"de enige|het enige|enige provincie|enige regio|het grootst|het sterkst|het hardst|het meest|de meeste|" \
           r"het hoogst|het laagst|de grootste|de sterkste|de hoogste|de laagste|koploper|uitschieter|" \
           r"op \w+ na (?:de |het )?(?:hoogste|grootste|laagste|kleinste|sterkst\w*|hardst\w*|snelst\w*)|" \

@@ -1,7 +1,8 @@
 """A reading -> a registry entry (v3, docs/registry.md) and the engine's check of it.
 
 Only readings whose kind the engine can check become entries (``Reading.engine_kind``): changes,
-comparisons, DUO shares, and (:mod:`.entry_kinds`) levels, ranks among regions and sector shares. The
+comparisons, DUO shares, and (:mod:`.entry_kinds`) levels, changes in a number, ranks among regions and
+sector shares. The
 others (changes in numbers of jobs, a region that fell while the nation grew, a place without a rise
 or fall) are described but not written, with the reason. The entry is a plain dict of plain values: the TOML
 is made from it by :mod:`.toml_writer`, never by formatting strings.
@@ -63,6 +64,8 @@ def check_table(reading: Reading) -> dict[str, Any]:
             return entry_kinds.share_of_total_table(reading, _claimed(reading, 1.0))
         if kind == "rank":
             return entry_kinds.rank_table(reading)
+        if kind in ("level_change", "enrolment_change"):
+            return entry_kinds.count_change_table(reading, kind, _claimed(reading, 1.0))
     except entry_kinds.NotCheckableReading as exc:
         raise NotCheckable(str(exc)) from None
     table: dict[str, Any] = {"kind": kind}

@@ -1,11 +1,13 @@
 """``[claim.check]`` tables of the kinds for levels, places and shares (docs/kinds-level-rank-share.md):
-a level of jobs (``level``) or of students (``enrolment_level``), a sector's share of all jobs
+a level of jobs (``level``) or of students (``enrolment_level``), a change in a number of jobs
+(``level_change``) or of students (``enrolment_change``), a sector's share of all jobs
 (``share_of_total``) and a place among the regions of one level (``rank``), each with the
 perturbations that kind's documentation calls sensible for what the sentence left open:
 
 - a year the sentence does not name (assumed from the publication date): that year and the one
   before, since a text may quote the figure of the year before the newest;
-- a level or share of jobs: the figure as first published and as revised since (``vintage``);
+- a level, a change in a number or a share of jobs: the figure as first published and as revised
+  since (``vintage``); of students: the first and the latest DUO edition (``edition``);
 - a rank whose words do not say percent or jobs ("het hardst"): ``metric`` change and difference.
 
 The precision axis of a round number is added by the engine itself.
@@ -94,4 +96,30 @@ def rank_table(reading: Reading) -> dict[str, Any]:
     if reading.number is not None:
         # the rank kind checks the place; the number said with it is not a vote
         reading.assume("claimed", Text("reader.assumed.rank_number", {"number": reading.words.get("claimed", "")}))
+    return table
+
+
+def count_change_table(reading: Reading, kind: str, claimed: dict[str, Any]) -> dict[str, Any]:
+    """A change in a number: ``fall_by`` / ``rise_by`` with the size as the claimed interval
+    ("bijna 153.000 banen minder"), or ``fall`` / ``rise`` with a threshold ("meer dan 10.000
+    banen erbij"); "minder dan" has no relation (a size at most)."""
+    if kind == "enrolment_change":
+        params: dict[str, Any] = {"institutions": reading.institutions}
+        if reading.croho_sectors:
+            params["sectors"] = reading.croho_sectors
+        perturb = {"param": "edition", "values": ["newest", "oldest"], "weights": [0.5, 0.5]}
+    else:
+        params = {"sector": reading.sector}
+        perturb = dict(VINTAGES)
+    params.update(base_year=reading.base_year, end_year=reading.end_year)
+    table: dict[str, Any] = {"kind": kind, "reading": params, "perturb": [perturb]}
+    low, high = reading.number.interval
+    if low is None:
+        raise NotCheckableReading("a change of 'less than' a number has no relation in the engine")
+    if high is None:
+        table["relation"] = reading.direction
+        params["threshold"] = float(low)
+        return table
+    table["relation"] = f"{reading.direction}_by"
+    table["claimed"] = claimed
     return table

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis.i18n import MessageError, Num, render
+from analysis.i18n import COUNT_UNITS, MessageError, Num, render
 from analysis.report import evidence, svg
 
 # Verdict code -> (symbol, CSS class). The symbol and the word carry the verdict where colour cannot
@@ -44,7 +44,7 @@ def verdict_symbol(code: str) -> str:
 
 _UNIT_KEYS = {"percent": "site.value.percent", "percentage points": "site.value.points",
               "percent per year": "site.value.percent_per_year", "jobs": "site.value.jobs",
-              "persons": "site.value.persons"}
+              "persons": "site.value.persons", "students": "page.unit.students"}  # compact forms
 
 
 def format_value(value: float | None, unit: str | None, lang: str, signed: bool = False) -> str:
@@ -54,7 +54,7 @@ def format_value(value: float | None, unit: str | None, lang: str, signed: bool 
     unit = unit or ""
     if unit in ("percent", "percent per year"):
         number = Num(float(value), style="percent", decimals=1, signed=signed)
-    elif unit in ("jobs", "persons"):
+    elif unit in COUNT_UNITS:
         number = Num(float(value), decimals=0, signed=signed)
     else:
         number = Num(float(value), decimals=1, signed=signed)

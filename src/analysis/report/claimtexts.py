@@ -18,7 +18,7 @@ from typing import Any
 
 from analysis import paths
 from analysis.engine.result import ClaimCheck, Interval
-from analysis.i18n import LANGUAGES, Num, Text, catalogue
+from analysis.i18n import LANGUAGES, UNIT_MESSAGES, Num, Text, catalogue
 
 CLAIM_TEXTS_DIR = paths.PACKAGE_DATA / "claims"
 REGISTRY_FILE = paths.PACKAGE_DATA / "claims.toml"
@@ -28,10 +28,6 @@ SYMBOLS = {"supported": "✔", "borderline": "◐", "within_revision": "≈", "n
            "not_verifiable": "∅", "not_applicable": "–"}  # a second cue besides colour
 # levels and shares: no "+" sign
 UNSIGNED_KINDS = ("share", "level", "enrolment_level", "share_of_total", "value_within", "not_verifiable", "none")
-_UNIT_KEYS = {"percent": "page.unit.percent", "percentage points": "page.unit.percentage_points",
-              "percent per year": "page.unit.percent_per_year", "percent a year": "page.unit.percent_per_year",
-              "percentage points a year": "page.unit.points_per_year", "jobs": "page.unit.jobs",
-              "persons": "page.unit.persons", "students": "page.unit.students"}
 
 
 # --- the registry -----------------------------------------------------------------------------------
@@ -118,12 +114,14 @@ def value_num(value: float | None, unit: str, signed: bool = True) -> Num:
         return Num(value, style="number", signed=signed, round_to=50)
     if unit in ("percent", "percent per year"):
         return Num(value, style="percent", decimals=1, signed=signed)
+    if unit == "students":  # DUO counts are whole numbers
+        return Num(value, style="number", decimals=0, signed=signed)
     return Num(value, style="number", decimals=1, signed=signed)
 
 
 def with_unit(value: float | None, unit: str, signed: bool = True) -> Text:
     """``value`` in ``unit`` as a message ("−5,7%", "1.700 banen", "0,5% per jaar")."""
-    key = _UNIT_KEYS.get(unit, "page.unit.other")
+    key = UNIT_MESSAGES.get(unit, "page.unit.other")
     return Text(key, {"value": value_num(value, unit, signed), "unit": unit})
 
 

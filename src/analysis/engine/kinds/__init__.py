@@ -7,8 +7,10 @@ from types import ModuleType
 from analysis.engine.kinds import (
     change,
     change_vs_comparator,
+    enrolment_change,
     enrolment_level,
     level,
+    level_change,
     not_verifiable,
     published,
     rank,
@@ -28,6 +30,8 @@ KINDS: dict[str, ModuleType] = {
     "rank": rank,
     "share_of_total": share_of_total,
     "enrolment_level": enrolment_level,
+    "level_change": level_change,
+    "enrolment_change": enrolment_change,
     "published": published,
     "not_verifiable": not_verifiable,
 }

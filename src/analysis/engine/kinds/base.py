@@ -200,7 +200,8 @@ def level(ctx: Ctx, setting: dict[str, Any], who: str, year: int) -> Measured:
     nation_minus_region), from the processed CBS tables."""
     tables, region, vintage = ctx.tables, ctx.region, str(setting["vintage"])
     concept = str(setting["concept"])
-    what = Text(f"engine.who.{who}", {"region": ctx.region_name})
+    # the nation as the claim's own region is named as the nation ("the Netherlands", not "Nederland")
+    what = Text(f"engine.who.{'nation' if ctx.region == NATION else who}", {"region": ctx.region_name})
     if concept == "employee_jobs":
         public = ctx.registry.public_date("employee_jobs", year)
         table, nation = str(setting["table"]), str(setting["nation"])
@@ -383,6 +384,15 @@ def concept_words(name: str, kind: str = "concept") -> Any:
     if kind == "concept" and direct in catalogue():
         return Text(direct, {})
     return Text(key, {}) if key in catalogue() else name
+
+
+def way(bound: Bound) -> tuple[str, Bound]:
+    """Which way a change went ("fell", "grew", or "changed" for a bound on both sides of 0, which
+    says neither) and its size to print (a fall as a positive number)."""
+    if bound.value is None and bound.lo < 0 < bound.hi:
+        return "changed", bound
+    fell = (bound.value if bound.value is not None else bound.mid) < 0
+    return ("fell", -bound) if fell else ("grew", bound)
 
 
 def pct(bound: Bound, decimals: int = 1, signed: bool = True) -> Num:

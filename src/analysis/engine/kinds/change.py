@@ -41,24 +41,21 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
         holds, strength = within(measured.bound, claimed), margin_inside(measured.bound, claimed)
     effective = base.effective_period(setting, measured)
     period = effective or {"base_year": setting["base_year"], "end_year": setting["end_year"]}
-    fell = measured.bound.mid < 0
+    went, amount = base.way(measured.bound)
     statement = lambda: Text("engine.statement.change", {  # built only if shown
         "base": Num(period["base_year"], "year"), "end": Num(period["end_year"], "year"),
         "subject": base.subject(ctx, setting),
         "who": measured.what,
-        "change": Text("engine.words.fell" if fell else "engine.words.grew",
-                       {"amount": base.interval_text(-measured.bound if fell else measured.bound)})})
+        "change": Text(f"engine.words.{went}", {"amount": base.interval_text(amount)})})
     def facts() -> list:
         numbers = {"base": Num(period["base_year"], "year"), "end": Num(period["end_year"], "year"),
                    "subject": base.subject(ctx, setting), "who": measured.what}
         if ctx.claim.relation == "value":
-            words = Text("engine.fact.change." + ("fell" if fell else "grew"), {
-                **numbers, "amount": base.interval_text(-measured.bound if fell else measured.bound)})
+            words = Text(f"engine.fact.change.{went}", {**numbers, "amount": base.interval_text(amount)})
             return [within_fact("region", words, measured.bound, "percent", claimed, holds, None)]
         value = -measured.bound if ctx.claim.relation == "fall" else measured.bound
-        words = Text("engine.fact.change." + ("fell" if fell else "grew"), {
-            **numbers, "amount": base.interval_text(-measured.bound if fell else measured.bound,
-                                                    toward=threshold)})
+        words = Text(f"engine.fact.change.{went}", {
+            **numbers, "amount": base.interval_text(amount, toward=threshold)})
         return [threshold_fact("region", words, value, "percent", "at_least", threshold, holds,
                                ctx.claim.text("word"))]
 

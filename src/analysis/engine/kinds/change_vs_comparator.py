@@ -8,6 +8,8 @@ fair comparator unless the claim says "nationally" and means the nation). Relati
   decides it; one half the data cannot give leaves it undecided);
 - ``region_grows_comparator_falls``: the region grew (by the claimed number, if the claim gives one)
   while the comparator fell (a conjunction of two findings, each measured on its own);
+  ``region_falls_comparator_grows`` the mirror: the region fell (by the claimed number, a size)
+  while the comparator grew;
 - ``faster``: g_r - g_c > ``threshold`` points (a comparison: both halves must be alike in
   period, concept and source, else the setting is not evaluated).
 
@@ -33,7 +35,8 @@ PARAMS: dict[str, dict[str, Any]] = {
     "threshold": {"doc": "percent fall (both_fall) or points (faster) that the claim needs",
                   "default": 0.0},
 }
-RELATIONS = ("both_fall", "region_grows_comparator_falls", "faster")
+OPPOSITE = ("region_grows_comparator_falls", "region_falls_comparator_grows")
+RELATIONS = ("both_fall", *OPPOSITE, "faster")
 NEEDS_CLAIMED = False
 LEAGUE_VALUE = "region"  # the league ranks regions by their own change (None where unmeasurable)
 
@@ -77,16 +80,19 @@ def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
                 if half is not None:
                     fall = -half.bound
                     checks.append((name, fall, "at_least", threshold, at_least(fall, threshold)))
-        else:  # region_grows_comparator_falls
+        else:  # opposite directions: each half's change in the direction the claim gives it
             claimed = claimed_bound(ctx.claim, setting)
+            sign = 1.0 if relation == "region_grows_comparator_falls" else -1.0
             if region is not None:
+                moved = region.bound * sign
                 if claimed is not None:
-                    grew = both(above(region.bound, 0.0), within(region.bound, claimed))
-                    checks.append(("region", region.bound, "within", claimed, grew))
+                    checks.append(("region", moved, "within", claimed,
+                                   both(above(moved, 0.0), within(moved, claimed))))
                 else:
-                    checks.append(("region", region.bound, "above", 0.0, above(region.bound, 0.0)))
+                    checks.append(("region", moved, "above", 0.0, above(moved, 0.0)))
             if other is not None:
-                checks.append(("comparator", -other.bound, "above", 0.0, above(-other.bound, 0.0)))
+                moved = other.bound * -sign
+                checks.append(("comparator", moved, "above", 0.0, above(moved, 0.0)))
         holds: bool | None = True
         for *_, check in checks:
             holds = both(holds, check)
@@ -132,16 +138,16 @@ def _fact(ctx: base.Ctx, setting: dict[str, Any], period: dict[str, Any], part: 
     else:
         change = half.bound
         toward = -limit if test != "within" else 0.0
-        fell = (change.value if change.value is not None else change.mid) < 0
-        measured = Text("engine.fact.change." + ("fell" if fell else "grew"), {
+        went, amount = base.way(change)
+        measured = Text(f"engine.fact.change.{went}", {
             **numbers, "who": half.what,
-            "amount": base.interval_text(-change if fell else change,
-                                         toward=-toward if fell else toward)})
+            "amount": base.interval_text(amount, toward=-toward if went == "fell" else toward)})
         unit = "percent"
     if test == "within":
         return within_fact(part, measured, value, unit, limit, holds, None)
-    direction = None if ctx.claim.relation != "region_grows_comparator_falls" else \
-        "fall" if part == "comparator" else "growth"
+    falls = {"region_grows_comparator_falls": "comparator", "region_falls_comparator_grows": "region"}
+    relation = ctx.claim.relation
+    direction = None if relation not in falls else "fall" if part == falls[relation] else "growth"
     size = half.levels[0].mid if half is not None and half.levels is not None else None
     return threshold_fact(part, measured, value, unit, test, limit, holds, ctx.claim.text("word"),
                           direction=direction, size=size)
@@ -150,10 +156,8 @@ def _fact(ctx: base.Ctx, setting: dict[str, Any], period: dict[str, Any], part: 
 def _change_words(measured: base.Measured | None) -> Text | str:
     if measured is None:
         return ""
-    fell = measured.bound.mid < 0
-    amount = -measured.bound if fell else measured.bound
-    return Text("engine.words.fell" if fell else "engine.words.grew",
-                {"amount": base.interval_text(amount)})
+    went, amount = base.way(measured.bound)
+    return Text(f"engine.words.{went}", {"amount": base.interval_text(amount)})
 
 
 def _arith(measured: base.Measured | None, ctx: base.Ctx, who: str) -> Text | str:
@@ -172,7 +176,7 @@ def _arith(measured: base.Measured | None, ctx: base.Ctx, who: str) -> Text | st
 def validate(claim: Any) -> None:
     from analysis.engine.registry_errors import entry_error as _fail
 
-    if claim.relation == "region_grows_comparator_falls" and claim.claimed is not None:
+    if claim.relation in OPPOSITE and claim.claimed is not None:
         from analysis.engine.claimed import claimed_interval
         claimed_interval(claim.claimed, claim.id)
     for param in ("sector", "base_year", "end_year"):

@@ -107,10 +107,11 @@ def validate_data(claim: Any, registry: Any, tables: Any) -> None:
             raise _fail(claim.id, "check.reading.sectors", f"unknown CROHO sector(s) {bad}",
                         sorted(sectors))
     years = {int(y) for y in frame["year"]}
-    for value in axis_values(claim, "year"):
-        if value != "latest" and int(value) not in years:
-            raise _fail(claim.id, "check.reading.year", f"year {value!r} not in the DUO data",
-                        f"{min(years)}-{max(years)}")
+    for param in ("year", "base_year", "end_year"):  # a level's year, a change's two years
+        for value in axis_values(claim, param):
+            if value != "latest" and int(value) not in years:
+                raise _fail(claim.id, f"check.reading.{param}", f"year {value!r} not in the DUO data",
+                            f"{min(years)}-{max(years)}")
     editions = {"newest", "oldest", *set(frame["edition"])}
     for value in axis_values(claim, "edition"):
         if value not in editions:
