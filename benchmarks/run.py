@@ -82,7 +82,7 @@ def project_copy(tmp: Path) -> Path:
 def baseline_notebooks(root: Path, folder: Path) -> list[Path]:
     """The report's pages as plain notebooks: claim.py once per registered claim (its claim_id set in
     the parameters cell, the rest as the notebook's defaults), the overview and after-2017."""
-    from analysis.report import plan
+    from analysis.site import plan
 
     notebooks = []
     pages = [("overview", root / "notebooks" / "00_data_overview.py", None)]

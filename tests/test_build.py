@@ -89,7 +89,7 @@ def test_a_refresh_that_changes_no_data_changes_no_fingerprint(mirror_dir: Path,
     manifests took new timestamps and every page ran again.)"""
     import shutil
 
-    from analysis.report import plan
+    from analysis.site import plan
 
     root = tmp_path / "project"
     shutil.copytree(mirror_raw, root / "data" / "raw")

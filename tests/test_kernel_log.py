@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.report import execute
+from analysis.site import execute
 
 NOTEBOOK = '''# %%
 from ipykernel.kernelapp import IPKernelApp

@@ -1,7 +1,7 @@
 """The page frame every page shares (templates/_layout.html.j2, report.css): skip link, navigation
 landmark, current page and edition, the method link, wide tables in their own scrolling box.
 
-Pages are rendered through analysis.report.render without a build (fast); what a browser makes of
+Pages are rendered through analysis.site.render without a build (fast); what a browser makes of
 them (no sideways scrolling, tab order, focus rings) is tested in tests/test_browser.py.
 """
 
@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 import pytest
 from bs4 import BeautifulSoup
 
-from analysis.report import method, render
-from analysis.report.plan import BuildParameters
+from analysis.report import method
+from analysis.report.parameters import BuildParameters
+from analysis.site import render
 
 CONTEXT = render.SiteContext(
     parameters=BuildParameters("CR12", "Twente (CR)"),

@@ -17,7 +17,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from analysis import paths
-from analysis.report import league_charts, league_measures, league_page, plan, render
+from analysis.report import league_charts, league_measures, league_page
+from analysis.site import plan, render
 
 TILES = paths.PACKAGE_DATA / "corop_tiles.csv"
 

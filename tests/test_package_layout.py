@@ -7,7 +7,7 @@ import re
 
 import analysis
 
-STAGES = ("sources", "processing", "stats", "engine", "report")
+STAGES = ("sources", "processing", "stats", "engine", "report", "site")
 RETIRED = ("growth", "shiftshare", "trends", "stress", "verdicts", "claims", "plots", "snapshot",
            "cbs", "duo")
 

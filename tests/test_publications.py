@@ -7,9 +7,9 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 from analysis.engine.registry import REGISTRY_FILE, load_registry
-from analysis.report import render
 from analysis.report.cards import card
 from analysis.report.publications import publication_groups
+from analysis.site import render
 from test_layout import CONTEXT
 
 OTHER = """
@@ -67,7 +67,7 @@ def test_the_index_shows_a_heading_per_publication_only_when_there_are_several()
 
 
 def test_the_default_report_checks_each_claim_for_its_own_region(tmp_path):
-    from analysis.report import plan
+    from analysis.site import plan
 
     path = tmp_path / "claims.toml"
     path.write_text(REGISTRY_FILE.read_text(encoding="utf-8")

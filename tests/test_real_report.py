@@ -20,8 +20,8 @@ import pytest
 
 from analysis import paths
 from analysis.engine.registry import REGISTRY_FILE, load_registry
-from analysis.report import site as report
-from analysis.report.render import external_resources
+from analysis.site import build as report
+from analysis.site.render import external_resources
 from conftest import fail_or_skip
 
 pytestmark = pytest.mark.slow

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 
 from analysis.engine.result import VERDICT_CODES
-from analysis.report import cards, league_page, plan, render, svg
-from analysis.report import site as report
+from analysis.report import cards, league_page, svg
+from analysis.site import build as report
+from analysis.site import plan, render
 
 TESTS = Path(__file__).resolve().parent
 JOBS_CSV = """\

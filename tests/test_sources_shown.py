@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.report.render import vintage_rows
+from analysis.site.render import vintage_rows
 from analysis.sources.registry import load_registry, shown_text
 
 RECORD = '''[[dataset]]

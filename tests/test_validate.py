@@ -25,7 +25,7 @@ from analysis.processing.validate import (
     validate_folder,
     verify_checksum,
 )
-from analysis.report import site
+from analysis.site import build as site
 
 COMMITTED = Path(__file__).parents[1] / "data" / "processed"
 WAY_OUT = "rebuild with `python -m analysis build`, or restore with `git checkout data/processed`"
@@ -273,7 +273,7 @@ def test_validated_once_per_path_and_sha(enrolment_copy: Path, monkeypatch: pyte
 def test_report_region_list_checks_the_hash_without_pandas(tmp_path: Path) -> None:
     folder = publish_like_build(tmp_path / "data" / "processed", {"jobs.csv": jobs_csv(JOBS_ROWS)})
     assert site.corop_regions(folder / "jobs.csv") == {"CR12": "Twente (CR)"}
-    code = ("import sys; from analysis.report.site import corop_regions; print(corop_regions()); "
+    code = ("import sys; from analysis.site.build import corop_regions; print(corop_regions()); "
             "print('pandas' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             env={**os.environ, "TWENTE_CLAIMS_ROOT": str(tmp_path)})

@@ -10,7 +10,9 @@ The package has one folder per pipeline stage; no stage imports a later one:
                   inference, breaks, extrapolation, placebo, rounding)
 - ``engine``      the claim engine: the claim registry (``data/claims.toml``), one query template
                   per claim kind, the processed tables as intervals, perturbations, measures, verdict
-- ``report``      presentation: claim pages, figures, and the bilingual static HTML site
+- ``report``      presentation: what the pages say (claim pages, cards, league, figures, texts)
+- ``site``        the machinery that builds the bilingual static HTML site from them: plan,
+                  execute (warm kernels), render, swap; one region or the atlas of all regions
 
 Beside them: ``paths`` (where raw, processed and report files live), ``i18n`` (the Dutch and
 English message catalogues), ``errors`` (errors a user can act on), ``cli`` (``python -m

@@ -111,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
 def _report(args: argparse.Namespace) -> int:
     import signal
 
-    from analysis.report import site
+    from analysis.site import build as site
 
     if args.verdicts_table:
         print(site.latest_verdicts_table(), end="")
@@ -120,7 +120,7 @@ def _report(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda _signum, _frame: site.abort_build(143))
     signal.signal(signal.SIGINT, lambda _signum, _frame: site.abort_build(130))
     if args.end_with_parent:
-        from analysis.report.execute import end_with_parent
+        from analysis.site.execute import end_with_parent
 
         end_with_parent(signal.SIGTERM)  # after the handler: a parent already gone aborts at once
     for line in site.build_report(region=args.region, force=args.force, base_year=args.base_year,

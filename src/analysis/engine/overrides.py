@@ -21,7 +21,7 @@ from analysis.engine.registry import Axis, Claim, RegistryError
 if TYPE_CHECKING:
     from analysis.engine.tables import Tables
 
-# The report build (analysis.report.plan) imports this module on every build; the kinds pull in
+# The report build (analysis.site.plan) imports this module on every build; the kinds pull in
 # pandas, so they are imported where they are used.
 
 REPORT_OVERRIDES = ("base_year", "end_year", "comparator")  # the report may pass these to any claim

@@ -28,7 +28,7 @@ from analysis.report import downloads
 from analysis.report import league_charts as charts
 from analysis.report import league_measures as measures
 from analysis.report.cards import format_value, reading_unit, verdict_symbol, verdict_word
-from analysis.report.plan import DEFAULT_REGION, BuildParameters
+from analysis.report.parameters import DEFAULT_REGION, BuildParameters
 
 LEAGUE_FILE = "league.json"
 LEAGUE_PAGE = "league.html"

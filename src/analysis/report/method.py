@@ -5,7 +5,7 @@ per language for readers and live in ``docs/`` beside the code, so they are read
 repository the package belongs to, not from the project a build writes into (a build for another
 root, as the tests make, still gets them). They are converted with markdown-it-py (CommonMark plus
 tables; raw HTML in the documents is not passed through) and rendered in the site's layout by
-:func:`analysis.report.render.render_method`.
+:func:`analysis.site.render.render_method`.
 
 Every page of the site links the method page from its header: :func:`with_link` puts the link
 beside the other navigation links, its words from the message ``method.nav``. A page records the

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import atomic
-from analysis.report.plan import STATE_VERSION
+from analysis.site.plan import STATE_VERSION
 
 STATE_FILE = ".build-state.json"
 RESULTS_DIR = "results"

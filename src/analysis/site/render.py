@@ -25,7 +25,7 @@ from analysis.i18n import LOCALES, Num, render
 from analysis.paths import PACKAGE_DIR
 from analysis.report import method
 from analysis.report.cards import VERDICT_STYLES, verdict_word
-from analysis.report.plan import BuildParameters
+from analysis.report.parameters import BuildParameters
 
 TEMPLATES = PACKAGE_DIR / "templates"
 NBCONVERT_DEFAULT_ALT = "No description has been provided for this image"

@@ -27,8 +27,8 @@ from typing import Any
 
 from analysis import paths
 from analysis.processing.validate import verify_checksum
+from analysis.report.parameters import DEFAULT_REGION, BuildParameters
 
-DEFAULT_REGION = "CR12"  # Twente: its report goes to reports/, other regions to reports/<CODE>/
 CLAIM_NOTEBOOK = "claim.py"
 # (page stem, notebook file) of the pages that are not one claim each, in reading order.
 BACKGROUND_PAGES: tuple[tuple[str, str], ...] = (("overview", "00_data_overview.py"),
@@ -117,33 +117,6 @@ def data_years(jobs_csv: Path | None = None) -> list[int]:
     jobs_csv = jobs_csv or paths.processed_dir() / "jobs.csv"
     with open(jobs_csv, newline="", encoding="utf-8") as handle:
         return sorted({int(row["year"]) for row in csv.DictReader(handle) if row.get("year", "").isdigit()})
-
-
-@dataclass(frozen=True)
-class BuildParameters:
-    """The reading's settings for a build; None means the registry's reading of each claim."""
-
-    region: str
-    region_name: str
-    base_year: int | None = None
-    end_year: int | None = None
-    comparator: str | None = None
-
-    @property
-    def is_default_reading(self) -> bool:
-        return self.base_year is None and self.end_year is None and self.comparator is None
-
-    def notebook_parameters(self) -> dict[str, Any]:
-        return {"region": self.region, "base_year": self.base_year, "end_year": self.end_year,
-                "comparator": self.comparator}
-
-    def folder_name(self) -> str:
-        """reports/ sub-folder: '' for Twente's default, the code for another region, and a suffix
-        for another reading (so a trial with other years never overwrites the default report)."""
-        parts = [] if self.region == DEFAULT_REGION and self.is_default_reading else [self.region]
-        if not self.is_default_reading:
-            parts += [f"{self.base_year or 'base'}-{self.end_year or 'end'}", self.comparator or "registry"]
-        return "-".join(parts)
 
 
 def _choices(values: list[str], per_line: int = 1) -> str:

@@ -5,14 +5,14 @@
 
 1. validate the parameters at once (ValueError listing the valid choices);
 2. plan one page per claim in the registry (``notebooks/claim.py``) plus the overview and "after
-   2017" pages (:mod:`analysis.report.plan`), fingerprint each (notebook, parameters, processed
+   2017" pages (:mod:`analysis.site.plan`), fingerprint each (notebook, parameters, processed
    data, registry, package code) and skip what matches the last build in the same folder;
-3. execute the rest with papermill, two at a time (:mod:`analysis.report.execute`), and compute
+3. execute the rest with papermill, two at a time (:mod:`analysis.site.execute`), and compute
    the league of every claim over the COROP regions in a thread meanwhile;
 4. render every executed page in both editions (``<out>/`` Dutch, ``<out>/en/`` English), the
    index with claim cards, the league page and the method page (``docs/method.*.md``, linked from
    every page: :mod:`analysis.report.method`), into a temporary folder, then swap it in
-   as one unit (:mod:`analysis.report.swap`, on :mod:`analysis.atomic`) -- only when everything
+   as one unit (:mod:`analysis.site.swap`, on :mod:`analysis.atomic`) -- only when everything
    succeeded, so a failure leaves the previous report untouched.
 """
 
@@ -30,17 +30,13 @@ from pathlib import Path
 from typing import Any
 
 from analysis import __version__, paths
-from analysis.report import method, plan
-from analysis.report.execute import ReportBuildError, check_kernel
-from analysis.report.plan import (
-    DEFAULT_REGION,
-    BuildParameters,
-    PageJob,
-    corop_regions,
-    validate_parameters,
-)
+from analysis.report import method
+from analysis.report.parameters import DEFAULT_REGION, BuildParameters
 from analysis.report.publications import publication_groups
-from analysis.report.swap import (
+from analysis.site import plan
+from analysis.site.execute import ReportBuildError, check_kernel
+from analysis.site.plan import PageJob, corop_regions, validate_parameters
+from analysis.site.swap import (
     DATA_DIR,
     FAILED_DIR,
     INDEX,
@@ -65,7 +61,7 @@ def abort_build(exit_code: int) -> None:
     The report folder is untouched; a signal during the swap waits for the swap to finish (a few
     renames), so the folder never holds half of two builds. The lock ends with the process.
     """
-    from analysis.report.execute import kill_live_workers
+    from analysis.site.execute import kill_live_workers
 
     if _SWAPPING:
         _DEFERRED_EXIT.append(exit_code)
@@ -194,8 +190,9 @@ def _read_text(path: Path) -> str:
 
 def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: list[PageJob], state: BuildState,
                    out_dir: Path, registry: Path, league_fingerprint: str | None) -> Iterator[str]:
-    from analysis.report import cards, league_page, pagesources, render
-    from analysis.report.execute import describe_failure, kernel_log, run_pool
+    from analysis.report import cards, league_page, pagesources
+    from analysis.site import render
+    from analysis.site.execute import describe_failure, kernel_log, run_pool
 
     shown = _display_path(out_dir)
     unchanged = [job for job in jobs if job not in to_run]

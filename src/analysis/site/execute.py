@@ -11,7 +11,7 @@ each. A build may be killed at any moment (Ctrl-C, SIGTERM, SIGKILL), or make ab
   ipykernel's parent poller ends a kernel within a second of its worker's death;
 - on an ordinary failure or exception the build kills its workers at once instead of waiting for
   the other running notebook;
-- on SIGTERM or Ctrl-C the command line calls :func:`analysis.report.site.abort_build`, which kills
+- on SIGTERM or Ctrl-C the command line calls :func:`analysis.site.build.abort_build`, which kills
   the workers, removes the temporary folder and exits at once (unwinding a process pool from an
   exception raised inside a signal handler can deadlock in the pool's own locks).
 
@@ -38,7 +38,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from analysis.report.plan import REGISTRY_ENV
+from analysis.site.plan import REGISTRY_ENV
 
 KERNEL_NAME = "python3"
 MAX_PROCESSES = 2
@@ -69,7 +69,7 @@ def to_ipynb(source: Path, target: Path) -> None:
 
     notebook = jupytext.read(source, fmt="py:percent")
     if os.environ.get(REGISTRY_ENV):  # another registry for this build: point the notebook's readers at it
-        setup = nbformat.v4.new_code_cell("from analysis.report.plan import apply_registry_override\n"
+        setup = nbformat.v4.new_code_cell("from analysis.site.plan import apply_registry_override\n"
                                           "apply_registry_override()")
         setup.metadata["tags"] = ["remove-cell"]
         notebook.cells.insert(0, setup)
