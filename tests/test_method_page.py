@@ -174,8 +174,10 @@ def test_the_method_page_is_built_in_both_editions(method_site) -> None:
     assert '<h1 class="page-title">How we check a claim</h1>' in english
     assert "<h2>6. Het oordeel</h2>" in dutch and "<h2>6. The verdict</h2>" in english
     assert 'href="en/method.html"' in dutch and 'href="../method.html"' in english  # the language switch
-    for html in (dutch, english):
-        assert "report.css" not in html and "--accent" in html  # the site's style, inlined like every page
+    for html, folder in ((dutch, reports), (english, reports / "en")):  # the site's one style file
+        style = re.search(r'<link rel="stylesheet" href="([^"]+)">', html).group(1)
+        assert (folder / style).resolve().parent == reports / "static"
+        assert "--accent" in (folder / style).read_text()
         assert 'id="code-toggle"' not in html  # no code on this page, so no "show code" button
         assert "<table>" in html and "<blockquote>" in html
 

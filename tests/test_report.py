@@ -627,7 +627,10 @@ def test_league_page_has_every_claim_for_every_region(built_site) -> None:
     assert (root / "reports" / "data" / "league" / "jobs-grew.nl.txt").exists()
     english = (root / "reports" / "en" / "league.html").read_text()
     assert 'href="../data/league/jobs-grew.csv"' in english and "27.6%" in english
-    assert "<script>" in english and "league-table" in english  # the sorting script is inline
+    # the sorting script is one shared file under the site root, named by its content
+    script = re.search(r'<script src="\.\./(static/sort\.[0-9a-f]{10}\.js)"></script>', english)
+    assert script and "league-table" in english
+    assert "addEventListener" in (root / "reports" / script.group(1)).read_text()
 
 
 @pytest.mark.slow

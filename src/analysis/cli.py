@@ -87,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", parents=[common],
                             help="build the HTML report, Dutch and English editions (reports/)")
-    report.add_argument("--region", default=None, help="COROP region code (default CR12, Twente)")
+    report.add_argument("--region", default=None, help="COROP region code (default CR12, Twente), or \"all\": the atlas of every COROP region")
     report.add_argument("--base-year", default=None, help="base year for every claim (default: each claim's reading)")
     report.add_argument("--end-year", default=None, help="end year for every claim (default: each claim's reading)")
     report.add_argument("--comparator", default=None,
@@ -123,8 +123,17 @@ def _report(args: argparse.Namespace) -> int:
         from analysis.site.execute import end_with_parent
 
         end_with_parent(signal.SIGTERM)  # after the handler: a parent already gone aborts at once
-    for line in site.build_report(region=args.region, force=args.force, base_year=args.base_year,
-                                  end_year=args.end_year, comparator=args.comparator, registry=args.registry):
+    if (args.region or "").strip().lower() == "all":  # the atlas: every COROP region
+        from analysis.site.atlas import build_atlas
+
+        if args.base_year or args.end_year or args.comparator:
+            raise ValueError("--region all builds every region with the registry's reading: leave out "
+                             "--base-year, --end-year and --comparator (or build one region with them)")
+        lines = build_atlas(force=args.force, registry=args.registry)
+    else:
+        lines = site.build_report(region=args.region, force=args.force, base_year=args.base_year,
+                                  end_year=args.end_year, comparator=args.comparator, registry=args.registry)
+    for line in lines:
         log.info(line)
         for handler in log.handlers:
             handler.flush()

@@ -36,7 +36,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +116,16 @@ def format_num(num: Num | float, lang: str) -> str:
     _check_language(lang)
     if not isinstance(num, Num):
         num = Num(float(num))
+    try:
+        return _formatted(num, lang)
+    except TypeError:  # an unhashable value (a numpy array by mistake): Babel says what is wrong
+        return _formatted.__wrapped__(num, lang)
+
+
+@lru_cache(maxsize=65536)
+def _formatted(num: Num, lang: str) -> str:
+    """:func:`format_num`, memoised: a page formats the same few thousand numbers tens of thousands
+    of times (every text of every setting, in both languages), and Babel is slow at it."""
     if num.value is None or num.value != num.value:  # None or NaN
         return "–"
     value = float(num.value)

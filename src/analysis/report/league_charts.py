@@ -176,8 +176,11 @@ def dot_chart(rows: Sequence[Mapping[str, Any]], *, title: str, axis_label: str,
 
 def tile_map(tiles: Mapping[str, Tile], *, title: str, legend: Sequence[tuple[Tile, str]],
              highlight: Mapping[str, str], marked_label: str, layout: Mapping[str, tuple[int, int]] | None = None,
-             size: int = 30, gap: int = 3) -> str:
-    """The tile grid; ``legend``: (tile, text) per class; ``highlight``: code -> name (outlined)."""
+             size: int = 30, gap: int = 3, links: Mapping[str, str] | None = None) -> str:
+    """The tile grid; ``legend``: (tile, text) per class; ``highlight``: code -> name (outlined;
+    ``marked_label`` says what the outline means, left out when empty); ``links``: code -> the
+    address a tile leads to (the atlas)."""
+    links = links or {}
     layout = layout if layout is not None else tile_layout()
     rows = max(r for r, _ in layout.values()) + 1
     cols = max(c for _, c in layout.values()) + 1
@@ -192,6 +195,8 @@ def tile_map(tiles: Mapping[str, Tile], *, title: str, legend: Sequence[tuple[Ti
         tile = tiles.get(code, Tile(*NO_VALUE, dashed=True))
         x, y = col * (size + gap) + 1, row * (size + gap) + 1
         dash = ' stroke-dasharray="3 2"' if tile.dashed else ""
+        if code in links:
+            parts.append(f'<a href="{escape(links[code])}">')
         parts.append(f'<g><title>{escape(tile.label or code)}</title>'
                      f'<rect x="{x}" y="{y}" width="{size}" height="{size}" fill="{tile.fill}" '
                      f'stroke="{tile.stroke}"{dash}/>')
@@ -202,7 +207,7 @@ def tile_map(tiles: Mapping[str, Tile], *, title: str, legend: Sequence[tuple[Ti
             parts.append(f'<rect x="{x - 1}" y="{y - 1}" width="{size + 2}" height="{size + 2}" fill="none" '
                          f'stroke="#000" stroke-width="3"/><rect x="{x + 2}" y="{y + 2}" width="{size - 4}" '
                          f'height="{size - 4}" fill="none" stroke="#fff" stroke-width="1.5"/>')
-        parts.append("</g>")
+        parts.append("</g></a>" if code in links else "</g>")
     for number, (tile, text) in enumerate(legend):
         y = 4 + number * line
         dash = ' stroke-dasharray="3 2"' if tile.dashed else ""
@@ -212,8 +217,9 @@ def tile_map(tiles: Mapping[str, Tile], *, title: str, legend: Sequence[tuple[Ti
                          f'fill="{tile.symbol_colour}">{escape(tile.symbol)}</text>')
         parts.append(f'<text x="{legend_x + 18}" y="{y + 10}" font-size="10" fill="#1f1f1f">{escape(text)}</text>')
     y = 4 + len(legend) * line + 4
-    parts.append(f'<rect x="{legend_x - 1}" y="{y - 1}" width="14" height="14" fill="none" stroke="#000" '
-                 f'stroke-width="3"/><text x="{legend_x + 18}" y="{y + 10}" font-size="10" font-weight="bold" '
-                 f'fill="#000">{escape(marked_label)}</text>')
+    if marked_label:
+        parts.append(f'<rect x="{legend_x - 1}" y="{y - 1}" width="14" height="14" fill="none" stroke="#000" '
+                     f'stroke-width="3"/><text x="{legend_x + 18}" y="{y + 10}" font-size="10" font-weight="bold" '
+                     f'fill="#000">{escape(marked_label)}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -22,9 +22,12 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -89,7 +92,7 @@ def build_report(region: str | None = None, force: bool = False, *, base_year: i
     registry = Path(registry).resolve() if registry else plan.registry_path()
     if not registry.exists():
         raise ValueError(f"claim registry {registry} not found")
-    return _build(parameters, force, registry)
+    return build_one(parameters, force, registry, Shared(picker=built_regions(parameters)))
 
 
 def output_dir(parameters: BuildParameters) -> Path:
@@ -117,7 +120,50 @@ def _league_fingerprint(shared: str, parameters: BuildParameters, claim_ids: lis
                                      sort_keys=True).encode()).hexdigest()
 
 
-def _build(parameters: BuildParameters, force: bool, registry: Path) -> Iterator[str]:
+@dataclass
+class Shared:
+    """What the region reports of one run share. A single report: nothing but the picker. An atlas
+    (:mod:`analysis.site.atlas`): the warm workers, the league (computed once, the same for every
+    region), the inputs' fingerprint (hashed once) and every region in the picker."""
+
+    picker: tuple[tuple[str, str, str], ...] = ()
+    pool: Any = None  # an analysis.site.execute.WarmPool running for the whole run
+    leagues: Any = None  # a Future of league_page.compute_leagues for the whole run
+    inputs: str | None = None  # plan.inputs_fingerprint(), once
+
+
+def region_folder(parameters: BuildParameters) -> str:
+    """The report folder under the site root, with its slash ("" for the default region)."""
+    folder = parameters.folder_name()
+    return f"{folder}/" if folder else ""
+
+
+def built_regions(parameters: BuildParameters) -> tuple[tuple[str, str, str], ...]:
+    """The picker of a single report: the COROP regions whose report (with the registry's reading) is
+    built, and this one; none when this is the only one (then there is nothing to pick)."""
+    if not parameters.is_default_reading:
+        return ()
+    regions = corop_regions()
+    found = []
+    for code, name in regions.items():
+        folder = region_folder(BuildParameters(code, name))
+        if code == parameters.region or (paths.reports_dir() / folder / INDEX).exists():
+            found.append((code, name, folder))
+    return tuple(found) if len(found) > 1 else ()
+
+
+def track_work(work: Path) -> None:
+    """A temporary folder that :func:`abort_build` removes if the run is stopped."""
+    _CURRENT_WORK.append(work)
+
+
+def untrack_work(work: Path) -> None:
+    if work in _CURRENT_WORK:
+        _CURRENT_WORK.remove(work)
+
+
+def build_one(parameters: BuildParameters, force: bool, registry: Path, shared: Shared) -> Iterator[str]:
+    """One region's report (a single build, or one region of an atlas: ``shared``)."""
     from filelock import FileLock, Timeout
 
     out_dir = output_dir(parameters)
@@ -135,14 +181,16 @@ def _build(parameters: BuildParameters, force: bool, registry: Path) -> Iterator
         remove_stale_builds(out_dir)
         if registry != paths.PACKAGE_DATA / "claims.toml":
             os.environ[plan.REGISTRY_ENV] = str(registry)  # the kernels inherit it
-        jobs, shared = plan.plan_pages(parameters, registry)
+        jobs, fingerprint = plan.plan_pages(parameters, registry, inputs=shared.inputs)
         state = BuildState.read(out_dir)
-        same_parameters = state.parameters == parameters.notebook_parameters()
+        # the picker is on every page: another set of regions renders every page anew
+        same_parameters = (state.parameters == parameters.notebook_parameters()
+                           and state.picker == [list(region) for region in shared.picker])
         to_run = [job for job in jobs if force or not same_parameters
                   or state.pages.get(job.stem, {}).get("fingerprint") != job.fingerprint
                   or not all((out_dir / sub / job.page).exists() for sub in EDITION_DIRS.values())]
         claim_ids = [job.claim_id for job in jobs if job.claim_id]
-        league_fingerprint = _league_fingerprint(shared, parameters, claim_ids)
+        league_fingerprint = _league_fingerprint(fingerprint, parameters, claim_ids)
         league_needed = (force or state.league.get("fingerprint") != league_fingerprint
                          or not (out_dir / RESULTS_DIR / "league.json").exists())
         indexes = all((out_dir / sub / INDEX).exists() for sub in EDITION_DIRS.values())
@@ -152,11 +200,12 @@ def _build(parameters: BuildParameters, force: bool, registry: Path) -> Iterator
                 and method_pages):
             yield (f"Nothing changed since the last build (notebooks, parameters, data, registry and code are the "
                    f"same): {shown}/index.html is up to date. Use --force to rebuild.")
-            yield _open_line(out_dir)
+            if shared.pool is None:
+                yield _open_line(out_dir)
             return
         check_kernel()
         yield from _build_changed(parameters, jobs, to_run, state, out_dir, registry,
-                                  league_fingerprint if league_needed else None)
+                                  league_fingerprint if league_needed else None, shared)
     finally:
         if previous_env is None:
             os.environ.pop(plan.REGISTRY_ENV, None)
@@ -175,7 +224,7 @@ def _write_json(path: Path, payload: Any) -> None:
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def _read_manifest() -> dict[str, Any]:
+def read_manifest() -> dict[str, Any]:
     path = paths.processed_dir() / "manifest.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
@@ -189,10 +238,10 @@ def _read_text(path: Path) -> str:
 
 
 def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: list[PageJob], state: BuildState,
-                   out_dir: Path, registry: Path, league_fingerprint: str | None) -> Iterator[str]:
+                   out_dir: Path, registry: Path, league_fingerprint: str | None, shared: Shared) -> Iterator[str]:
     from analysis.report import cards, league_page, pagesources
     from analysis.site import render
-    from analysis.site.execute import describe_failure, kernel_log, run_pool
+    from analysis.site.execute import MAX_PROCESSES, WarmPool, describe_failure, kernel_log
 
     shown = _display_path(out_dir)
     unchanged = [job for job in jobs if job not in to_run]
@@ -202,20 +251,23 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
     data_before = plan.data_fingerprint()
     built_at = datetime.now(UTC).replace(second=0, microsecond=0)
     registry_hash = plan.file_hash(registry)
-    context = render.SiteContext(parameters=parameters, built_at=built_at, manifest=_read_manifest(),
-                                 code_version=__version__, registry_hash=registry_hash)
+    context = render.SiteContext(parameters=parameters, built_at=built_at, manifest=read_manifest(),
+                                 code_version=__version__, registry_hash=registry_hash,
+                                 root="../" * region_folder(parameters).count("/"), picker=shared.picker)
     work = Path(tempfile.mkdtemp(prefix=TEMPORARY_PREFIX, dir=out_dir))
-    _CURRENT_WORK.append(work)
+    track_work(work)
     league_thread = ThreadPoolExecutor(1, thread_name_prefix="league")
+    stack = ExitStack()
     try:
         staged = work / "site"
         for folder in (staged / RESULTS_DIR, staged / "en", staged / DATA_DIR, work / "executed"):
             folder.mkdir(parents=True)
         claim_ids = [job.claim_id for job in jobs if job.claim_id]
-        league_future = (league_thread.submit(league_page.compute_leagues, claim_ids, parameters,
-                                              registry if os.environ.get(plan.REGISTRY_ENV) else None)
-                         if league_fingerprint else None)
-        new_state = BuildState(parameters=parameters.notebook_parameters())
+        league_future = None if not league_fingerprint else shared.leagues or league_thread.submit(
+            league_page.compute_leagues, claim_ids, parameters,
+            registry if os.environ.get(plan.REGISTRY_ENV) else None)
+        new_state = BuildState(parameters=parameters.notebook_parameters(),
+                               picker=[list(region) for region in shared.picker])
         previous_results = cards.read_results(out_dir / RESULTS_DIR)
         tasks = []
         for job in to_run:
@@ -226,7 +278,8 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
             tasks.append((job, (job.notebook, work / "executed" / f"{job.stem}.ipynb", notebook_parameters,
                                 paths.notebooks_dir())))
         hidden = {str(work / "run-results"): "<build>/results", str(staged): "<build>/site"}
-        for done, (job, outcome) in enumerate(run_pool(tasks), start=1):
+        pool = shared.pool or stack.enter_context(WarmPool(work / "kernel-logs", min(len(tasks), MAX_PROCESSES)))
+        for done, (job, outcome) in enumerate(pool.run(tasks) if tasks else (), start=1):
             if outcome.error is not None:
                 raise describe_failure(job.page, job.notebook, outcome, out_dir, out_dir / FAILED_DIR)
             body = render.notebook_body(outcome.executed, hidden)
@@ -287,6 +340,7 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
                                                                 encoding="utf-8")
             (staged / sub / method.METHOD_PAGE).write_text(
                 method.with_sensitivity(render.render_method(context, lang), ordered, lang), encoding="utf-8")
+        render.write_static(paths.reports_dir())  # shared by every region's pages; before the swap
         for html_file in staged.rglob("*.html"):
             external = render.external_resources(html_file.read_text(encoding="utf-8"))
             if external:
@@ -305,9 +359,13 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
         if _DEFERRED_EXIT:
             shutil.rmtree(work, ignore_errors=True)
             os._exit(_DEFERRED_EXIT[0])
+    except BaseException:
+        stack.__exit__(*sys.exc_info())  # a failure kills this build's own workers at once
+        raise
+    else:
+        stack.close()
     finally:
-        if work in _CURRENT_WORK:
-            _CURRENT_WORK.remove(work)
+        untrack_work(work)
         league_thread.shutdown(wait=False, cancel_futures=True)
         shutil.rmtree(work, ignore_errors=True)
     if changes is None:
@@ -321,7 +379,8 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
         yield "Changes since the previous build: no changes in verdicts or headline numbers."
     yield (f"Wrote {shown}/ and {shown}/en/: {len(to_run)} page(s) executed, {len(unchanged)} unchanged, "
            "index and league page in both editions.")
-    yield _open_line(out_dir)
+    if shared.pool is None:
+        yield _open_line(out_dir)
 
 
 # --------------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from analysis.site.plan import REGISTRY_ENV
 
@@ -63,16 +63,22 @@ class ExecutionOutcome:
 
 
 def to_ipynb(source: Path, target: Path) -> None:
-    """A jupytext percent file as an .ipynb papermill can run (kernel and language set)."""
+    """A jupytext percent file as an .ipynb papermill can run in a warm kernel (kernel and language
+    set; first the hidden cells that reset what the kernel's previous page left and, for a build with
+    another registry, point the notebook's registry readers at it)."""
     import jupytext
     import nbformat
 
+    from analysis.site.warm import RESET_CELL
+
     notebook = jupytext.read(source, fmt="py:percent")
-    if os.environ.get(REGISTRY_ENV):  # another registry for this build: point the notebook's readers at it
-        setup = nbformat.v4.new_code_cell("from analysis.site.plan import apply_registry_override\n"
-                                          "apply_registry_override()")
-        setup.metadata["tags"] = ["remove-cell"]
-        notebook.cells.insert(0, setup)
+    setup = [RESET_CELL]
+    if os.environ.get(REGISTRY_ENV):  # another registry for this build
+        setup.append("from analysis.site.plan import apply_registry_override\napply_registry_override()")
+    for position, code in enumerate(setup):
+        cell = nbformat.v4.new_code_cell(code)
+        cell.metadata["tags"] = ["remove-cell"]
+        notebook.cells.insert(position, cell)
     notebook.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3", "language": "python"}
     notebook.metadata["language_info"] = {"name": "python"}
     nbformat.write(notebook, target)
@@ -171,25 +177,41 @@ def kernel_log(executed: Path) -> Path:
 
 
 def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any], cwd: Path) -> ExecutionOutcome:
-    """Run one notebook with papermill; errors are returned (not raised) so a pool can report them."""
+    """Run one notebook with papermill in this process's warm kernel (:mod:`analysis.site.warm`);
+    errors are returned (not raised) so a pool can report them. The kernel's stderr of this
+    notebook goes to ``kernel_log(executed)``."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from analysis.site import warm
+
     start = time.monotonic()
     unexecuted = executed.with_name(executed.stem + ".input.ipynb")
+    shared_log = warm.stderr_log(executed.parent)
+    offset = shared_log.stat().st_size if shared_log.exists() else 0
     try:
         to_ipynb(source, unexecuted)
         papermill.execute_notebook(unexecuted, executed, parameters=parameters, kernel_name=KERNEL_NAME,
                                    cwd=str(cwd), progress_bar=False, log_output=False,
-                                   execution_timeout=CELL_TIMEOUT_SECONDS,
-                                   kernel_manager_class=quiet_kernel_manager(kernel_log(executed)))
+                                   execution_timeout=CELL_TIMEOUT_SECONDS, engine_name=warm.ENGINE,
+                                   kernel_stderr_log=str(shared_log))
         error = None
     except PapermillExecutionError as exc:  # a cell raised: the parent names the notebook and the cell
         error = exc
     except Exception as exc:  # noqa: BLE001 - kernel did not start, bad notebook, ...: reported, not lost
         # Plain RuntimeError: some library exceptions cannot be pickled back from a pool worker.
         error = RuntimeError(f"{type(exc).__name__}: {exc}")
+    _copy_tail(shared_log, offset, kernel_log(executed))
     return ExecutionOutcome(executed.stem, executed, time.monotonic() - start, error)
+
+
+def _copy_tail(log: Path, offset: int, target: Path) -> None:
+    """What the kernel wrote to its log from ``offset`` on (this notebook's part), if anything."""
+    if not log.exists() or log.stat().st_size <= offset:
+        return
+    with log.open("rb") as handle:
+        handle.seek(offset)
+        target.write_bytes(handle.read())
 
 
 def describe_failure(label: str, notebook: Path, outcome: ExecutionOutcome, out_dir: Path,
@@ -248,30 +270,47 @@ def kill_live_workers() -> None:
                 pass
 
 
-def run_pool(tasks: list[tuple[Any, tuple[Path, Path, dict[str, Any], Path]]], workers: int | None = None
-             ) -> Iterator[tuple[Any, ExecutionOutcome]]:
-    """Execute (key, arguments of :func:`execute_notebook`) tasks; yields (key, outcome) as each ends.
+def _start_worker(parent_pid: int, log_dir: str) -> None:
+    """Pool worker initializer: die with the build (:func:`die_with_parent`), then set up the warm
+    kernel's log folder and shutdown (:func:`analysis.site.warm.start_worker`)."""
+    die_with_parent(parent_pid)
+    from analysis.site.warm import start_worker
 
-    The caller stops on a failed outcome by closing the generator: the workers are killed then, as
-    on any exception (including KeyboardInterrupt and SystemExit from a signal handler).
-    """
-    workers = workers or min(MAX_PROCESSES, os.cpu_count() or 1, len(tasks))
-    # spawn: a clean interpreter per worker (no inherited threads or locks from the caller).
-    pool = ProcessPoolExecutor(max(workers, 1), mp_context=multiprocessing.get_context("spawn"),
-                               initializer=die_with_parent, initargs=(os.getpid(),))
-    finished = False
-    _LIVE_POOLS.add(pool)
-    try:
-        futures: dict[Future, Any] = {pool.submit(execute_notebook, *args): key for key, args in tasks}
+    start_worker(log_dir)
+
+
+class WarmPool:
+    """Workers that each keep a warm kernel (:mod:`analysis.site.warm`), for one build or a whole
+    atlas: :meth:`run` executes (key, arguments of :func:`execute_notebook`) tasks and yields (key,
+    outcome) as each ends. Leaving the ``with`` block normally shuts the workers and their kernels
+    down; an exception (a failed page the caller stops on, KeyboardInterrupt, SystemExit from a
+    signal handler) kills them at once. ``log_dir``: the kernels' own stderr logs (a folder inside
+    the build's temporary folder, so a killed build leaves nothing elsewhere)."""
+
+    def __init__(self, log_dir: Path, workers: int | None = None) -> None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        workers = workers or min(MAX_PROCESSES, os.cpu_count() or 1)
+        # spawn: a clean interpreter per worker (no inherited threads or locks from the caller).
+        self.pool = ProcessPoolExecutor(max(workers, 1), mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_start_worker, initargs=(os.getpid(), str(log_dir)))
+        _LIVE_POOLS.add(self.pool)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_rest: object) -> None:
+        _LIVE_POOLS.discard(self.pool)
+        if kind is None:
+            self.pool.shutdown(wait=True)
+        else:
+            _kill_workers(self.pool)
+
+    def run(self, tasks: list[tuple[Any, tuple[Path, Path, dict[str, Any], Path]]]
+            ) -> Iterator[tuple[Any, ExecutionOutcome]]:
+        futures: dict[Future, Any] = {self.pool.submit(execute_notebook, *args): key for key, args in tasks}
+        order = list(futures)
         pending = set(futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=lambda f: list(futures).index(f)):
+            for future in sorted(done, key=order.index):
                 yield futures[future], future.result()
-        finished = True
-    finally:
-        _LIVE_POOLS.discard(pool)
-        if finished:
-            pool.shutdown(wait=True)
-        else:
-            _kill_workers(pool)

@@ -33,7 +33,7 @@ CLAIM_NOTEBOOK = "claim.py"
 # (page stem, notebook file) of the pages that are not one claim each, in reading order.
 BACKGROUND_PAGES: tuple[tuple[str, str], ...] = (("overview", "00_data_overview.py"),
                                                  ("after-2017", "05_after_2017.py"))
-STATE_VERSION = 2  # bump when the page layout changes in a way the fingerprints do not see
+STATE_VERSION = 3  # bump when the page layout changes in a way the fingerprints do not see
 REGISTRY_ENV = "TWENTE_CLAIMS_REGISTRY"  # another claim registry (tests, forks); kernels inherit it
 CLAIM_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 REQUIRED_PARAMETERS = ("region", "base_year", "end_year", "comparator", "results_dir", "site_dir",
@@ -275,12 +275,13 @@ def _fingerprint(notebook: Path, parameters: Mapping[str, Any], shared: str) -> 
 
 
 def plan_pages(parameters: BuildParameters, registry: Path | None = None,
-               notebooks: Path | None = None) -> tuple[list[PageJob], str]:
-    """One job per claim in the registry plus the background pages, and the shared inputs' fingerprint."""
+               notebooks: Path | None = None, inputs: str | None = None) -> tuple[list[PageJob], str]:
+    """One job per claim in the registry plus the background pages, and the shared inputs' fingerprint.
+    ``inputs``: :func:`inputs_fingerprint` if already computed (an atlas hashes once for 40 regions)."""
     registry = registry or registry_path()
     notebooks = notebooks or paths.notebooks_dir()
     claims = registered_claims(registry)
-    inputs = inputs_fingerprint()
+    inputs = inputs or inputs_fingerprint()
     shared = hashlib.sha256((inputs + file_hash(registry)).encode()).hexdigest()  # the whole registry
     base = parameters.notebook_parameters()
     claim_notebook = notebooks / CLAIM_NOTEBOOK

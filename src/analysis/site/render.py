@@ -7,8 +7,10 @@ module drops every ``.l10n`` element whose lang is not L, takes the edition's pa
 (``h1.page-title``), sets ``<html lang="L">``, adds the language switch to the same page in the
 other edition and, for pages in ``en/``, rewrites relative ``data/...`` links to ``../data/...``.
 The site's own words come from the message catalogue (``data/messages/site.toml``), its numbers
-and dates are formatted by Babel. Pages are self-contained: CSS and the two small scripts are
-inlined, figures are data URIs or inline SVG, nothing is loaded from a CDN.
+and dates are formatted by Babel. Pages work offline: the style and the two small scripts are
+one shared copy under the site root (``static/``, :func:`write_static`), figures are data URIs or
+inline SVG, nothing is loaded from a CDN. In an atlas (or where other regions' reports are built)
+the header's region picker leads to the same page for another region.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from analysis.i18n import LOCALES, Num, render
@@ -28,6 +31,7 @@ from analysis.report.cards import VERDICT_STYLES, verdict_word
 from analysis.report.parameters import BuildParameters
 
 TEMPLATES = PACKAGE_DIR / "templates"
+ATLAS_PAGE = "atlas.html"  # the atlas index, at the site root of each edition
 NBCONVERT_DEFAULT_ALT = "No description has been provided for this image"
 
 # <script src=...>, <link href=...>, <img src=...>, <iframe src=...> and CSS @import/url() pointing
@@ -50,6 +54,9 @@ class SiteContext:
     manifest: Mapping[str, Any]
     code_version: str
     registry_hash: str
+    root: str = ""  # from the report folder to the site root ("" for the default region, else "../")
+    # the regions the picker leads to: (code, name, folder under the root: "" or "CR05/"); empty: no picker
+    picker: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def region_label(self) -> str:
@@ -119,25 +126,56 @@ def _environment() -> Any:
                               trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
 
+STATIC_DIR = "static"  # under the site root: one copy of the style and scripts for every page
+
+
 @cache
-def _static() -> dict[str, str]:
+def static_files() -> dict[str, tuple[str, str]]:
+    """name -> (file name, text) of the shared style and scripts; the file name carries a hash of
+    the text, so a page never meets a newer or older file under the name it links."""
+    import hashlib
+
     from pygments.formatters import HtmlFormatter
 
-    return {"css": (TEMPLATES / "report.css").read_text(encoding="utf-8")
-            + HtmlFormatter(style="default").get_style_defs(".highlight"),
-            "js": (TEMPLATES / "toggle.js").read_text(encoding="utf-8"),
-            "sort_js": (TEMPLATES / "sort.js").read_text(encoding="utf-8")}
+    texts = {"css": ("report", ".css", (TEMPLATES / "report.css").read_text(encoding="utf-8")
+                     + HtmlFormatter(style="default").get_style_defs(".highlight")),
+             "js": ("toggle", ".js", (TEMPLATES / "toggle.js").read_text(encoding="utf-8")),
+             "sort_js": ("sort", ".js", (TEMPLATES / "sort.js").read_text(encoding="utf-8"))}
+    return {name: (f"{stem}.{hashlib.sha256(text.encode()).hexdigest()[:10]}{suffix}", text)
+            for name, (stem, suffix, text) in texts.items()}
+
+
+def write_static(root: Path) -> None:
+    """The shared files into ``root/static/`` (each written once: its name says its content)."""
+    folder = root / STATIC_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for file_name, text in static_files().values():
+        target = folder / file_name
+        if not target.exists():
+            temporary = folder / f".{file_name}.tmp"
+            temporary.write_text(text, encoding="utf-8")
+            temporary.replace(target)
+
+
+def _picker(context: SiteContext, up: str, lang: str, page: str) -> list[dict[str, Any]]:
+    edition = "en/" if lang == "en" else ""
+    return [{"name": name.removesuffix(" (CR)"), "href": f"{up}{folder}{edition}{page}",
+             "current": code == context.parameters.region} for code, name, folder in context.picker]
 
 
 def _common(context: SiteContext, lang: str, page: str, title: str) -> dict[str, Any]:
     """Template variables every page has. ``page``: the file name (index.html, claim-x.html)."""
     switch = ("../" + page) if lang == "en" else ("en/" + page)
+    up = context.root + ("../" if lang == "en" else "")  # this page's folder -> the site root
 
     def t(key: str, **params: Any) -> str:
         return render(key, lang, **params)
 
     return {"lang": lang, "t": t, "num": lambda value, **kw: Num(value, **kw).format(lang),
-            "context": context, "title": title, "static": _static(), "page_name": page,
+            "context": context, "title": title, "page_name": page,
+            "static_href": {name: f"{up}{STATIC_DIR}/{file_name}" for name, (file_name, _) in static_files().items()},
+            "picker": _picker(context, up, lang, page),
+            "atlas_href": f"{up}{'en/' if lang == 'en' else ''}{ATLAS_PAGE}",
             "switch_href": switch,
             "vintage": vintage_summary(context.manifest, lang), "built": format_datetime(context.built_at, lang),
             "verdict_styles": VERDICT_STYLES, "verdict_word": lambda code: verdict_word(code, lang),
@@ -287,3 +325,11 @@ def render_method(context: SiteContext, lang: str) -> str:
     title, body = method.document(lang)
     return method.with_link(_environment().get_template("method.html.j2").render(
         body=body, source=method.fingerprint(), **_common(context, lang, method.METHOD_PAGE, title)), lang)
+
+
+def render_atlas(context: SiteContext, lang: str, tile_map: str, regions: Sequence[Mapping[str, str]]) -> str:
+    """The atlas page in ``lang`` (at the site root of the edition): the tile map and the list."""
+    title = render("atlas.title", lang, count=Num(len(regions)))
+    return method.with_link(_environment().get_template("atlas.html.j2").render(
+        tile_map=tile_map, regions=regions, lede=render("atlas.lede", lang),
+        **_common(context, lang, ATLAS_PAGE, title)), lang)

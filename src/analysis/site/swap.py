@@ -38,6 +38,7 @@ class BuildState:
     parameters: dict[str, Any] = field(default_factory=dict)
     pages: dict[str, dict[str, Any]] = field(default_factory=dict)  # stem -> fingerprint, titles, claim_id
     league: dict[str, Any] = field(default_factory=dict)  # fingerprint of the league computation
+    picker: list[list[str]] = field(default_factory=list)  # the regions the pages' picker lists
 
     @classmethod
     def read(cls, out_dir: Path) -> BuildState:
@@ -47,11 +48,12 @@ class BuildState:
             return cls()
         if raw.get("version") != STATE_VERSION:
             return cls()
-        return cls(parameters=raw.get("parameters", {}), pages=raw.get("pages", {}), league=raw.get("league", {}))
+        return cls(parameters=raw.get("parameters", {}), pages=raw.get("pages", {}), league=raw.get("league", {}),
+                   picker=raw.get("picker", []))
 
     def write(self, path: Path, built_at: str) -> None:
         payload = {"version": STATE_VERSION, "parameters": self.parameters, "built_at": built_at,
-                   "pages": self.pages, "league": self.league}
+                   "pages": self.pages, "league": self.league, "picker": self.picker}
         path.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
