@@ -117,7 +117,7 @@ def test_show_figure_embeds_both_languages_with_alt_and_writes_the_plotted_numbe
     assert [f["lang"] for f in figures] == ["nl", "en"] and all("l10n" in f["class"] for f in figures)
     for figure, lang in zip(figures, ("nl", "en"), strict=True):
         image = figure.find("img")
-        assert image["src"].startswith("data:image/png;base64,") and len(image["src"]) > 1000
+        assert image["src"].startswith("data:image/svg+xml;base64,") and len(image["src"]) > 1000
         assert image["alt"] == alts[lang]
         # each edition links its own file: Dutch (semicolon, decimal comma) and English
         assert figure.find("a")["href"] == {"nl": "data/claim-x/jobs-line.nl.csv", "en": "data/claim-x/jobs-line.csv"}[lang]

@@ -90,7 +90,7 @@ def compute_leagues(claim_ids: Sequence[str], parameters: BuildParameters,
 
 
 def write_league(path: Path, leagues: Mapping[str, list[dict[str, Any]]]) -> None:
-    path.write_text(json.dumps(leagues, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(leagues, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 def read_league(path: Path) -> dict[str, list[dict[str, Any]]] | None:

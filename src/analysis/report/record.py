@@ -105,7 +105,8 @@ def record_check(check: ClaimCheck, results_dir: str | Path, *, order: int, titl
         "headline_series": headline_series_records(check.headline_series, check),
         "check": _plain(check.to_json()),
     }
-    text = json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    # compact: read by programs (the build, cards, league), and an atlas keeps one per claim and region
+    text = json.dumps(record, ensure_ascii=False, allow_nan=False, separators=(",", ":")) + "\n"
     if str(results_dir):
         target = result_file(results_dir, check.claim_id)
         target.parent.mkdir(parents=True, exist_ok=True)

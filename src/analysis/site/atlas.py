@@ -24,7 +24,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from analysis import paths
@@ -39,7 +38,7 @@ def build_atlas(force: bool = False, registry: Path | None = None) -> Iterator[s
     from filelock import FileLock, Timeout
 
     from analysis.report import league_page
-    from analysis.site.execute import WarmPool, check_kernel
+    from analysis.site.execute import WarmPool, check_kernel, run_apart
 
     registry = Path(registry).resolve() if registry else plan.registry_path()
     if not registry.exists():
@@ -60,14 +59,14 @@ def build_atlas(force: bool = False, registry: Path | None = None) -> Iterator[s
     work = Path(tempfile.mkdtemp(prefix=ATLAS_WORK_PREFIX, dir=root))
     build.track_work(work)
     previous_env = os.environ.get(plan.REGISTRY_ENV)
-    league_thread = ThreadPoolExecutor(1, thread_name_prefix="league")
     try:
         if registry != paths.PACKAGE_DATA / "claims.toml":
             os.environ[plan.REGISTRY_ENV] = str(registry)  # the kernels inherit it
         check_kernel()
         claim_ids = [claim.claim_id for claim in plan.registered_claims(registry)]
-        leagues = league_thread.submit(league_page.compute_leagues, claim_ids, every[0],
-                                       registry if os.environ.get(plan.REGISTRY_ENV) else None)
+        yield "  league: computing every claim for every COROP region (once, for every region)"
+        leagues = run_apart(league_page.compute_leagues, claim_ids, every[0],
+                            registry if os.environ.get(plan.REGISTRY_ENV) else None)
         with WarmPool(work / "kernel-logs") as pool:
             shared = build.Shared(picker=picker, pool=pool, leagues=leagues, inputs=plan.inputs_fingerprint())
             for number, parameters in enumerate(every, start=1):
@@ -79,7 +78,6 @@ def build_atlas(force: bool = False, registry: Path | None = None) -> Iterator[s
             os.environ.pop(plan.REGISTRY_ENV, None)
         else:
             os.environ[plan.REGISTRY_ENV] = previous_env
-        league_thread.shutdown(wait=False, cancel_futures=True)
         build.untrack_work(work)
         shutil.rmtree(work, ignore_errors=True)
         lock.release()

@@ -25,7 +25,7 @@ def write(every: list[BuildParameters], lang: str, registry_hash: str) -> None:
     tiles = {code: league_charts.Tile(TILE.fill, TILE.stroke, label=render("atlas.tile", lang, region=name))
              for code, name in names.items()}
     tile_map = league_charts.tile_map(tiles, title=render("atlas.map_title", lang), legend=[], highlight={},
-                                      marked_label="", links=links)
+                                      marked_label="", links=links, size=40)
     context = site_render.SiteContext(
         parameters=BuildParameters(DEFAULT_REGION, ""), built_at=datetime.now(UTC).replace(second=0, microsecond=0),
         manifest=read_manifest(), code_version=__version__, registry_hash=registry_hash)

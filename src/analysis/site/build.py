@@ -8,7 +8,9 @@
    2017" pages (:mod:`analysis.site.plan`), fingerprint each (notebook, parameters, processed
    data, registry, package code) and skip what matches the last build in the same folder;
 3. execute the rest with papermill, two at a time (:mod:`analysis.site.execute`), and compute
-   the league of every claim over the COROP regions in a thread meanwhile;
+   the league of every claim over the COROP regions first, in a process of its own that ends
+   before the pages start (:func:`analysis.site.execute.run_apart`: its tables never sit in memory
+   beside the kernels');
 4. render every executed page in both editions (``<out>/`` Dutch, ``<out>/en/`` English), the
    index with claim cards, the league page and the method page (``docs/method.*.md``, linked from
    every page: :mod:`analysis.report.method`), into a temporary folder, then swap it in
@@ -25,7 +27,6 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -128,7 +129,7 @@ class Shared:
 
     picker: tuple[tuple[str, str, str], ...] = ()
     pool: Any = None  # an analysis.site.execute.WarmPool running for the whole run
-    leagues: Any = None  # a Future of league_page.compute_leagues for the whole run
+    leagues: dict[str, Any] | None = None  # league_page.compute_leagues for the whole run
     inputs: str | None = None  # plan.inputs_fingerprint(), once
 
 
@@ -221,7 +222,8 @@ def _open_line(out_dir: Path) -> str:
 
 def _write_json(path: Path, payload: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
+                    encoding="utf-8")
 
 
 def read_manifest() -> dict[str, Any]:
@@ -241,7 +243,13 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
                    out_dir: Path, registry: Path, league_fingerprint: str | None, shared: Shared) -> Iterator[str]:
     from analysis.report import cards, league_page, pagesources
     from analysis.site import render
-    from analysis.site.execute import MAX_PROCESSES, WarmPool, describe_failure, kernel_log
+    from analysis.site.execute import (
+        MAX_PROCESSES,
+        WarmPool,
+        describe_failure,
+        kernel_log,
+        run_apart,
+    )
 
     shown = _display_path(out_dir)
     unchanged = [job for job in jobs if job not in to_run]
@@ -256,16 +264,19 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
                                  root="../" * region_folder(parameters).count("/"), picker=shared.picker)
     work = Path(tempfile.mkdtemp(prefix=TEMPORARY_PREFIX, dir=out_dir))
     track_work(work)
-    league_thread = ThreadPoolExecutor(1, thread_name_prefix="league")
     stack = ExitStack()
     try:
         staged = work / "site"
         for folder in (staged / RESULTS_DIR, staged / "en", staged / DATA_DIR, work / "executed"):
             folder.mkdir(parents=True)
         claim_ids = [job.claim_id for job in jobs if job.claim_id]
-        league_future = None if not league_fingerprint else shared.leagues or league_thread.submit(
-            league_page.compute_leagues, claim_ids, parameters,
-            registry if os.environ.get(plan.REGISTRY_ENV) else None)
+        leagues = None
+        if league_fingerprint and shared.leagues is not None:  # an atlas computed it for every region
+            leagues = shared.leagues
+        elif league_fingerprint:
+            yield "  league: computing every claim for every COROP region"
+            leagues = run_apart(league_page.compute_leagues, claim_ids, parameters,
+                                registry if os.environ.get(plan.REGISTRY_ENV) else None)
         new_state = BuildState(parameters=parameters.notebook_parameters(),
                                picker=[list(region) for region in shared.picker])
         previous_results = cards.read_results(out_dir / RESULTS_DIR)
@@ -313,9 +324,7 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
             if job.claim_id and job.claim_id in previous_results:
                 _write_json(staged / RESULTS_DIR / f"{job.stem}.json", previous_results[job.claim_id])
         results = cards.read_results(staged / RESULTS_DIR)
-        if league_future is not None:
-            yield "  league: computing every claim for every COROP region"
-            leagues = league_future.result()
+        if leagues is not None:
             new_state.league = {"fingerprint": league_fingerprint}
         else:
             leagues = league_page.read_league(out_dir / RESULTS_DIR / league_page.LEAGUE_FILE) or {}
@@ -366,7 +375,6 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
         stack.close()
     finally:
         untrack_work(work)
-        league_thread.shutdown(wait=False, cancel_futures=True)
         shutil.rmtree(work, ignore_errors=True)
     if changes is None:
         yield "Changes since the previous build: none to compare (first build in this folder)."

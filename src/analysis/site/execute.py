@@ -31,7 +31,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from functools import cache
@@ -314,3 +314,20 @@ class WarmPool:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in sorted(done, key=order.index):
                 yield futures[future], future.result()
+
+
+def run_apart(function: Callable[..., Any], *args: Any) -> Any:
+    """``function(*args)`` in a process of its own that dies with the build, its result returned;
+    the memory it used goes with the process (the league's tables, before the kernels start)."""
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=die_with_parent, initargs=(os.getpid(),))
+    _LIVE_POOLS.add(pool)
+    try:
+        result = pool.submit(function, *args).result()
+    except BaseException:
+        _LIVE_POOLS.discard(pool)
+        _kill_workers(pool)
+        raise
+    _LIVE_POOLS.discard(pool)
+    pool.shutdown(wait=True)
+    return result

@@ -25,6 +25,10 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
 ENGINE = "warm"
+# A warm kernel keeps what every page memoised (about 11 MiB more per region's six claim pages after
+# some 320 MiB of imports and tables): past this resident size a worker replaces it before its next
+# page, so that an atlas of 40 regions stays within its memory (benchmarks/README.md, "Atlas").
+KERNEL_RSS_LIMIT = 360 * 2**20
 RESET_CELL = ("get_ipython().run_line_magic('reset', '-f')  # the previous page's names\n"
               "import matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt")
 _WORKER: dict[str, Any] = {}  # this worker process's kernel manager and its stderr log
@@ -90,6 +94,23 @@ class WarmKernelEngine(NBClientEngine):
         finally:  # the client's channels, not the kernel: the next notebook reuses it
             if client.kc is not None:
                 client.kc.stop_channels()
+            _retire_if_large(manager)
+
+
+def _retire_if_large(manager: Any) -> None:
+    """Shut the kernel down when it has grown past :data:`KERNEL_RSS_LIMIT` (the next notebook of
+    this worker starts a fresh one)."""
+    import psutil
+    from jupyter_core.utils import run_sync
+
+    pid = getattr(manager.provisioner, "pid", None) if manager.has_kernel else None
+    try:
+        size = psutil.Process(pid).memory_info().rss if pid else 0
+    except psutil.Error:  # already gone: kernel_manager() replaces it
+        return
+    if size > KERNEL_RSS_LIMIT:
+        run_sync(manager.shutdown_kernel)(now=True)
+        _WORKER.pop("manager", None)
 
 
 papermill_engines.register(ENGINE, WarmKernelEngine)
