@@ -11,10 +11,17 @@ its ratio to the baseline it is compared with:
    twice; the report executes each page once and renders both editions from it);
 3. a rebuild with nothing changed against the cold build;
 4. the peak memory of the cold report build (all processes of the build summed, sampled);
-5. the claim engine over all claims and specifications (benchmarks/bench_engine.py).
+5. the claim engine over all claims and specifications (benchmarks/bench_engine.py);
+6. (``--atlas``, about 25 minutes) the atlas of the 40 COROP regions (``make atlas``): cold, against
+   forty cold single-region builds of the same commit, estimated from a sample of them (the mean of
+   ``ATLAS_SAMPLE`` regions times 40, stated as such); a rebuild with nothing changed; a rebuild after
+   one registry entry changed; the peak memory of the process tree (resident, and proportional: PSS
+   counts a page shared by the kernels once); the site's size and file count.
 
 Targets on the 2-core machine: cold report <= 0.5 x baseline; no-change rebuild < 2% of cold;
-peak memory < 1 GB; engine < 10 s. ``--report`` runs parts 2-4 only.
+peak memory < 1 GB; engine < 10 s; atlas <= 0.2 x forty single builds, no-change atlas < 2 s, one
+claim changed < 10% of the cold atlas, peak < 1 GiB. ``--report`` runs parts 2-4 only, ``--atlas``
+part 6 only.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,22 +44,28 @@ PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 
 
-def timed(command: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, int]:
-    """Wall time of a command and the peak summed RSS (bytes) of its process tree."""
+def timed(command: list[str], env: dict[str, str], cwd: Path | None = None, pss: list[int] | None = None
+          ) -> tuple[float, int]:
+    """Wall time of a command and the peak summed RSS (bytes) of its process tree; with ``pss`` (a
+    list), its peak summed PSS is appended to it (sampled less often: reading smaps is slower)."""
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    peak = peak_pss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         parent = psutil.Process(process.pid)
+        count = 0
         while not done.is_set():
             try:
                 tree = [parent, *parent.children(recursive=True)]
                 peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+                if pss is not None and count % 5 == 0:
+                    peak_pss = max(peak_pss, sum(p.memory_full_info().pss for p in tree if p.is_running()))
             except psutil.Error:
                 pass
+            count += 1
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -60,6 +74,8 @@ def timed(command: list[str], env: dict[str, str], cwd: Path | None = None) -> t
     done.set()
     sampler.join()
     elapsed = time.perf_counter() - start
+    if pss is not None:
+        pss.append(peak_pss)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()[-2000:]}")
     return elapsed, peak
@@ -131,9 +147,46 @@ def report_benchmark(root: Path, tmp: Path, env: dict[str, str]) -> None:
     print(f"4. peak memory of the cold report build (process tree): {peak / 2**20:.0f} MiB (target < 1024)")
 
 
+ATLAS_SAMPLE = ("CR05", "CR23", "CR40")  # a small, a large and a southern region
+
+
+def atlas_benchmark(root: Path, env: dict[str, str]) -> None:
+    reports = root / "reports"
+    singles = []
+    for region in ATLAS_SAMPLE:
+        shutil.rmtree(reports, ignore_errors=True)
+        pss: list[int] = []
+        elapsed, peak = timed([PYTHON, "-m", "analysis", "report", "--region", region, "--force"], env, pss=pss)
+        singles.append(elapsed)
+        print(f"6. cold single-region build {region}: {elapsed:.1f} s, peak {peak / 2**20:.0f} MiB resident, "
+              f"{pss[0] / 2**20:.0f} MiB proportional")
+    forty = 40 * sum(singles) / len(singles)
+    print(f"   forty single-region builds, estimated from these {len(singles)} (mean x 40): {forty:.0f} s")
+    shutil.rmtree(reports, ignore_errors=True)
+    pss = []
+    cold, peak = timed([PYTHON, "-m", "analysis", "report", "--region", "all"], env, pss=pss)
+    print(f"   cold atlas (40 regions, both editions): {cold:.0f} s = {cold / forty:.2f} x forty single builds "
+          f"(target <= 0.20); peak {peak / 2**20:.0f} MiB resident, {pss[0] / 2**20:.0f} MiB proportional "
+          "(target < 1024)")
+    files = [p for p in reports.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    size = sum(p.stat().st_size for p in files)
+    pages = sum(p.suffix == ".html" for p in files)
+    print(f"   the site: {size / 2**20:.0f} MiB in {len(files)} files ({pages} HTML pages)")
+    unchanged, _ = timed([PYTHON, "-m", "analysis", "report", "--region", "all"], env)
+    print(f"   atlas rebuild with nothing changed: {unchanged:.2f} s (target < 2 s)")
+    registry = root / "src" / "analysis" / "data" / "claims.toml"
+    text = registry.read_text(encoding="utf-8")
+    changed = re.sub(r'(\ntitle_en = "[^"]*)"', r'\1 (edited)"', text, count=1)
+    registry.write_text(changed, encoding="utf-8")
+    one, _ = timed([PYTHON, "-m", "analysis", "report", "--region", "all"], env)
+    print(f"   atlas rebuild after one registry entry changed (its title): {one:.0f} s = {one / cold:.1%} of the "
+          "cold atlas (target < 10%)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Benchmarks (not tests); see the module docstring.")
     parser.add_argument("--report", action="store_true", help="only the report parts (2-4)")
+    parser.add_argument("--atlas", action="store_true", help="only the atlas part (6)")
     args = parser.parse_args()
     mirror = Path(os.environ.get("TWENTE_CLAIMS_MIRROR", ROOT.parent / "shared" / "data"))
     print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB; python {sys.version.split()[0]}")
@@ -144,6 +197,9 @@ def main() -> int:
                "PYTHONPATH": os.pathsep.join([str(root / "src"), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
 
         env.pop("TWENTE_CLAIMS_REGISTRY", None)
+        if args.atlas:
+            atlas_benchmark(root, env)
+            return 0
         if args.report:
             report_benchmark(root, tmp, env)
             return 0

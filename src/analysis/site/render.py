@@ -188,9 +188,38 @@ def _common(context: SiteContext, lang: str, page: str, title: str) -> dict[str,
 
 @dataclass(frozen=True)
 class NotebookBody:
-    html: str  # nbconvert's body, both languages
+    html: str  # nbconvert's body, both languages, its embedded images stashed (see _stash_images)
     hidden_stderr: int  # warning lines taken off the page
     warnings: str = ""  # those lines, each cell's under its number (the build writes them to a log file)
+    images: tuple[str, ...] = ()  # the stashed data URIs, in the order of their marks
+
+
+# Embedded figures are most of a page's bytes, and nothing in rendering looks inside them: they are
+# taken out before nbconvert and the HTML parser see the page and put back into the finished HTML
+# (parsing a page without them is several times faster). A mark is "stash:<n>" in their place.
+_DATA_URI = re.compile(r"data:image/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=\s]+")
+_STASH_MARK = re.compile(r"stash:(\d+)(?![\d])")
+
+
+def _stash_images(notebook: Any) -> tuple[str, ...]:
+    """Replace the data URIs in the HTML outputs of ``notebook`` by marks; return them in order."""
+    images: list[str] = []
+
+    def mark(match: re.Match[str]) -> str:
+        images.append(match.group(0))
+        return f"stash:{len(images) - 1}"
+
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data:
+                html = data["text/html"]
+                data["text/html"] = _DATA_URI.sub(mark, "".join(html) if isinstance(html, list) else html)
+    return tuple(images)
+
+
+def _unstash_images(html: str, images: Sequence[str]) -> str:
+    return _STASH_MARK.sub(lambda match: images[int(match.group(1))], html) if images else html
 
 
 def _strip_stderr(notebook: Any) -> list[str]:
@@ -230,8 +259,11 @@ def notebook_body(executed: Any, parameter_text: Mapping[str, str] | None = None
             for old, new in (parameter_text or {}).items():
                 cell["source"] = cell["source"].replace(old, new)
     hidden = _strip_stderr(notebook)
+    images = _stash_images(notebook)
+    # embed_images=False: no page has a markdown image that points at a file (figures arrive as data
+    # URIs in HTML outputs); nbconvert's embedding would parse the whole page with an HTML parser once more.
     exporter = HTMLExporter(template_name="basic", exclude_input_prompt=True, exclude_output_prompt=True,
-                            embed_images=True)
+                            embed_images=False)
     # Cells an author marks as plumbing ("remove-cell") never reach a reader, not even with code shown.
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={"remove-cell"},
                                                          remove_input_tags={"remove-input"}), enabled=True)
@@ -244,7 +276,7 @@ def notebook_body(executed: Any, parameter_text: Mapping[str, str] | None = None
     finally:
         logger.setLevel(level)
     lines = sum(not line.startswith("--- cell ") for line in hidden)
-    return NotebookBody(body, lines, "\n".join(hidden) + "\n" if hidden else "")
+    return NotebookBody(body, lines, "\n".join(hidden) + "\n" if hidden else "", images)
 
 
 def _heading_text(element: Any) -> str:
@@ -278,7 +310,7 @@ def render_page(body: NotebookBody, context: SiteContext, lang: str, page: str, 
     """One edition of a notebook page: (html, title)."""
     content, title = edition(body.html, lang, fallback_title)
     html = _environment().get_template("page.html.j2").render(body=content, **_common(context, lang, page, title))
-    return method.with_link(html, lang), title
+    return _unstash_images(method.with_link(html, lang), body.images), title
 
 
 # --------------------------------------------------------------------------------------------
