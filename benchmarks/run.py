@@ -82,14 +82,15 @@ def timed(command: list[str], env: dict[str, str], cwd: Path | None = None, pss:
 
 
 def project_copy(tmp: Path) -> Path:
-    """A throwaway copy of the committed project (HEAD): processed data, notebooks and the package.
+    """A throwaway copy of the committed project (HEAD): processed data, docs (the method page), notebooks
+    and the package.
 
     The package copy is put first on PYTHONPATH, so edits in the working tree while the benchmark
     runs (the no-change rebuild fingerprints the package code) change neither the code measured nor
     the fingerprints."""
     root = tmp / "project"
     root.mkdir(parents=True)
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD", "data/processed", "notebooks", "src"],
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "HEAD", "data/processed", "docs", "notebooks", "src"],
                              capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
     return root
