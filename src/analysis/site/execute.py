@@ -1,7 +1,10 @@
 """Execute report notebooks with papermill, two at a time, and never outlive the build.
 
-Process tree of a build: (make ->) the build process -> pool workers (spawned) -> one Jupyter kernel
-each. A build may be killed at any moment (Ctrl-C, SIGTERM, SIGKILL), or make above it may be. Then:
+Process tree of a build: (make ->) the build process -> pool workers (spawned; :class:`WarmPool`)
+-> one warm Jupyter kernel each, which runs every page its worker is given (:mod:`analysis.site.warm`),
+for one region or a whole atlas; before the pool, the league in a process of its own
+(:func:`run_apart`). A build may be killed at any moment (Ctrl-C, SIGTERM, SIGKILL), or make above it
+may be. Then:
 
 - under ``make report`` the build replaces make's shell (``exec``) and asks Linux for SIGTERM when
   make ends (:func:`end_with_parent`), so killing make ends the build as a SIGTERM would;
