@@ -36,8 +36,7 @@ regions = series.corop_regions(jobs)
 if region not in regions:
     raise ValueError(f"unknown COROP region {region!r}: use one of {', '.join(regions)}")
 region_name = series.short_name(regions[region])
-institution_codes = sorted({code for claim_id in claimpage.claim_ids()
-                            for code in claimpage.claim_entry(claim_id).get("institutions", [])})
+institution_codes = claimpage.named_institutions()  # the institutions the claims name
 names = enrolment.drop_duplicates("institution_code").set_index("institution_code")["institution_name"]
 institutions = {code: str(names.get(code, code)) for code in institution_codes}
 source = claimpage.source_line([f"cbs-{ov.MAIN_TABLE}"], manifest)

@@ -79,3 +79,24 @@ def test_the_default_report_checks_each_claim_for_its_own_region(tmp_path):
     other = {job.claim_id: job.parameters["region"]
              for job in plan.plan_pages(plan.validate_parameters("CR15"), path)[0] if job.claim_id}
     assert set(other.values()) == {"CR15"}  # REGION=CR15: every claim asked for that region
+
+
+def test_the_overview_lists_the_institutions_the_claims_name(tmp_path) -> None:
+    # registry v3 keeps institutions in [claim.check.reading] and in context sets, not at the top
+    from analysis.report.claimtexts import named_institutions
+
+    registry = tmp_path / "claims.toml"
+    registry.write_text('''
+[[claim]]
+id = "a"
+[claim.check]
+reading = { institutions = ["23AH", "21PH"], year = 2016 }
+[[claim.check.context]]
+set = { institutions = ["25LX"] }
+
+[[claim]]
+id = "b"
+[claim.check]
+reading = { sector = "C" }
+''', encoding="utf-8")
+    assert named_institutions(registry) == ["21PH", "23AH", "25LX"]

@@ -40,6 +40,7 @@ from analysis.report.claimtexts import (  # noqa: F401 - the notebook reaches th
     holds_text,
     interval_texts,
     last_public_year,
+    named_institutions,
     parameter_name,
     parameter_value,
     registry,

@@ -64,6 +64,31 @@ def claim_entry(claim_id: str, path: Path | None = None) -> dict[str, Any]:
     raise KeyError(f"no claim {claim_id!r} in the registry: use one of {', '.join(claim_ids(path))}")
 
 
+def named_institutions(path: Path | None = None) -> list[str]:
+    """The DUO institution codes the registry's claims name in ``[claim.check]`` (their reading and
+    context), in code order: the data overview shows their coverage."""
+    return institutions_in(registry(path))
+
+
+def institutions_in(data: Mapping[str, Any]) -> list[str]:
+    """:func:`named_institutions` of a parsed registry (the build plans the overview page by it)."""
+    found: set[str] = set()
+
+    def walk(value: Any, key: str = "") -> None:
+        if isinstance(value, dict):
+            for name, item in value.items():
+                walk(item, name)
+        elif isinstance(value, list):
+            if key == "institutions" and all(isinstance(item, str) for item in value):
+                found.update(value)
+            else:
+                for item in value:
+                    walk(item)
+    for claim in data.get("claim", []):
+        walk(claim.get("check", {}))
+    return sorted(found)
+
+
 def claim_order(claim_id: str, path: Path | None = None) -> int:
     return claim_ids(path).index(claim_id) + 1
 

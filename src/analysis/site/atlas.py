@@ -29,6 +29,7 @@ from pathlib import Path
 from analysis import paths
 from analysis.report.parameters import BuildParameters
 from analysis.site import build, plan
+from analysis.site.render import ATLAS_PAGE
 
 ATLAS_WORK_PREFIX = ".tmp-atlas-"  # not a report build's prefix: Twente's build cleans those in reports/
 
@@ -64,15 +65,19 @@ def build_atlas(force: bool = False, registry: Path | None = None) -> Iterator[s
             os.environ[plan.REGISTRY_ENV] = str(registry)  # the kernels inherit it
         check_kernel()
         claim_ids = [claim.claim_id for claim in plan.registered_claims(registry)]
-        yield "  league: computing every claim for every COROP region (once, for every region)"
-        leagues = run_apart(league_page.compute_leagues, claim_ids, every[0],
-                            registry if os.environ.get(plan.REGISTRY_ENV) else None)
-        with WarmPool(work / "kernel-logs") as pool:
+        leagues = build.Once(lambda: run_apart(league_page.compute_leagues, claim_ids, every[0],
+                                               registry if os.environ.get(plan.REGISTRY_ENV) else None))
+        unchanged = 0
+        with WarmPool(work / "kernel-logs") as pool:  # workers and kernels start with the first page
             shared = build.Shared(picker=picker, pool=pool, leagues=leagues, inputs=plan.inputs_fingerprint())
             for number, parameters in enumerate(every, start=1):
                 yield f"[{number}/{len(every)}] {parameters.region} {parameters.region_name}"
-                yield from build.build_one(parameters, force, registry, shared)
-            yield from write_atlas_pages(every, plan.file_hash(registry))
+                for line in build.build_one(parameters, force, registry, shared):
+                    unchanged += line.startswith(build.NOTHING_CHANGED)
+                    yield line
+            pages = [root / sub / ATLAS_PAGE for sub in build.EDITION_DIRS.values()]
+            if unchanged < len(every) or not all(page.exists() for page in pages):
+                yield from write_atlas_pages(every, plan.file_hash(registry))
     finally:
         if previous_env is None:
             os.environ.pop(plan.REGISTRY_ENV, None)

@@ -121,6 +121,26 @@ def _league_fingerprint(shared: str, parameters: BuildParameters, claim_ids: lis
                                      sort_keys=True).encode()).hexdigest()
 
 
+NOTHING_CHANGED = "Nothing changed since the last build"
+
+
+class Once:
+    """A value computed at its first use and kept (the atlas's league: a rerun that changes nothing
+    never computes it)."""
+
+    def __init__(self, compute: Any) -> None:
+        self._compute, self._value = compute, None
+
+    @property
+    def done(self) -> bool:
+        return self._value is not None
+
+    def __call__(self) -> Any:
+        if self._value is None:
+            self._value = self._compute()
+        return self._value
+
+
 @dataclass
 class Shared:
     """What the region reports of one run share. A single report: nothing but the picker. An atlas
@@ -129,7 +149,7 @@ class Shared:
 
     picker: tuple[tuple[str, str, str], ...] = ()
     pool: Any = None  # an analysis.site.execute.WarmPool running for the whole run
-    leagues: dict[str, Any] | None = None  # league_page.compute_leagues for the whole run
+    leagues: Once | None = None  # league_page.compute_leagues for the whole run, at its first use
     inputs: str | None = None  # plan.inputs_fingerprint(), once
 
 
@@ -199,7 +219,7 @@ def build_one(parameters: BuildParameters, force: bool, registry: Path, shared: 
         method_pages = method.is_current(out_dir / sub for sub in EDITION_DIRS.values())
         if (not to_run and not league_needed and set(state.pages) == {job.stem for job in jobs} and indexes
                 and method_pages):
-            yield (f"Nothing changed since the last build (notebooks, parameters, data, registry and code are the "
+            yield (f"{NOTHING_CHANGED} (notebooks, parameters, data, registry and code are the "
                    f"same): {shown}/index.html is up to date. Use --force to rebuild.")
             if shared.pool is None:
                 yield _open_line(out_dir)
@@ -271,8 +291,10 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
             folder.mkdir(parents=True)
         claim_ids = [job.claim_id for job in jobs if job.claim_id]
         leagues = None
-        if league_fingerprint and shared.leagues is not None:  # an atlas computed it for every region
-            leagues = shared.leagues
+        if league_fingerprint and shared.leagues is not None:  # an atlas: once, for every region
+            if not shared.leagues.done:
+                yield "  league: computing every claim for every COROP region (once, for every region)"
+            leagues = shared.leagues()
         elif league_fingerprint:
             yield "  league: computing every claim for every COROP region"
             leagues = run_apart(league_page.compute_leagues, claim_ids, parameters,
@@ -319,6 +341,7 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
                 note = f", {kept}: {shown}/{WARNINGS_DIR}/{job.stem}.txt"
             yield f"  [{done}/{len(to_run)}] ok  {job.page} ({outcome.seconds:.1f} s{note})"
             (out_dir / FAILED_DIR / f"{job.stem}.ipynb").unlink(missing_ok=True)
+        stack.close()  # this build's own workers and kernels end now, before the index and league render
         for job in unchanged:  # carried over from the previous build: the pages stay, results are copied
             new_state.pages[job.stem] = state.pages[job.stem]
             if job.claim_id and job.claim_id in previous_results:

@@ -27,12 +27,15 @@ from typing import Any
 
 from analysis import paths
 from analysis.processing.validate import verify_checksum
+from analysis.report.claimtexts import institutions_in
 from analysis.report.parameters import DEFAULT_REGION, BuildParameters
 
 CLAIM_NOTEBOOK = "claim.py"
-# (page stem, notebook file) of the pages that are not one claim each, in reading order.
-BACKGROUND_PAGES: tuple[tuple[str, str], ...] = (("overview", "00_data_overview.py"),
-                                                 ("after-2017", "05_after_2017.py"))
+# (page stem, notebook file, what of the registry it depends on) of the pages that are not one claim
+# each, in reading order: the data overview shows the institutions the claims name, "after 2017"
+# every claim (so a changed claim reruns its own page and "after 2017", not the overview).
+BACKGROUND_PAGES: tuple[tuple[str, str, str], ...] = (("overview", "00_data_overview.py", "institutions"),
+                                                      ("after-2017", "05_after_2017.py", "registry"))
 STATE_VERSION = 3  # bump when the page layout changes in a way the fingerprints do not see
 REGISTRY_ENV = "TWENTE_CLAIMS_REGISTRY"  # another claim registry (tests, forks); kernels inherit it
 CLAIM_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -283,19 +286,23 @@ def plan_pages(parameters: BuildParameters, registry: Path | None = None,
     claims = registered_claims(registry)
     inputs = inputs or inputs_fingerprint()
     shared = hashlib.sha256((inputs + file_hash(registry)).encode()).hexdigest()  # the whole registry
+    with registry.open("rb") as handle:
+        institutions = institutions_in(tomllib.load(handle))
+    depends = {"registry": shared,
+               "institutions": hashlib.sha256((inputs + json.dumps(institutions)).encode()).hexdigest()}
     base = parameters.notebook_parameters()
     claim_notebook = notebooks / CLAIM_NOTEBOOK
-    missing = [name for name in (CLAIM_NOTEBOOK, *(file for _stem, file in BACKGROUND_PAGES))
+    missing = [name for name in (CLAIM_NOTEBOOK, *(file for _stem, file, _on in BACKGROUND_PAGES))
                if not (notebooks / name).exists()]
     if missing:
         raise RuntimeError(f"notebook(s) {', '.join(missing)} missing in {notebooks}: the report runs "
                            f"{CLAIM_NOTEBOOK} once per registered claim plus "
-                           f"{' and '.join(file for _stem, file in BACKGROUND_PAGES)}")
+                           f"{' and '.join(file for _stem, file, _on in BACKGROUND_PAGES)}")
     _require(claim_notebook, declared_parameters(claim_notebook), ("claim_id", *REQUIRED_PARAMETERS))
     jobs: list[PageJob] = []
     first, *rest = BACKGROUND_PAGES
-    for stem, file in (first,):
-        jobs.append(_background_job(notebooks / file, stem, base, shared))
+    for stem, file, on in (first,):
+        jobs.append(_background_job(notebooks / file, stem, base, depends[on]))
     for claim in claims:
         stem = f"claim-{claim.claim_id}"
         job_parameters = {"claim_id": claim.claim_id, **base}
@@ -305,8 +312,8 @@ def plan_pages(parameters: BuildParameters, registry: Path | None = None,
                             parameters={**job_parameters, "results_dir": "", "site_dir": "", "page_stem": stem},
                             fingerprint=_fingerprint(claim_notebook, job_parameters, inputs + claim.fingerprint),
                             claim_id=claim.claim_id, order=claim.order))
-    for stem, file in rest:
-        jobs.append(_background_job(notebooks / file, stem, base, shared))
+    for stem, file, on in rest:
+        jobs.append(_background_job(notebooks / file, stem, base, depends[on]))
     return jobs, shared
 
 
