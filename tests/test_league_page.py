@@ -171,6 +171,7 @@ def render_page(folder: Path, lang: str = "nl", region: str = "CR12") -> Path:
     view = league_page.league_view(synthetic_leagues(), RESULTS, ["own", "hidden"], parameters, lang, folder)
     context = render.SiteContext(parameters, datetime(2026, 1, 2, tzinfo=UTC), {}, "test", "0" * 40)
     folder.mkdir(parents=True, exist_ok=True)
+    render.write_static(folder)  # the page's style and sorting script, as a build writes them
     page = folder / "league.html"
     page.write_text(render.render_league(context, lang, view), encoding="utf-8")
     return page

@@ -218,7 +218,7 @@ def institution_coverage(enrolment: pd.DataFrame, institutions: Mapping[str, str
         row: dict[str, Any] = {"edition": edition}
         for code, name in institutions.items():
             years = sorted(group.loc[(group["institution_code"] == code) & group["students"].notna(), "year"].unique())
-            row[f"{name} ({code})"] = f"{years[0]}–{years[-1]}" if years else ""
+            row[name] = f"{years[0]}–{years[-1]}" if years else ""  # a reader's name, not the BRIN code
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -228,7 +228,7 @@ def uncovered_years(enrolment: pd.DataFrame, institutions: Mapping[str, str], ye
     result = {}
     for code, name in institutions.items():
         covered = set(enrolment.loc[(enrolment["institution_code"] == code) & enrolment["students"].notna(), "year"])
-        result[f"{name} ({code})"] = [y for y in years if y not in covered]
+        result[name] = [y for y in years if y not in covered]
     return result
 
 

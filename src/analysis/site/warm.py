@@ -44,7 +44,7 @@ def start_worker(log_dir: str) -> None:
 
 
 def _shutdown_kernel() -> None:
-    from jupyter_core.utils import run_sync
+    from nbclient.util import run_sync
 
     manager = _WORKER.pop("manager", None)
     if manager is not None and manager.has_kernel:
@@ -62,7 +62,7 @@ def stderr_log(default_dir: Path) -> Path:
 
 def kernel_manager(kernel_name: str, stderr_log: Path) -> Any:
     """This worker's kernel manager (started by the first notebook), replaced if its kernel died."""
-    from jupyter_core.utils import run_sync
+    from nbclient.util import run_sync
 
     from analysis.site.execute import quiet_kernel_manager
 
@@ -101,7 +101,7 @@ def _retire_if_large(manager: Any) -> None:
     """Shut the kernel down when it has grown past :data:`KERNEL_RSS_LIMIT` (the next notebook of
     this worker starts a fresh one)."""
     import psutil
-    from jupyter_core.utils import run_sync
+    from nbclient.util import run_sync
 
     pid = getattr(manager.provisioner, "pid", None) if manager.has_kernel else None
     try:
