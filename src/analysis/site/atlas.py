@@ -20,7 +20,6 @@ old) and, through the pool's kill guarantees, no worker or kernel running.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ from analysis import paths
 from analysis.report.parameters import BuildParameters
 from analysis.site import build, plan
 from analysis.site.render import ATLAS_PAGE
+from analysis.site.swap import EDITION_DIRS
 
 ATLAS_WORK_PREFIX = ".tmp-atlas-"  # not a report build's prefix: Twente's build cleans those in reports/
 
@@ -39,7 +39,7 @@ def build_atlas(force: bool = False, registry: Path | None = None) -> Iterator[s
     from filelock import FileLock, Timeout
 
     from analysis.report import league_page
-    from analysis.site.execute import WarmPool, check_kernel, run_apart
+    from analysis.site.execute import WarmPool, run_apart
 
     registry = Path(registry).resolve() if registry else plan.registry_path()
     if not registry.exists():
@@ -54,37 +54,33 @@ def build_atlas(force: bool = False, registry: Path | None = None) -> Iterator[s
         lock.acquire()
     except Timeout:
         raise RuntimeError(f"another atlas build is writing to {root}; wait for it to finish") from None
-    for stale in root.glob(ATLAS_WORK_PREFIX + "*"):  # an atlas killed earlier (we hold the lock)
-        shutil.rmtree(stale, ignore_errors=True)
-    yield f"Atlas: {len(every)} COROP regions, both editions -> {root}/"
-    work = Path(tempfile.mkdtemp(prefix=ATLAS_WORK_PREFIX, dir=root))
-    build.track_work(work)
-    previous_env = os.environ.get(plan.REGISTRY_ENV)
+    work = None
     try:
-        if registry != paths.PACKAGE_DATA / "claims.toml":
-            os.environ[plan.REGISTRY_ENV] = str(registry)  # the kernels inherit it
-        check_kernel()
+        for stale in root.glob(ATLAS_WORK_PREFIX + "*"):  # an atlas killed earlier (we hold the lock)
+            shutil.rmtree(stale, ignore_errors=True)
+        yield f"Atlas: {len(every)} COROP regions, both editions -> {root}/"
+        work = Path(tempfile.mkdtemp(prefix=ATLAS_WORK_PREFIX, dir=root))
+        build.track_work(work)
         claim_ids = [claim.claim_id for claim in plan.registered_claims(registry)]
-        leagues = build.Once(lambda: run_apart(league_page.compute_leagues, claim_ids, every[0],
-                                               registry if os.environ.get(plan.REGISTRY_ENV) else None))
+        own = None if registry == paths.PACKAGE_DATA / "claims.toml" else registry
+        leagues = build.Once(lambda: run_apart(league_page.compute_leagues, claim_ids, every[0], own))
         unchanged = 0
-        with WarmPool(work / "kernel-logs") as pool:  # workers and kernels start with the first page
+        # workers and kernels start with the first page, inside build_one, which sets the registry
+        # for them (the kernels inherit the environment of that moment)
+        with WarmPool(work / "kernel-logs") as pool:
             shared = build.Shared(picker=picker, pool=pool, leagues=leagues, inputs=plan.inputs_fingerprint())
             for number, parameters in enumerate(every, start=1):
                 yield f"[{number}/{len(every)}] {parameters.region} {parameters.region_name}"
                 for line in build.build_one(parameters, force, registry, shared):
                     unchanged += line.startswith(build.NOTHING_CHANGED)
                     yield line
-            pages = [root / sub / ATLAS_PAGE for sub in build.EDITION_DIRS.values()]
+            pages = [root / sub / ATLAS_PAGE for sub in EDITION_DIRS.values()]
             if unchanged < len(every) or not all(page.exists() for page in pages):
                 yield from write_atlas_pages(every, plan.file_hash(registry))
     finally:
-        if previous_env is None:
-            os.environ.pop(plan.REGISTRY_ENV, None)
-        else:
-            os.environ[plan.REGISTRY_ENV] = previous_env
-        build.untrack_work(work)
-        shutil.rmtree(work, ignore_errors=True)
+        if work is not None:
+            build.untrack_work(work)
+            shutil.rmtree(work, ignore_errors=True)
         lock.release()
     yield f"Open {root / 'atlas.html'} (Dutch edition) or {root / 'en' / 'atlas.html'} (English edition)."
 
@@ -93,6 +89,6 @@ def write_atlas_pages(every: list[BuildParameters], registry_hash: str) -> Itera
     """``atlas.html`` in both editions at the site root: the tile map, each tile a link."""
     from analysis.site import atlas_page
 
-    for lang in build.EDITION_DIRS:
+    for lang in EDITION_DIRS:
         atlas_page.write(every, lang, registry_hash)
     yield "  atlas page: both editions"

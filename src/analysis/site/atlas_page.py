@@ -15,7 +15,8 @@ TILE = league_charts.Tile("#dbe6f5", "#1d4f7a")
 
 
 def write(every: list[BuildParameters], lang: str, registry_hash: str) -> None:
-    from analysis.site.build import EDITION_DIRS, read_manifest, region_folder
+    from analysis.site.build import read_manifest, region_folder
+    from analysis.site.swap import EDITION_DIRS
 
     root = paths.reports_dir()
     edition = EDITION_DIRS[lang]

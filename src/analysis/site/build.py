@@ -10,7 +10,7 @@
 3. execute the rest with papermill, two at a time (:mod:`analysis.site.execute`), and compute
    the league of every claim over the COROP regions first, in a process of its own that ends
    before the pages start (:func:`analysis.site.execute.run_apart`: its tables never sit in memory
-   beside the kernels');
+   beside the kernels);
 4. render every executed page in both editions (``<out>/`` Dutch, ``<out>/en/`` English), the
    index with claim cards, the league page and the method page (``docs/method.*.md``, linked from
    every page: :mod:`analysis.report.method`), into a temporary folder, then swap it in
@@ -42,6 +42,7 @@ from analysis.site.execute import ReportBuildError, check_kernel
 from analysis.site.plan import PageJob, corop_regions, validate_parameters
 from analysis.site.swap import (
     DATA_DIR,
+    EDITION_DIRS,
     FAILED_DIR,
     INDEX,
     RESULTS_DIR,
@@ -54,7 +55,6 @@ from analysis.site.swap import (
 )
 
 __all__ = ["DEFAULT_REGION", "ReportBuildError", "build_report", "corop_regions", "output_dir", "verdicts_table"]
-EDITION_DIRS = {"nl": "", "en": "en"}
 _CURRENT_WORK: list[Path] = []  # the running build's temporary folder (for abort_build)
 _DEFERRED_EXIT: list[int] = []  # a signal that came during the swap: exit when the swap is done
 

@@ -65,17 +65,23 @@ class RegisteredClaim:
     region: str = DEFAULT_REGION  # the region the claim is about (its own, else [meta] region)
 
 
-def registered_claims(registry: Path | None = None) -> list[RegisteredClaim]:
-    """The claims of the registry in their order (``order``, then file order)."""
-    registry = registry or registry_path()
+def read_registry(registry: Path) -> dict[str, Any]:
+    """The registry file parsed (RuntimeError naming the file and the way out)."""
     try:
         with registry.open("rb") as handle:
-            data = tomllib.load(handle)
+            return tomllib.load(handle)
     except FileNotFoundError:
         raise RuntimeError(f"claim registry {registry} not found (set {REGISTRY_ENV} to another one, "
                            "or restore src/analysis/data/claims.toml)") from None
     except tomllib.TOMLDecodeError as error:
         raise RuntimeError(f"claim registry {registry} is not valid TOML: {error}") from None
+
+
+def registered_claims(registry: Path | None = None, data: Mapping[str, Any] | None = None) -> list[RegisteredClaim]:
+    """The claims of the registry in their order (``order``, then file order); ``data``: the file
+    already parsed (:func:`read_registry`)."""
+    registry = registry or registry_path()
+    data = data if data is not None else read_registry(registry)
     shared = json.dumps({key: value for key, value in data.items() if key != "claim"}, sort_keys=True, default=str)
     claims = []
     for position, entry in enumerate(data.get("claim", [])):
@@ -283,11 +289,11 @@ def plan_pages(parameters: BuildParameters, registry: Path | None = None,
     ``inputs``: :func:`inputs_fingerprint` if already computed (an atlas hashes once for 40 regions)."""
     registry = registry or registry_path()
     notebooks = notebooks or paths.notebooks_dir()
-    claims = registered_claims(registry)
+    data = read_registry(registry)
+    claims = registered_claims(registry, data)
     inputs = inputs or inputs_fingerprint()
     shared = hashlib.sha256((inputs + file_hash(registry)).encode()).hexdigest()  # the whole registry
-    with registry.open("rb") as handle:
-        institutions = institutions_in(tomllib.load(handle))
+    institutions = institutions_in(data)
     depends = {"registry": shared,
                "institutions": hashlib.sha256((inputs + json.dumps(institutions)).encode()).hexdigest()}
     base = parameters.notebook_parameters()

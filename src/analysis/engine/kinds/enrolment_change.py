@@ -18,6 +18,7 @@ from typing import Any
 
 from analysis.engine.kinds import base, count_change
 from analysis.engine.kinds.enrolment_level import PARAMS as LEVEL_PARAMS
+from analysis.engine.kinds.enrolment_level import enrolments
 from analysis.i18n import Num, Text
 
 PARAMS: dict[str, dict[str, Any]] = {
@@ -29,19 +30,10 @@ NEEDS_CLAIMED = False
 ANY_REGION = False
 
 
-def _count(ctx: base.Ctx, setting: dict[str, Any], year: int) -> tuple[Any, list[str]]:
-    locations = setting["locations"]
-    municipalities = None if locations == "all" else ctx.registry.meta["locations"][locations]
-    sectors = list(setting["sectors"] or [])
-    part, rest, editions = ctx.tables.enrolment(list(setting["institutions"]), sectors, year,
-                                                str(setting["edition"]), municipalities)
-    return (part if sectors else part + rest), editions
-
-
 def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
     first_year, last_year = count_change.period(setting)
-    first, first_editions = _count(ctx, setting, first_year)
-    last, last_editions = _count(ctx, setting, last_year)
+    first, first_editions = enrolments(ctx, setting, first_year)
+    last, last_editions = enrolments(ctx, setting, last_year)
     delta = last - first
     holds, strength, fact = count_change.judge(ctx, setting, delta, "students", first.mid)
     change = count_change.amount(delta, count_change.toward(ctx, setting, delta))

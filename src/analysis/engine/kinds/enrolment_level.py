@@ -38,14 +38,21 @@ NEEDS_CLAIMED = False
 ANY_REGION = False
 
 
-def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
-    year = int(setting["year"])
+def enrolments(ctx: base.Ctx, setting: dict[str, Any], year: int) -> tuple[Any, list[str]]:
+    """(E in ``year`` as an interval, the DUO editions used) for the setting's institutions,
+    sectors, edition and locations; shared with :mod:`.enrolment_change`."""
     locations = setting["locations"]
     municipalities = None if locations == "all" else ctx.registry.meta["locations"][locations]
     sectors = list(setting["sectors"] or [])
     part, rest, editions = ctx.tables.enrolment(list(setting["institutions"]), sectors, year,
                                                 str(setting["edition"]), municipalities)
-    count = part if sectors else part + rest
+    return (part if sectors else part + rest), editions
+
+
+def evaluate(ctx: base.Ctx, setting: dict[str, Any]) -> base.Outcome:
+    year = int(setting["year"])
+    sectors = list(setting["sectors"] or [])
+    count, editions = enrolments(ctx, setting, year)
     holds, strength, fact = judge(ctx, setting, count, "students", "number")
     toward = float(setting["threshold"]) if ctx.claim.relation == "at_least" else count.mid
     names = ctx.tables.institution_names()
