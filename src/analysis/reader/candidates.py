@@ -27,7 +27,7 @@ from analysis.reader.vocab import NATION, Vocabulary, vocabulary
 # reader kinds -> the engine kind that checks them (None: not yet checkable); a level, a rank or a
 # change in a number of students is a DUO count of named institutions (``Reading.engine_kind``)
 ENGINE_KINDS = {"change": "change", "change_vs_comparator": "change_vs_comparator", "share": "share",
-                "change_count": "change_count", "level": "level", "rank": "rank", "sector_share": "share_of_total",
+                "change_count": "level_change", "level": "level", "rank": "rank", "sector_share": "share_of_total",
                 "not_held": None}
 BACK_REFERENCE = r"^(daar|there|deze regio|de provincie|die provincie|this region|in the four-year)"
 CROHO_SECTORS = {"techniek": "techniek", "technisch": "techniek", "technical": "techniek",
@@ -66,11 +66,9 @@ class Reading:
         if kind == "level":
             # a level needs its number ("ruim 303.800 banen"); of students it is a DUO count
             return ("enrolment_level" if students else "level") if counted else None
-        if self.kind == "change_count":
+        if kind == "level_change":
             # a change in a number of jobs or persons, or of students at named institutions
-            if not counted or not self.direction:
-                return None
-            return "enrolment_change" if students else "level_change"
+            return ("enrolment_change" if students else kind) if counted and self.direction else None
         if kind == "rank" and students:
             # the engine ranks regions, not institutions: the number of students is what it can check
             return "enrolment_level" if counted else None
