@@ -101,7 +101,6 @@ def _retire_if_large(manager: Any) -> None:
     """Shut the kernel down when it has grown past :data:`KERNEL_RSS_LIMIT` (the next notebook of
     this worker starts a fresh one)."""
     import psutil
-    from nbclient.util import run_sync
 
     pid = getattr(manager.provisioner, "pid", None) if manager.has_kernel else None
     try:
@@ -109,8 +108,7 @@ def _retire_if_large(manager: Any) -> None:
     except psutil.Error:  # already gone: kernel_manager() replaces it
         return
     if size > KERNEL_RSS_LIMIT:
-        run_sync(manager.shutdown_kernel)(now=True)
-        _WORKER.pop("manager", None)
+        _shutdown_kernel()
 
 
 papermill_engines.register(ENGINE, WarmKernelEngine)
