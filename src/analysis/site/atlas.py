@@ -10,6 +10,8 @@ COROP regions with the registry's reading, each in its usual folder (Twente's at
 - each region keeps its own build state, so a rerun executes only what changed for it (a changed
   claim: that claim's pages in every region and the pages that list it; a change in one region's
   data changes the processed tables, which every page depends on);
+- the next region's pages are queued as soon as one region's are (:class:`RegionsInTurn`), so the
+  workers run them while the build process renders that region and swaps it in;
 - every page gets the region picker, and ``atlas.html`` (both editions, at the site root) shows the
   tile map of the regions, each tile leading to that region's report.
 
@@ -69,11 +71,15 @@ def build_atlas(force: bool = False, registry: Path | None = None) -> Iterator[s
         # for them (the kernels inherit the environment of that moment)
         with WarmPool(work / "kernel-logs") as pool:
             shared = build.Shared(picker=picker, pool=pool, leagues=leagues, inputs=plan.inputs_fingerprint())
-            for number, parameters in enumerate(every, start=1):
-                yield f"[{number}/{len(every)}] {parameters.region} {parameters.region_name}"
-                for line in build.build_one(parameters, force, registry, shared):
-                    unchanged += line.startswith(build.NOTHING_CHANGED)
-                    yield line
+            regions = RegionsInTurn([build.build_one(p, force, registry, shared) for p in every])
+            try:
+                for number, parameters in enumerate(every, start=1):
+                    yield f"[{number}/{len(every)}] {parameters.region} {parameters.region_name}"
+                    for line in regions.lines(number - 1):
+                        unchanged += line.startswith(build.NOTHING_CHANGED)
+                        yield line
+            finally:
+                regions.close()
             pages = [root / sub / ATLAS_PAGE for sub in EDITION_DIRS.values()]
             if unchanged < len(every) or not all(page.exists() for page in pages):
                 yield from write_atlas_pages(every, plan.file_hash(registry))
@@ -83,6 +89,54 @@ def build_atlas(force: bool = False, registry: Path | None = None) -> Iterator[s
             shutil.rmtree(work, ignore_errors=True)
         lock.release()
     yield f"Open {root / 'atlas.html'} (Dutch edition) or {root / 'en' / 'atlas.html'} (English edition)."
+
+
+class RegionsInTurn:
+    """The regions' builds (:func:`analysis.site.build.build_one` generators), their lines shown in
+    turn, with the pages of the regions after the current one queued as soon as the current one's are.
+
+    A region's build queues its pages, then renders each as it ends, then its index, league and method
+    pages, then swaps them in. Without the look-ahead both workers would wait for that last part of
+    every region; with it they run the next region's pages meanwhile. A region whose build is waiting
+    in the queue holds its folder's lock and its temporary folder; :meth:`close` ends those builds
+    (their own clean-up runs) when the atlas stops early."""
+
+    def __init__(self, builds: list[Iterator[str]]) -> None:
+        self.builds = builds
+        self.early: dict[int, list[str]] = {}  # lines of builds started before their turn
+        self.waiting: set[int] = set()  # those of them stopped where their pages are queued
+
+    def _queue_after(self, index: int) -> None:
+        """Run the builds after ``index`` until one has queued pages (those with nothing to run end)."""
+        for later in range(index + 1, len(self.builds)):
+            if later in self.waiting:
+                return
+            if later in self.early:  # ran to its end: nothing of it to execute
+                continue
+            lines = self.early[later] = []
+            for line in self.builds[later]:
+                if line is build.PAGES_QUEUED:
+                    self.waiting.add(later)
+                    return
+                lines.append(line)
+
+    def lines(self, index: int) -> Iterator[str]:
+        """The lines of region ``index``'s build, run to its end."""
+        yield from self.early.pop(index, [])
+        if index in self.waiting:  # its pages were queued before its turn: the next region's now
+            self.waiting.discard(index)
+            self._queue_after(index)
+        for line in self.builds[index]:
+            if line is build.PAGES_QUEUED:
+                self._queue_after(index)
+            else:
+                yield line
+
+    def close(self) -> None:
+        for lines in self.builds:
+            close = getattr(lines, "close", None)
+            if close is not None:
+                close()
 
 
 def write_atlas_pages(every: list[BuildParameters], registry_hash: str) -> Iterator[str]:

@@ -93,7 +93,8 @@ def build_report(region: str | None = None, force: bool = False, *, base_year: i
     registry = Path(registry).resolve() if registry else plan.registry_path()
     if not registry.exists():
         raise ValueError(f"claim registry {registry} not found")
-    return build_one(parameters, force, registry, Shared(picker=built_regions(parameters)))
+    lines = build_one(parameters, force, registry, Shared(picker=built_regions(parameters)))
+    return (line for line in lines if line is not PAGES_QUEUED)
 
 
 def output_dir(parameters: BuildParameters) -> Path:
@@ -122,6 +123,9 @@ def _league_fingerprint(shared: str, parameters: BuildParameters, claim_ids: lis
 
 
 NOTHING_CHANGED = "Nothing changed since the last build"
+# Not a line to show: :func:`build_one` yields it when its pages are queued, before it waits for them
+# (the atlas then queues the next region's; a single build drops it, :func:`build_report`).
+PAGES_QUEUED = "<pages queued>"
 
 
 class Once:
@@ -312,7 +316,9 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
                                 paths.notebooks_dir())))
         hidden = {str(work / "run-results"): "<build>/results", str(staged): "<build>/site"}
         pool = shared.pool or stack.enter_context(WarmPool(work / "kernel-logs", min(len(tasks), MAX_PROCESSES)))
-        for done, (job, outcome) in enumerate(pool.run(tasks) if tasks else (), start=1):
+        outcomes = pool.run(tasks) if tasks else iter(())
+        yield PAGES_QUEUED  # an atlas queues the next region's pages now (see analysis.site.atlas)
+        for done, (job, outcome) in enumerate(outcomes, start=1):
             if outcome.error is not None:
                 raise describe_failure(job.page, job.notebook, outcome, out_dir, out_dir / FAILED_DIR)
             body = render.notebook_body(outcome.executed, hidden)

@@ -310,13 +310,18 @@ class WarmPool:
 
     def run(self, tasks: list[tuple[Any, tuple[Path, Path, dict[str, Any], Path]]]
             ) -> Iterator[tuple[Any, ExecutionOutcome]]:
+        """Queue every task now (behind those queued before); the iterator yields them as they end."""
         futures: dict[Future, Any] = {self.pool.submit(execute_notebook, *args): key for key, args in tasks}
-        order = list(futures)
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=order.index):
-                yield futures[future], future.result()
+        return _as_completed(futures)
+
+
+def _as_completed(futures: dict[Future, Any]) -> Iterator[tuple[Any, ExecutionOutcome]]:
+    order = list(futures)
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in sorted(done, key=order.index):
+            yield futures[future], future.result()
 
 
 def run_apart(function: Callable[..., Any], *args: Any) -> Any:

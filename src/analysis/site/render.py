@@ -15,7 +15,6 @@ the header's region picker leads to the same page for another region.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
