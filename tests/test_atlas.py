@@ -111,6 +111,11 @@ def test_the_atlas_page_links_each_region_on_the_map_and_in_the_list(atlas_once)
         listed = {(page.parent / a["href"]).resolve() for a in document.select(".atlas-regions a")}
         expected = {(reports / f"{folder}{edition}index.html").resolve() for folder in REGIONS.values()}
         assert on_map == listed == expected
+        # each tile carries its region's short name (data/corop_tiles.csv), Twente's "TWE" among them
+        written = {a["href"]: a.find("text").get_text() for a in document.select("svg a")}
+        up = "../" if edition else ""
+        assert written[f"{up}{edition}index.html"] == "TWE"
+        assert written[f"{up}CR05/{edition}index.html"] == "ZWF"
 
 
 def test_one_style_file_serves_every_region(atlas_once) -> None:

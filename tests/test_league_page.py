@@ -43,6 +43,25 @@ def test_tile_file_has_the_40_corop_regions_of_the_data_each_on_its_own_tile() -
     assert layout["CR31"] == (max(r for r, _ in layout.values()), 0)
 
 
+def test_every_tile_has_its_own_short_name() -> None:
+    names = league_charts.tile_names()
+    assert set(names) == set(league_charts.tile_layout())
+    assert len(set(names.values())) == len(names) == 40
+    assert names["CR12"] == "TWE" and names["CR23"] == "AMS"
+    assert all(1 <= len(name) <= 3 for name in names.values())  # fits a 40-pixel tile at 14 px
+
+
+def test_tile_names_name_a_missing_and_a_shared_short_name(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.csv"
+    missing.write_text("code,row,col,short\nCR01,0,0,OGR\nCR02,0,1,\n", encoding="utf-8")
+    with pytest.raises(league_charts.TileLayoutError, match="CR02 without a short name"):
+        league_charts.tile_names(missing)
+    shared = tmp_path / "shared.csv"
+    shared.write_text("code,row,col,short\nCR01,0,0,GRO\nCR03,0,1,GRO\n", encoding="utf-8")
+    with pytest.raises(league_charts.TileLayoutError, match="CR01 and CR03 share the short name 'GRO'"):
+        league_charts.tile_names(shared)
+
+
 def test_tile_layout_names_a_shared_tile_and_a_repeated_region(tmp_path: Path) -> None:
     shared = tmp_path / "shared.csv"
     shared.write_text("code,row,col\nCR01,0,0\nCR02,0,0\n")

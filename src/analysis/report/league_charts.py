@@ -5,7 +5,8 @@ Dot chart: one mark per region, ordered by rank (plaats 1, the highest value, on
 value is a dot, a region known only within bounds a vertical bar over its bounds (cut at the chart's
 edge with an open end where it runs further). The regions of the page are dark, larger and named.
 
-Tile map: the schematic grid in ``data/corop_tiles.csv`` (code, row, col; laid out once by hand:
+Tile map: the schematic grid in ``data/corop_tiles.csv`` (code, row, col, and the short name the
+atlas writes on each tile; laid out once by hand:
 Groningen and Friesland at the top, the North Holland coast in the first columns, Twente and the
 Achterhoek on the east side, Zeeland bottom left, Limburg at the bottom). Each tile is filled by a
 value class or by the verdict; verdict tiles carry the verdict's symbol, so the map reads without
@@ -61,6 +62,26 @@ def tile_layout(path: Path = TILES_FILE) -> dict[str, tuple[int, int]]:
                                   "move one of them")
         layout[code], taken[place] = place, code
     return layout
+
+
+@cache
+def tile_names(path: Path = TILES_FILE) -> dict[str, str]:
+    """region code -> the short name written on its tile in the atlas (``short`` in the file: three
+    letters or so, one per region, the same in both languages; the tile's tooltip and the list beside
+    the map give the full name)."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        names = {row["code"].strip(): (row.get("short") or "").strip() for row in csv.DictReader(handle)}
+    missing = sorted(code for code, name in names.items() if not name)
+    if missing:
+        raise TileLayoutError(f"{path.name}: {', '.join(missing)} without a short name; fill in the "
+                              "'short' column (three letters or so)")
+    seen: dict[str, str] = {}
+    for code, name in names.items():
+        if name in seen:
+            raise TileLayoutError(f"{path.name}: {seen[name]} and {code} share the short name {name!r}; "
+                                  "give each region its own")
+        seen[name] = code
+    return names
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """The atlas page (``atlas.html`` at the site root, both editions): the tile map of the COROP
-regions, each tile a link to that region's report, and the same links as a list."""
+regions, each tile a link to that region's report with the region's short name on it, and the same
+links as a list."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ def write(every: list[BuildParameters], lang: str, registry_hash: str) -> None:
     up = "../" if edition else ""
     names = {p.region: p.region_name.removesuffix(" (CR)") for p in every}
     links = {p.region: f"{up}{region_folder(p)}{edition + '/' if edition else ''}index.html" for p in every}
-    tiles = {code: league_charts.Tile(TILE.fill, TILE.stroke, label=render("atlas.tile", lang, region=name))
+    shorts = league_charts.tile_names()
+    tiles = {code: league_charts.Tile(TILE.fill, TILE.stroke, symbol=shorts.get(code, ""), symbol_colour=TILE.stroke,
+                                      label=render("atlas.tile", lang, region=name))
              for code, name in names.items()}
     tile_map = league_charts.tile_map(tiles, title=render("atlas.map_title", lang), legend=[], highlight={},
                                       marked_label="", links=links, size=40)
