@@ -9,7 +9,6 @@ A small project (tests/test_report.py's notebooks and fake league) with three CO
 from __future__ import annotations
 
 import re
-import shutil
 import signal
 import time
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ import psutil
 import pytest
 from bs4 import BeautifulSoup
 
-from test_report import JOBS_CSV, make_project, use_project, write_jobs
+from test_report import JOBS_CSV, make_project, project_copy, use_project, write_jobs
 from test_report_interruption import WAIT_SECONDS, _is_kernel, _report, _site, _tree
 
 pytestmark = pytest.mark.slow
@@ -53,10 +52,7 @@ def atlas_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path,
 
 @pytest.fixture()
 def atlas(atlas_once: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "project"
-    shutil.copytree(atlas_once[0], root)
-    use_project(monkeypatch, root)
-    return root
+    return project_copy(atlas_once[0], tmp_path, monkeypatch)
 
 
 def pages(reports: Path) -> list[Path]:

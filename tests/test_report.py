@@ -223,12 +223,17 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path,
     yield root, lines
 
 
-@pytest.fixture()
-def site_copy(built_site: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def project_copy(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of a project built once (a module fixture), in use for one test that may change it."""
     root = tmp_path / "project"
-    shutil.copytree(built_site[0], root)
+    shutil.copytree(built, root)
     use_project(monkeypatch, root)
     return root
+
+
+@pytest.fixture()
+def site_copy(built_site: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return project_copy(built_site[0], tmp_path, monkeypatch)
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

@@ -47,14 +47,17 @@ class TileLayoutError(ValueError):
 
 
 @cache
+def _tile_rows(path: Path) -> tuple[dict[str, str], ...]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return tuple({key: (value or "").strip() for key, value in row.items()} for row in csv.DictReader(handle))
+
+
 def tile_layout(path: Path = TILES_FILE) -> dict[str, tuple[int, int]]:
     """region code -> (row, col) of its tile; every code once, no two on one tile."""
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
     layout: dict[str, tuple[int, int]] = {}
     taken: dict[tuple[int, int], str] = {}
-    for row in rows:
-        code, place = row["code"].strip(), (int(row["row"]), int(row["col"]))
+    for row in _tile_rows(path):
+        code, place = row["code"], (int(row["row"]), int(row["col"]))
         if code in layout:
             raise TileLayoutError(f"{path.name}: {code} appears twice; give each region one tile")
         if place in taken:
@@ -64,23 +67,21 @@ def tile_layout(path: Path = TILES_FILE) -> dict[str, tuple[int, int]]:
     return layout
 
 
-@cache
 def tile_names(path: Path = TILES_FILE) -> dict[str, str]:
     """region code -> the short name written on its tile in the atlas (``short`` in the file: three
     letters or so, one per region, the same in both languages; the tile's tooltip and the list beside
     the map give the full name)."""
-    with path.open(newline="", encoding="utf-8") as handle:
-        names = {row["code"].strip(): (row.get("short") or "").strip() for row in csv.DictReader(handle)}
+    names = {row["code"]: row.get("short", "") for row in _tile_rows(path)}
     missing = sorted(code for code, name in names.items() if not name)
     if missing:
         raise TileLayoutError(f"{path.name}: {', '.join(missing)} without a short name; fill in the "
                               "'short' column (three letters or so)")
-    seen: dict[str, str] = {}
+    owner: dict[str, str] = {}
     for code, name in names.items():
-        if name in seen:
-            raise TileLayoutError(f"{path.name}: {seen[name]} and {code} share the short name {name!r}; "
+        if name in owner:
+            raise TileLayoutError(f"{path.name}: {owner[name]} and {code} share the short name {name!r}; "
                                   "give each region its own")
-        seen[name] = code
+        owner[name] = code
     return names
 
 

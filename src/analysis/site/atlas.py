@@ -22,6 +22,7 @@ old) and, through the pool's kill guarantees, no worker or kernel running.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -65,7 +66,7 @@ def build_atlas(force: bool = False, registry: Path | None = None) -> Iterator[s
         build.track_work(work)
         claim_ids = [claim.claim_id for claim in plan.registered_claims(registry)]
         own = None if registry == paths.PACKAGE_DATA / "claims.toml" else registry
-        leagues = build.Once(lambda: run_apart(league_page.compute_leagues, claim_ids, every[0], own))
+        leagues = functools.cache(lambda: run_apart(league_page.compute_leagues, claim_ids, every[0], own))
         unchanged = 0
         # workers and kernels start with the first page, inside build_one, which sets the registry
         # for them (the kernels inherit the environment of that moment)

@@ -128,23 +128,6 @@ NOTHING_CHANGED = "Nothing changed since the last build"
 PAGES_QUEUED = "<pages queued>"
 
 
-class Once:
-    """A value computed at its first use and kept (the atlas's league: a rerun that changes nothing
-    never computes it)."""
-
-    def __init__(self, compute: Any) -> None:
-        self._compute, self._value = compute, None
-
-    @property
-    def done(self) -> bool:
-        return self._value is not None
-
-    def __call__(self) -> Any:
-        if self._value is None:
-            self._value = self._compute()
-        return self._value
-
-
 @dataclass
 class Shared:
     """What the region reports of one run share. A single report: nothing but the picker. An atlas
@@ -153,7 +136,9 @@ class Shared:
 
     picker: tuple[tuple[str, str, str], ...] = ()
     pool: Any = None  # an analysis.site.execute.WarmPool running for the whole run
-    leagues: Once | None = None  # league_page.compute_leagues for the whole run, at its first use
+    # league_page.compute_leagues for the whole run: a functools.cache'd call, made at its first use
+    # (a rerun that changes nothing never computes it)
+    leagues: Any = None
     inputs: str | None = None  # plan.inputs_fingerprint(), once
 
 
@@ -296,7 +281,7 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
         claim_ids = [job.claim_id for job in jobs if job.claim_id]
         leagues = None
         if league_fingerprint and shared.leagues is not None:  # an atlas: once, for every region
-            if not shared.leagues.done:
+            if not shared.leagues.cache_info().currsize:
                 yield "  league: computing every claim for every COROP region (once, for every region)"
             leagues = shared.leagues()
         elif league_fingerprint:

@@ -241,12 +241,14 @@ def _strip_stderr(notebook: Any) -> list[str]:
     return hidden
 
 
+@cache
 def _exporter() -> Any:
-    """nbconvert's HTML exporter ("basic" template, no prompts, "remove-cell" tags honoured) without
-    its last pass, which parses the whole page once more with Python's HTML parser only to put
-    nbconvert's English placeholder into images without alt text and ``tabindex`` on the lab
-    template's cells: :func:`edition` gives every image alt text in the edition's language, and the
-    basic template has no lab cells. That pass was most of the exporter's time on a claim page."""
+    """One exporter for every page of the run (its templates compiled once): nbconvert's HTML
+    exporter ("basic" template, no prompts, "remove-cell" tags honoured) without its last pass, which
+    parses the whole page once more with Python's HTML parser only to put nbconvert's English
+    placeholder into images without alt text and ``tabindex`` on the lab template's cells:
+    :func:`edition` gives every image alt text in the edition's language, and the basic template has
+    no lab cells. That pass was most of the exporter's time on a claim page."""
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
