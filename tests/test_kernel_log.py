@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.site import execute
+from analysis.site import execute, warm
 
 NOTEBOOK = '''# %%
 from ipykernel.kernelapp import IPKernelApp
@@ -19,7 +19,11 @@ def test_the_kernels_own_stderr_goes_to_the_kernel_log_not_the_terminal(tmp_path
     source = tmp_path / "noisy.py"
     source.write_text(NOTEBOOK, encoding="utf-8")
     executed = tmp_path / "noisy.ipynb"
-    outcome = execute.execute_notebook(source, executed, {}, tmp_path)
+    kernel = warm.WarmKernel(tmp_path / "kernel.log")
+    try:
+        outcome = execute.execute_notebook(source, executed, {}, tmp_path, kernel)
+    finally:
+        kernel.shutdown()
     assert outcome.error is None
     assert "kernel noise for the log" in execute.kernel_log(executed).read_text(encoding="utf-8")
     assert "kernel noise" not in capfd.readouterr().err  # nothing of it on the build's stderr

@@ -96,10 +96,10 @@ def test_report_killed_halfway_keeps_previous_site(built: Path, kill_at: str, ki
     else:
         _wait_for_line(process, r"^  \[1/\d+\] ok ")
     tree = _tree(process.pid)
-    assert tree, "the build has no worker processes at the kill point"
+    assert tree, "the build has no kernel at the kill point"
     process.send_signal(kill_signal)
     process.wait(timeout=60)
-    # Workers die with the build (PR_SET_PDEATHSIG), kernels with their worker (parent poller).
+    # Kernels die with the build (ipykernel's parent poller).
     _gone, alive = psutil.wait_procs(tree, timeout=30)
     assert alive == [], f"processes of the killed build still running: {[p.cmdline() for p in alive]}"
     assert _site(reports) == before
@@ -134,7 +134,7 @@ MAKEFILE = TESTS.parent / "Makefile"
 
 
 def test_make_report_killed_with_sigkill_ends_the_build_and_its_kernels(built: Path) -> None:
-    """kill -9 of `make report` (not of the build): the build, its workers and its kernels end within
+    """kill -9 of `make report` (not of the build): the build and its kernels end within
     seconds and the previous report stays whole. (Before, the build ran on as an orphan.)"""
     reports = built / "reports"
     before = _site(reports)

@@ -21,11 +21,11 @@ print("names", "left_behind" in globals())
 '''
 
 
-def run(tmp_path: Path, name: str, text: str) -> str:
+def run(tmp_path: Path, name: str, text: str, kernel: warm.WarmKernel) -> str:
     source = tmp_path / f"{name}.py"
     source.write_text(text, encoding="utf-8")
     executed = tmp_path / f"{name}.ipynb"
-    outcome = execute.execute_notebook(source, executed, {}, tmp_path)
+    outcome = execute.execute_notebook(source, executed, {}, tmp_path, kernel)
     assert outcome.error is None, outcome.error
     return executed.read_text(encoding="utf-8")
 
@@ -35,23 +35,23 @@ def kernel_pid(executed: str) -> str:
 
 
 @pytest.fixture()
-def own_kernel():
-    yield
-    warm._shutdown_kernel()  # this test process is the "worker": its kernel ends with the test
-    warm._WORKER.clear()
+def own_kernel(tmp_path: Path):
+    kernel = warm.WarmKernel(tmp_path / "kernel.log")
+    yield kernel
+    kernel.shutdown()  # this test's thread drives the kernel: it ends with the test
 
 
 def test_the_second_page_runs_in_the_same_kernel_without_the_first_pages_names(tmp_path, own_kernel) -> None:
-    first = run(tmp_path, "first", FIRST)
-    second = run(tmp_path, "second", SECOND)
+    first = run(tmp_path, "first", FIRST, own_kernel)
+    second = run(tmp_path, "second", SECOND, own_kernel)
     assert kernel_pid(first) == kernel_pid(second)  # warm: no new kernel, no new imports
     assert "names False" in second  # the hidden reset cell cleared the first page's names
 
 
 def test_a_kernel_past_the_limit_is_replaced_before_the_next_page(tmp_path, own_kernel, monkeypatch) -> None:
     monkeypatch.setattr(warm, "KERNEL_RSS_LIMIT", 1)  # every kernel is past one byte
-    first = run(tmp_path, "first", FIRST)
-    second = run(tmp_path, "second", SECOND)
+    first = run(tmp_path, "first", FIRST, own_kernel)
+    second = run(tmp_path, "second", SECOND, own_kernel)
     assert kernel_pid(first) != kernel_pid(second)
 
 
@@ -63,3 +63,86 @@ def test_run_apart_returns_the_result_of_a_process_that_is_gone_after() -> None:
     pid = execute.run_apart(os.getpid)
     assert pid != os.getpid()
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+
+
+WHERE = '''# %%
+import os
+print("cwd", os.getcwd())
+'''
+SLEEPS = '''# %%
+import os, pathlib, time
+pathlib.Path(os.environ["STARTED"]).write_text(str(os.getpid()))
+time.sleep(600)
+'''
+
+
+def _children_kernels() -> list:
+    import psutil
+
+    return [child for child in psutil.Process().children(recursive=True)
+            if any("ipykernel" in part for part in child.cmdline())]
+
+
+def test_a_page_runs_in_its_folder_and_the_build_process_stays_where_it_was(tmp_path, own_kernel) -> None:
+    import os
+
+    here = os.getcwd()
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    source = tmp_path / "where.py"
+    source.write_text(WHERE, encoding="utf-8")
+    outcome = execute.execute_notebook(source, tmp_path / "where.ipynb", {}, folder, own_kernel)
+    assert outcome.error is None, outcome.error
+    assert f"cwd {folder}" in (tmp_path / "where.ipynb").read_text(encoding="utf-8")
+    assert os.getcwd() == here  # the pages' threads share this process: no process-wide chdir
+
+
+def test_a_killed_kernel_is_not_replaced(tmp_path, own_kernel) -> None:
+    run(tmp_path, "first", FIRST, own_kernel)
+    own_kernel.kill()
+    source = tmp_path / "second.py"
+    source.write_text(SECOND, encoding="utf-8")
+    outcome = execute.execute_notebook(source, tmp_path / "second.ipynb", {}, tmp_path, own_kernel)
+    assert isinstance(outcome.error, warm.BuildStopped)
+
+
+def test_the_pool_runs_pages_in_two_kernels_and_shuts_them_down_when_done(tmp_path) -> None:
+    tasks = []
+    for number in range(4):
+        source = tmp_path / f"page{number}.py"
+        source.write_text(FIRST, encoding="utf-8")
+        tasks.append((number, (source, tmp_path / f"page{number}.ipynb", {}, tmp_path)))
+    with execute.WarmPool(tmp_path / "logs", workers=2) as pool:
+        outcomes = dict(pool.run(tasks))
+        assert len(_children_kernels()) == 2
+    assert sorted(outcomes) == [0, 1, 2, 3]
+    assert all(outcome.error is None for outcome in outcomes.values())
+    pids = {kernel_pid(outcome.executed.read_text(encoding="utf-8")) for outcome in outcomes.values()}
+    assert len(pids) == 2  # four pages, two warm kernels
+    assert _children_kernels() == []  # a normal end shuts both kernels down
+
+
+def test_a_pool_left_by_an_exception_kills_its_running_kernels_at_once(tmp_path, monkeypatch) -> None:
+    import time
+
+    import psutil
+
+    started = tmp_path / "started"
+    monkeypatch.setenv("STARTED", str(started))  # the kernels inherit it
+    source = tmp_path / "sleeps.py"
+    source.write_text(SLEEPS, encoding="utf-8")
+    tasks = [(number, (source, tmp_path / f"sleeps{number}.ipynb", {}, tmp_path)) for number in range(3)]
+    begun = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), execute.WarmPool(tmp_path / "logs", workers=2) as pool:
+        outcomes = pool.run(tasks)
+        while not started.exists():  # a page is running (its kernel wrote its pid)
+            assert time.monotonic() - begun < 120, "no page started"
+            time.sleep(0.05)
+        kernels = _children_kernels()
+        raise KeyboardInterrupt
+    assert time.monotonic() - begun < 120  # not the ten minutes the page sleeps
+    _gone, alive = psutil.wait_procs(kernels, timeout=10)
+    assert alive == []
+    assert int(started.read_text()) in {kernel.pid for kernel in kernels}
+    assert _children_kernels() == []  # the third page started no kernel
+    del outcomes

@@ -116,7 +116,7 @@ def _report(args: argparse.Namespace) -> int:
     if args.verdicts_table:
         print(site.latest_verdicts_table(), end="")
         return 0
-    # SIGTERM or Ctrl-C: workers and kernels stopped, the temporary folder removed, the previous report kept.
+    # SIGTERM or Ctrl-C: kernels stopped, the temporary folder removed, the previous report kept.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: site.abort_build(143))
     signal.signal(signal.SIGINT, lambda _signum, _frame: site.abort_build(130))
     if args.end_with_parent:

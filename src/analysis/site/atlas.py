@@ -4,20 +4,20 @@
 COROP regions with the registry's reading, each in its usual folder (Twente's at the site root,
 ``reports/``, the others in ``reports/<CODE>/``), with what the regions share done once:
 
-- one pool of workers with warm kernels (:mod:`analysis.site.warm`) runs every page of every region;
+- one pool of two warm kernels (:mod:`analysis.site.warm`) runs every page of every region;
 - the league (every claim for every region) is computed once and given to every region;
 - the inputs' fingerprint (processed data and package code) is hashed once;
 - each region keeps its own build state, so a rerun executes only what changed for it (a changed
   claim: that claim's pages in every region and the pages that list it; a change in one region's
   data changes the processed tables, which every page depends on);
 - the next region's pages are queued as soon as one region's are (:class:`RegionsInTurn`), so the
-  workers run them while the build process renders that region and swaps it in;
+  kernels run them while the build process renders that region and swaps it in;
 - every page gets the region picker, and ``atlas.html`` (both editions, at the site root) shows the
   tile map of the regions, each tile leading to that region's report.
 
 Each region is published on its own, as a single report is (:mod:`analysis.site.swap`): a killed
 atlas leaves every region's previous report whole (the regions already swapped in are new, the others
-old) and, through the pool's kill guarantees, no worker or kernel running.
+old) and, through the pool's kill guarantees, no kernel running.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def build_atlas(force: bool = False, registry: Path | None = None) -> Iterator[s
         own = None if registry == paths.PACKAGE_DATA / "claims.toml" else registry
         leagues = functools.cache(lambda: run_apart(league_page.compute_leagues, claim_ids, every[0], own))
         unchanged = 0
-        # workers and kernels start with the first page, inside build_one, which sets the registry
+        # kernels start with the first page, inside build_one, which sets the registry
         # for them (the kernels inherit the environment of that moment)
         with WarmPool(work / "kernel-logs") as pool:
             shared = build.Shared(picker=picker, pool=pool, leagues=leagues, inputs=plan.inputs_fingerprint())
@@ -97,7 +97,7 @@ class RegionsInTurn:
     turn, with the pages of the regions after the current one queued as soon as the current one's are.
 
     A region's build queues its pages, then renders each as it ends, then its index, league and method
-    pages, then swaps them in. Without the look-ahead both workers would wait for that last part of
+    pages, then swaps them in. Without the look-ahead both kernels would wait for that last part of
     every region; with it they run the next region's pages meanwhile. A region whose build is waiting
     in the queue holds its folder's lock and its temporary folder; :meth:`close` ends those builds
     (their own clean-up runs) when the atlas stops early."""

@@ -60,17 +60,17 @@ _DEFERRED_EXIT: list[int] = []  # a signal that came during the swap: exit when 
 
 
 def abort_build(exit_code: int) -> None:
-    """End a build now (signal handler of the command line): workers killed, temporary folder removed.
+    """End a build now (signal handler of the command line): kernels killed, temporary folder removed.
 
     The report folder is untouched; a signal during the swap waits for the swap to finish (a few
     renames), so the folder never holds half of two builds. The lock ends with the process.
     """
-    from analysis.site.execute import kill_live_workers
+    from analysis.site.execute import kill_live_kernels
 
     if _SWAPPING:
         _DEFERRED_EXIT.append(exit_code)
         return
-    kill_live_workers()
+    kill_live_kernels()
     for work in _CURRENT_WORK:
         shutil.rmtree(work, ignore_errors=True)
     os._exit(exit_code)
@@ -131,7 +131,7 @@ PAGES_QUEUED = "<pages queued>"
 @dataclass
 class Shared:
     """What the region reports of one run share. A single report: nothing but the picker. An atlas
-    (:mod:`analysis.site.atlas`): the warm workers, the league (computed once, the same for every
+    (:mod:`analysis.site.atlas`): the warm kernels, the league (computed once, the same for every
     region), the inputs' fingerprint (hashed once) and every region in the picker."""
 
     picker: tuple[tuple[str, str, str], ...] = ()
@@ -332,7 +332,7 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
                 note = f", {kept}: {shown}/{WARNINGS_DIR}/{job.stem}.txt"
             yield f"  [{done}/{len(to_run)}] ok  {job.page} ({outcome.seconds:.1f} s{note})"
             (out_dir / FAILED_DIR / f"{job.stem}.ipynb").unlink(missing_ok=True)
-        stack.close()  # this build's own workers and kernels end now, before the index and league render
+        stack.close()  # this build's own kernels end now, before the index and league render
         for job in unchanged:  # carried over from the previous build: the pages stay, results are copied
             new_state.pages[job.stem] = state.pages[job.stem]
             if job.claim_id and job.claim_id in previous_results:
@@ -383,7 +383,7 @@ def _build_changed(parameters: BuildParameters, jobs: list[PageJob], to_run: lis
             shutil.rmtree(work, ignore_errors=True)
             os._exit(_DEFERRED_EXIT[0])
     except BaseException:
-        stack.__exit__(*sys.exc_info())  # a failure kills this build's own workers at once
+        stack.__exit__(*sys.exc_info())  # a failure kills this build's own kernels at once
         raise
     else:
         stack.close()

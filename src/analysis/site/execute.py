@@ -1,26 +1,27 @@
 """Execute report notebooks with papermill, two at a time, and never outlive the build.
 
-Process tree of a build: (make ->) the build process -> pool workers (spawned; :class:`WarmPool`)
--> one warm Jupyter kernel each, which runs every page its worker is given (:mod:`analysis.site.warm`),
-for one region or a whole atlas; before the pool, the league in a process of its own
-(:func:`run_apart`). A build may be killed at any moment (Ctrl-C, SIGTERM, SIGKILL), or make above it
-may be. Then:
+Process tree of a build: (make ->) the build process -> two warm Jupyter kernels, each driven by a
+thread of the build (:class:`WarmPool`; :mod:`analysis.site.warm`), which run every page they are
+given, for one region or a whole atlas; before the kernels, the league in a process of its own
+(:func:`run_apart`). Threads instead of worker processes: a worker process would hold another copy of
+papermill, nbclient and jupyter_client (about 90 MiB each) only to wait for its kernel. A build may
+be killed at any moment (Ctrl-C, SIGTERM, SIGKILL), or make above it may be. Then:
 
 - under ``make report`` the build replaces make's shell (``exec``) and asks Linux for SIGTERM when
   make ends (:func:`end_with_parent`), so killing make ends the build as a SIGTERM would;
-- pool workers ask Linux to kill them when the build process dies (``PR_SET_PDEATHSIG``), so no
-  worker keeps executing a notebook into the dead build's temporary folder;
-- kernels are started with their worker as ``JPY_PARENT_PID`` (jupyter_client does this) and
-  ipykernel's parent poller ends a kernel within a second of its worker's death;
-- on an ordinary failure or exception the build kills its workers at once instead of waiting for
-  the other running notebook;
+- kernels are started with the build as ``JPY_PARENT_PID`` (jupyter_client does this) and
+  ipykernel's parent poller ends a kernel within a second of the build's death, so no kernel keeps
+  executing a notebook into the dead build's temporary folder;
+- on an ordinary failure or exception the build kills its kernels at once instead of waiting for
+  the other running notebook, and starts no other;
 - on SIGTERM or Ctrl-C the command line calls :func:`analysis.site.build.abort_build`, which kills
-  the workers, removes the temporary folder and exits at once (unwinding a process pool from an
-  exception raised inside a signal handler can deadlock in the pool's own locks).
+  the kernels, removes the temporary folder and exits at once (unwinding from an exception raised
+  inside a signal handler could wait for a running page).
 
 Kernel shutdown is quiet: jupyter_client interrupts a kernel before shutting it down, which made
 every build print ``[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.``; an idle kernel
-that is being shut down has nothing to interrupt, so that interrupt is skipped.
+that is being shut down has nothing to interrupt, so that interrupt is skipped
+(:func:`analysis.site.warm.quiet_kernel_manager`).
 """
 
 from __future__ import annotations
@@ -28,20 +29,23 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import queue
 import re
 import shutil
 import signal
 import sys
-import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from analysis.site.plan import REGISTRY_ENV
+
+if TYPE_CHECKING:
+    from analysis.site.warm import WarmKernel
 
 KERNEL_NAME = "python3"
 MAX_PROCESSES = 2
@@ -65,9 +69,10 @@ class ExecutionOutcome:
     error: BaseException | None = None
 
 
-def to_ipynb(source: Path, target: Path) -> None:
+def to_ipynb(source: Path, target: Path, cwd: Path) -> None:
     """A jupytext percent file as an .ipynb papermill can run in a warm kernel (kernel and language
-    set; first the hidden cells that reset what the kernel's previous page left and, for a build with
+    set; first the hidden cells that reset what the kernel's previous page left, move into ``cwd``
+    (the kernel's own folder, not the build's: the build runs pages in threads) and, for a build with
     another registry, point the notebook's registry readers at it)."""
     import jupytext
     import nbformat
@@ -75,7 +80,7 @@ def to_ipynb(source: Path, target: Path) -> None:
     from analysis.site.warm import RESET_CELL
 
     notebook = jupytext.read(source, fmt="py:percent")
-    setup = [RESET_CELL]
+    setup = [RESET_CELL, f"import os as _os\n_os.chdir({str(cwd)!r})\ndel _os"]
     if os.environ.get(REGISTRY_ENV):  # another registry for this build
         setup.append("from analysis.site.plan import apply_registry_override\napply_registry_override()")
     for position, code in enumerate(setup):
@@ -102,49 +107,6 @@ def check_kernel() -> None:
     if os.path.isabs(program) and not Path(os.path.normpath(program)).is_relative_to(os.path.normpath(sys.prefix)):
         raise RuntimeError(f"the {KERNEL_NAME!r} kernel ({spec.resource_dir}) runs {program}, not this "
                            f"environment's Python ({sys.executable}): {hint}")
-
-
-@cache
-def quiet_kernel_manager(stderr_log: Path | None = None) -> type:
-    """A kernel manager: IPC sockets, errors-only kernel log, no interrupt on shutdown; the kernel's
-    own stderr (ipykernel's log, e.g. a ZMQ error in its shutdown race) goes to ``stderr_log``
-    rather than the build's terminal, so the build log stays the build's."""
-    from jupyter_client import AsyncKernelManager
-
-    class QuietKernelManager(AsyncKernelManager):
-        async def _async_start_kernel(self, **kwargs: Any) -> None:
-            if stderr_log is not None:
-                self._stderr_file = open(stderr_log, "ab")  # noqa: SIM115, ASYNC230 - closed in cleanup; a local file
-                kwargs.setdefault("stderr", self._stderr_file)
-            await super()._async_start_kernel(**kwargs)
-
-        start_kernel = _async_start_kernel  # the public name is bound to the base's function
-
-        def __init__(self, **kwargs: Any) -> None:
-            # IPC sockets in a private folder instead of TCP ports: kernels started at the same time
-            # in two processes can pick the same free TCP port ("Address already in use") and then
-            # never answer. A socket path of its own cannot collide.
-            self._socket_dir = Path(tempfile.mkdtemp(prefix="kernel-"))
-            kwargs.setdefault("transport", "ipc")
-            kwargs.setdefault("ip", str(self._socket_dir / "ipc"))
-            super().__init__(**kwargs)
-
-        async def _async_interrupt_kernel(self) -> None:
-            if self.shutting_down:  # shutdown interrupts first; the kernel logs that as an ERROR
-                return
-            await super()._async_interrupt_kernel()
-
-        async def _async_cleanup_resources(self, restart: bool = False) -> None:
-            await super()._async_cleanup_resources(restart=restart)
-            if not restart:
-                shutil.rmtree(self._socket_dir, ignore_errors=True)
-                if getattr(self, "_stderr_file", None) is not None:
-                    self._stderr_file.close()
-
-        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-            return [*super().format_kernel_cmd(extra_arguments), "--IPKernelApp.log_level=ERROR"]
-
-    return QuietKernelManager
 
 
 def end_with_parent(signal_number: int = signal.SIGTERM) -> bool:
@@ -179,32 +141,25 @@ def kernel_log(executed: Path) -> Path:
     return executed.with_name(executed.stem + ".kernel.log")
 
 
-def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any], cwd: Path) -> ExecutionOutcome:
-    """Run one notebook with papermill in this process's warm kernel (:mod:`analysis.site.warm`);
-    errors are returned (not raised) so a pool can report them. The kernel's stderr of this
-    notebook goes to ``kernel_log(executed)``."""
-    import papermill
+def execute_notebook(source: Path, executed: Path, parameters: dict[str, Any], cwd: Path,
+                     kernel: WarmKernel) -> ExecutionOutcome:
+    """Run one notebook with papermill in ``kernel``, in folder ``cwd``; errors are returned (not
+    raised) so the pool can report them. The kernel's stderr of this notebook goes to
+    ``kernel_log(executed)``."""
     from papermill.exceptions import PapermillExecutionError
-
-    from analysis.site import warm
 
     start = time.monotonic()
     unexecuted = executed.with_name(executed.stem + ".input.ipynb")
-    shared_log = warm.stderr_log(executed.parent)
-    offset = shared_log.stat().st_size if shared_log.exists() else 0
+    offset = kernel.log.stat().st_size if kernel.log.exists() else 0
     try:
-        to_ipynb(source, unexecuted)
-        papermill.execute_notebook(unexecuted, executed, parameters=parameters, kernel_name=KERNEL_NAME,
-                                   cwd=str(cwd), progress_bar=False, log_output=False,
-                                   execution_timeout=CELL_TIMEOUT_SECONDS, engine_name=warm.ENGINE,
-                                   kernel_stderr_log=str(shared_log))
+        to_ipynb(source, unexecuted, cwd)
+        kernel.execute(unexecuted, executed, parameters, KERNEL_NAME, CELL_TIMEOUT_SECONDS)
         error = None
-    except PapermillExecutionError as exc:  # a cell raised: the parent names the notebook and the cell
+    except PapermillExecutionError as exc:  # a cell raised: the build names the notebook and the cell
         error = exc
     except Exception as exc:  # noqa: BLE001 - kernel did not start, bad notebook, ...: reported, not lost
-        # Plain RuntimeError: some library exceptions cannot be pickled back from a pool worker.
-        error = RuntimeError(f"{type(exc).__name__}: {exc}")
-    _copy_tail(shared_log, offset, kernel_log(executed))
+        error = exc
+    _copy_tail(kernel.log, offset, kernel_log(executed))
     return ExecutionOutcome(executed.stem, executed, time.monotonic() - start, error)
 
 
@@ -249,8 +204,8 @@ def _cell_context(error: Any) -> str:
     return "\n".join("    " + line for line in str(error.source).splitlines()[:8])
 
 
-def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    """End the workers now (their kernels follow): nothing may keep running after the build."""
+def _kill_processes(pool: ProcessPoolExecutor) -> None:
+    """End a process pool's workers now: nothing may keep running after the build."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         if process.is_alive():
@@ -260,58 +215,91 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-_LIVE_POOLS: set[ProcessPoolExecutor] = set()
+_LIVE_POOLS: set[WarmPool] = set()
+_LIVE_PROCESS_POOLS: set[ProcessPoolExecutor] = set()
 
 
-def kill_live_workers() -> None:
-    """Kill the workers of every running pool at once (from a signal handler: no unwinding, no locks)."""
+def kill_live_kernels() -> None:
+    """Kill every running kernel and :func:`run_apart` process at once (from a signal handler: no
+    unwinding, no locks)."""
     for pool in list(_LIVE_POOLS):
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
+        for kernel in pool.kernels:
+            kernel.kill()
+    for process_pool in list(_LIVE_PROCESS_POOLS):
+        for process in list((getattr(process_pool, "_processes", None) or {}).values()):
             try:
                 process.kill()
             except (OSError, ValueError):  # already gone
                 pass
 
 
-def _start_worker(parent_pid: int, log_dir: str) -> None:
-    """Pool worker initializer: die with the build (:func:`die_with_parent`), then set up the warm
-    kernel's log folder and shutdown (:func:`analysis.site.warm.start_worker`)."""
-    die_with_parent(parent_pid)
-    from analysis.site.warm import start_worker
-
-    start_worker(log_dir)
-
-
 class WarmPool:
-    """Workers that each keep a warm kernel (:mod:`analysis.site.warm`), for one build or a whole
-    atlas: :meth:`run` executes (key, arguments of :func:`execute_notebook`) tasks and yields (key,
-    outcome) as each ends. Leaving the ``with`` block normally shuts the workers and their kernels
-    down; an exception (a failed page the caller stops on, KeyboardInterrupt, SystemExit from a
-    signal handler) kills them at once. ``log_dir``: the kernels' own stderr logs (a folder inside
-    the build's temporary folder, so a killed build leaves nothing elsewhere)."""
+    """Threads of the build that each keep a warm kernel (:class:`analysis.site.warm.WarmKernel`),
+    for one build or a whole atlas: :meth:`run` executes (key, arguments of :func:`execute_notebook`
+    without the kernel) tasks and yields (key, outcome) as each ends. Leaving the ``with`` block
+    normally shuts the kernels down; an exception (a failed page the caller stops on,
+    KeyboardInterrupt, SystemExit from a signal handler) kills them at once. ``log_dir``: the
+    kernels' own stderr logs (a folder inside the build's temporary folder, so a killed build leaves
+    nothing elsewhere).
+
+    Written by hand rather than on ``ThreadPoolExecutor``: a kernel's manager must stay in the thread
+    that started it (its event loop and ZMQ sockets), to its shutdown, and an executor's threads
+    neither own anything nor end with a step of their own."""
 
     def __init__(self, log_dir: Path, workers: int | None = None) -> None:
+        from analysis.site.warm import WarmKernel
+
         log_dir.mkdir(parents=True, exist_ok=True)
-        workers = workers or min(MAX_PROCESSES, os.cpu_count() or 1)
-        # spawn: a clean interpreter per worker (no inherited threads or locks from the caller).
-        self.pool = ProcessPoolExecutor(max(workers, 1), mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_start_worker, initargs=(os.getpid(), str(log_dir)))
-        _LIVE_POOLS.add(self.pool)
+        workers = max(workers or min(MAX_PROCESSES, os.cpu_count() or 1), 1)
+        self.kernels = [WarmKernel(log_dir / f"kernel-{number}.log") for number in range(workers)]
+        self.tasks: queue.SimpleQueue[tuple[Future, tuple[Any, ...]] | None] = queue.SimpleQueue()
+        # Daemon threads: a build that stops on an exception kills the kernels and does not wait.
+        self.threads = [threading.Thread(target=self._serve, args=(kernel,), name=f"kernel-{number}",
+                                         daemon=True) for number, kernel in enumerate(self.kernels)]
+        for thread in self.threads:
+            thread.start()
+        _LIVE_POOLS.add(self)
 
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_rest: object) -> None:
-        _LIVE_POOLS.discard(self.pool)
+        _LIVE_POOLS.discard(self)
+        if kind is not None:
+            for kernel in self.kernels:
+                kernel.kill()
+        for _thread in self.threads:
+            self.tasks.put(None)
         if kind is None:
-            self.pool.shutdown(wait=True)
-        else:
-            _kill_workers(self.pool)
+            for thread in self.threads:
+                thread.join()
+
+    def _serve(self, kernel: WarmKernel) -> None:
+        """One thread: run queued pages in its kernel until told to stop, then shut the kernel down."""
+        try:
+            while (task := self.tasks.get()) is not None:
+                future, args = task
+                if kernel.stopped:
+                    future.cancel()
+                elif future.set_running_or_notify_cancel():
+                    try:
+                        future.set_result(execute_notebook(*args, kernel=kernel))
+                    except BaseException as exc:  # noqa: BLE001 - handed to the build, which raises it
+                        future.set_exception(exc)
+        finally:
+            if kernel.stopped:
+                kernel.kill()
+            else:
+                kernel.shutdown()
 
     def run(self, tasks: list[tuple[Any, tuple[Path, Path, dict[str, Any], Path]]]
             ) -> Iterator[tuple[Any, ExecutionOutcome]]:
         """Queue every task now (behind those queued before); the iterator yields them as they end."""
-        futures: dict[Future, Any] = {self.pool.submit(execute_notebook, *args): key for key, args in tasks}
+        futures: dict[Future, Any] = {}
+        for key, args in tasks:
+            future: Future = Future()
+            futures[future] = key
+            self.tasks.put((future, args))
         return _as_completed(futures)
 
 
@@ -329,13 +317,13 @@ def run_apart(function: Callable[..., Any], *args: Any) -> Any:
     the memory it used goes with the process (the league's tables, before the kernels start)."""
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                initializer=die_with_parent, initargs=(os.getpid(),))
-    _LIVE_POOLS.add(pool)
+    _LIVE_PROCESS_POOLS.add(pool)
     try:
         result = pool.submit(function, *args).result()
     except BaseException:
-        _LIVE_POOLS.discard(pool)
-        _kill_workers(pool)
+        _LIVE_PROCESS_POOLS.discard(pool)
+        _kill_processes(pool)
         raise
-    _LIVE_POOLS.discard(pool)
+    _LIVE_PROCESS_POOLS.discard(pool)
     pool.shutdown(wait=True)
     return result
