@@ -111,7 +111,7 @@ def check_kernel() -> None:
 
 def end_with_parent(signal_number: int = signal.SIGTERM) -> bool:
     """Ask Linux to send ``signal_number`` to this process when its parent ends (``make report``
-    killed, even by SIGKILL); the build's handler of that signal then stops workers and kernels and
+    killed, even by SIGKILL); the build's handler of that signal then stops the kernels and
     keeps the previous report. Returns False where the platform cannot (the build then runs on)."""
     parent = os.getppid()
     try:
@@ -126,7 +126,7 @@ def end_with_parent(signal_number: int = signal.SIGTERM) -> bool:
 
 
 def die_with_parent(parent_pid: int) -> None:
-    """Pool worker initializer: end this process when the build process ends (Linux)."""
+    """Process pool initializer (:func:`run_apart`): end this process when the build ends (Linux)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -247,18 +247,25 @@ class WarmPool:
     neither own anything nor end with a step of their own."""
 
     def __init__(self, log_dir: Path, workers: int | None = None) -> None:
+        self.log_dir = log_dir
+        self.workers = max(workers or min(MAX_PROCESSES, os.cpu_count() or 1), 1)
+        self.kernels: list[WarmKernel] = []
+        self.threads: list[threading.Thread] = []
+        self.tasks: queue.SimpleQueue[tuple[Future, tuple[Any, ...]] | None] = queue.SimpleQueue()
+        _LIVE_POOLS.add(self)
+
+    def _start(self) -> None:
+        """The threads and their kernels' logs, at the first page (a rebuild that runs no page
+        imports no papermill and starts nothing)."""
         from analysis.site.warm import WarmKernel
 
-        log_dir.mkdir(parents=True, exist_ok=True)
-        workers = max(workers or min(MAX_PROCESSES, os.cpu_count() or 1), 1)
-        self.kernels = [WarmKernel(log_dir / f"kernel-{number}.log") for number in range(workers)]
-        self.tasks: queue.SimpleQueue[tuple[Future, tuple[Any, ...]] | None] = queue.SimpleQueue()
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.kernels = [WarmKernel(self.log_dir / f"kernel-{number}.log") for number in range(self.workers)]
         # Daemon threads: a build that stops on an exception kills the kernels and does not wait.
         self.threads = [threading.Thread(target=self._serve, args=(kernel,), name=f"kernel-{number}",
                                          daemon=True) for number, kernel in enumerate(self.kernels)]
         for thread in self.threads:
             thread.start()
-        _LIVE_POOLS.add(self)
 
     def __enter__(self) -> Self:
         return self
@@ -295,6 +302,8 @@ class WarmPool:
     def run(self, tasks: list[tuple[Any, tuple[Path, Path, dict[str, Any], Path]]]
             ) -> Iterator[tuple[Any, ExecutionOutcome]]:
         """Queue every task now (behind those queued before); the iterator yields them as they end."""
+        if tasks and not self.threads:
+            self._start()
         futures: dict[Future, Any] = {}
         for key, args in tasks:
             future: Future = Future()
