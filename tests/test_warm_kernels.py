@@ -3,6 +3,7 @@ the previous page's names gone; a kernel grown past the limit is replaced before
 
 from __future__ import annotations
 
+from concurrent.futures import CancelledError
 from pathlib import Path
 
 import pytest
@@ -122,7 +123,7 @@ def test_the_pool_runs_pages_in_two_kernels_and_shuts_them_down_when_done(tmp_pa
     assert _children_kernels() == []  # a normal end shuts both kernels down
 
 
-def test_a_pool_left_by_an_exception_kills_its_running_kernels_at_once(tmp_path, monkeypatch) -> None:
+def test_a_pool_left_by_an_exception_kills_its_running_kernels_at_once(tmp_path, monkeypatch, caplog) -> None:
     import time
 
     import psutil
@@ -145,4 +146,13 @@ def test_a_pool_left_by_an_exception_kills_its_running_kernels_at_once(tmp_path,
     assert alive == []
     assert int(started.read_text()) in {kernel.pid for kernel in kernels}
     assert _children_kernels() == []  # the third page started no kernel
-    del outcomes
+    for thread in pool.threads:  # each ends once its page has seen its kernel die
+        thread.join(timeout=30)
+        assert not thread.is_alive()
+    errors = []
+    with pytest.raises(CancelledError):  # the third page: cancelled, never run
+        for _key, outcome in outcomes:
+            errors.append(type(outcome.error).__name__)
+    assert errors == ["DeadKernelError", "DeadKernelError"]  # the two running pages end with their kernels
+    # a deliberate kill is not logged as a kernel that died
+    assert not [record for record in caplog.records if "died" in record.getMessage()]

@@ -122,6 +122,15 @@ class WarmKernel:
                 pass
 
 
+class _SilentOnceStopped(logging.LoggerAdapter):
+    """papermill's logger, silent once the build has killed the kernel: a deliberate kill is not news
+    ("Kernel died while waiting for execute reply." under the failure the build reports)."""
+
+    def log(self, level: int, msg: object, *args: Any, **kwargs: Any) -> None:
+        if not self.extra["kernel"].stopped:
+            super().log(level, msg, *args, **kwargs)
+
+
 class WarmKernelEngine(NBClientEngine):
     """papermill's nbclient engine on a warm kernel (see the module docstring)."""
 
@@ -132,7 +141,8 @@ class WarmKernelEngine(NBClientEngine):
         kernel: WarmKernel = kwargs.pop("warm_kernel")
         client = PapermillNotebookClient(
             nb_man, km=kernel.running_manager(kernel_name), timeout=execution_timeout,
-            startup_timeout=start_timeout, kernel_name=kernel_name, log=logging.getLogger("papermill"),
+            startup_timeout=start_timeout, kernel_name=kernel_name,
+            log=_SilentOnceStopped(logging.getLogger("papermill"), {"kernel": kernel}),
             log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
         try:
             return client.execute()
