@@ -288,7 +288,8 @@ class WarmPool:
                 future, args = task
                 if kernel.stopped:
                     future.cancel()
-                elif future.set_running_or_notify_cancel():
+                # (a cancelled future's waiters hear of it here, not from cancel())
+                if future.set_running_or_notify_cancel():
                     try:
                         future.set_result(execute_notebook(*args, kernel=kernel))
                     except BaseException as exc:  # noqa: BLE001 - handed to the build, which raises it

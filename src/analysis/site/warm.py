@@ -81,6 +81,7 @@ class WarmKernel:
             self.manager, self.pid = manager, manager.provisioner.pid
             if self.stopped:  # stopped while it started (kill() may not have seen its pid)
                 self.kill()
+                raise BuildStopped("the build was stopped; its kernels run no more pages")
         return self.manager
 
     def retire_if_large(self) -> None:
