@@ -142,6 +142,7 @@ def test_a_pool_left_by_an_exception_kills_its_running_kernels_at_once(tmp_path,
             assert time.monotonic() - begun < 120, "the pages did not start"
             time.sleep(0.05)
         kernels = _children_kernels()
+        socket_folders = [kernel.manager._socket_dir for kernel in pool.kernels]
         raise KeyboardInterrupt
     assert time.monotonic() - begun < 120  # not the ten minutes the page sleeps
     _gone, alive = psutil.wait_procs(kernels, timeout=10)
@@ -151,6 +152,7 @@ def test_a_pool_left_by_an_exception_kills_its_running_kernels_at_once(tmp_path,
     for thread in pool.threads:  # each ends once its page has seen its kernel die
         thread.join(timeout=30)
         assert not thread.is_alive()
+    assert not [folder for folder in socket_folders if folder.exists()]  # nothing left in /tmp
     ends = []
 
     def read_outcomes() -> None:

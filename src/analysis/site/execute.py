@@ -294,11 +294,8 @@ class WarmPool:
                         future.set_result(execute_notebook(*args, kernel=kernel))
                     except BaseException as exc:  # noqa: BLE001 - handed to the build, which raises it
                         future.set_exception(exc)
-        finally:
-            if kernel.stopped:
-                kernel.kill()
-            else:
-                kernel.shutdown()
+        finally:  # a killed kernel too: its sockets' folder and log file are cleaned up here
+            kernel.shutdown()
 
     def run(self, tasks: list[tuple[Any, tuple[Path, Path, dict[str, Any], Path]]]
             ) -> Iterator[tuple[Any, ExecutionOutcome]]:
