@@ -3,6 +3,7 @@ the previous page's names gone; a kernel grown past the limit is replaced before
 
 from __future__ import annotations
 
+import os
 import threading
 from concurrent.futures import CancelledError
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from analysis.site import execute, warm
+from test_report_interruption import _is_kernel, _tree
 
 FIRST = '''# %%
 import os
@@ -58,8 +60,6 @@ def test_a_kernel_past_the_limit_is_replaced_before_the_next_page(tmp_path, own_
 
 
 def test_run_apart_returns_the_result_of_a_process_that_is_gone_after() -> None:
-    import os
-
     import psutil
 
     pid = execute.run_apart(os.getpid)
@@ -79,15 +79,10 @@ time.sleep(600)
 
 
 def _children_kernels() -> list:
-    import psutil
-
-    return [child for child in psutil.Process().children(recursive=True)
-            if any("ipykernel" in part for part in child.cmdline())]
+    return [process for process in _tree(os.getpid()) if _is_kernel(process)]
 
 
 def test_a_page_runs_in_its_folder_and_the_build_process_stays_where_it_was(tmp_path, own_kernel) -> None:
-    import os
-
     here = os.getcwd()
     folder = tmp_path / "pages"
     folder.mkdir()
