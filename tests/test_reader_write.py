@@ -174,3 +174,58 @@ def test_cli_writes_a_rank(registry: Path, capsys):
     assert code == 0
     claim = next(c for c in load_registry(registry).claims.values() if c.kind == "rank")
     assert claim.region == "PV27" and str(claim.date) == "2015-12-08"
+
+
+# --- "landelijk" in a proposed comparison -------------------------------------------------------------
+
+COMPARISON = "In Twente groeide de industrie tussen 2015 en 2022 harder dan landelijk."
+
+
+def _published_c(table: str, region: str, year: int) -> float:
+    """One published cell of SBI C, read straight from the processed table (not through the engine)."""
+    import pandas as pd
+
+    from analysis import paths
+
+    jobs = pd.read_csv(paths.processed_dir() / "jobs.csv", dtype={"source_table": str, "region_code": str})
+    cell = jobs[(jobs.source_table == table) & (jobs.region_code == region) & (jobs.sbi_code == "C")
+                & (jobs.year == year)]
+    assert len(cell) == 1 and not cell.suppressed.iloc[0]
+    return float(cell.employee_jobs.iloc[0])
+
+
+def test_a_comparison_with_the_nation_reads_cbs_published_national_row():
+    # like the shipped claims: "landelijk" is 83583NED's national row, not the sum of the COROP regions
+    # (which leaves out the unassigned jobs and is an interval wherever a region's cell is suppressed)
+    date = dt.date(2024, 1, 15)  # December 2022 was public from 15 December 2023 ([meta.public])
+    reading = read_sentence(COMPARISON, "", date)[0]
+    entry = build_entry(reading, COMPARISON, date)
+    assert entry["check"]["reading"] == {"sector": "C", "base_year": 2015, "end_year": 2022,
+                                         "comparator": "nation", "nation": "83583NED"}
+    from analysis.reader.entry import check_entry
+
+    result = check_entry(entry)
+    twente = 100 * (_published_c("83582NED", "CR12", 2022) / _published_c("83582NED", "CR12", 2015) - 1)
+    nation = 100 * (_published_c("83583NED", "NL01", 2022) / _published_c("83583NED", "NL01", 2015) - 1)
+    # 40,600 / 39,600 - 1 = 2.53% against 784,000 / 735,500 - 1 = 6.59%: 4.07 points slower
+    assert result.reading.result.value == pytest.approx(twente - nation, abs=1e-9)
+    assert result.reading.result.value == pytest.approx(-4.07, abs=0.005)
+    assert result.verdict == "not_supported"
+    fact = result.deciding[0]
+    assert (fact.part, fact.threshold, fact.holds) == ("difference", 0.0, False)
+    # the gap is over the whole period, in points: not "a year", not "the 0%"
+    assert fact.sentence.render("nl") == ("Het groeiverschil met Nederland is van 2015 tot 2022 tussen -4,3 en -3,8 "
+                                          "procentpunt, dus niet sneller, wat de bewering wel zegt.")
+    assert fact.sentence.render("en") == ("The growth gap with the Netherlands from 2015 to 2022 is between -4.3 and "
+                                          "-3.8 percentage points, so not faster, which the claim says it is.")
+
+
+@pytest.mark.parametrize("reading", [
+    {"sector": "C", "base_year": 2015, "end_year": 2024},  # 83583NED ends in 2023 (this data's newest)
+    {"sector": "S", "base_year": 2015, "end_year": 2022},  # 83583NED does not publish section S
+    {"sector": "C", "base_year": 2015, "end_year": 2022, "table": "81402ned"},  # no [meta.national_rows] entry
+])
+def test_a_comparison_the_national_table_cannot_answer_keeps_the_sum_of_the_regions(reading: dict):
+    from analysis.reader.entry import published_nation
+
+    assert published_nation(reading) is None

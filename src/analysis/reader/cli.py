@@ -100,7 +100,7 @@ def run_propose(args: argparse.Namespace) -> int:
     entry, why_not = None, None
     try:
         entry = build_entry(best, args.sentence, date, url=args.source, publisher=args.publisher,
-                            title=args.title, taken=taken)
+                            title=args.title, taken=taken, data_dir=args.data)
     except NotCheckable:
         why_not = best.note or Text("reader.note.not_checkable", {"kind": best.kind})
     if entry is not None:

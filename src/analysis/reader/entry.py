@@ -101,10 +101,43 @@ def source_table(url: str, date: dt.date, publisher: str | None, title: str | No
             "url": url or "", "date": date.isoformat()}
 
 
+def published_nation(reading: dict[str, Any], data_dir: Path | None = None) -> str | None:
+    """The table whose published national row a comparison's "nationally" is read against: the
+    ``[meta.national_rows]`` table of the reading's table (83582NED -> 83583NED) when it publishes the
+    reading's sector in both years. None leaves the engine's default, the sum of the COROP regions, whose
+    suppressed cells make the nation an interval and which leaves out the jobs no region is assigned.
+    The shipped claims read "landelijk" the same way."""
+    from analysis.engine.check import registry_for, tables_for
+    from analysis.engine.kinds.base import SERIES_PARAMS, resolve_codes, sector_list
+    from analysis.engine.tables import NATION, NoData
+
+    registry = registry_for()  # the shipped [meta], which every proposed entry is written with
+    national = registry.meta.get("national_rows", {}).get(str(reading.get("table", SERIES_PARAMS["table"]["default"])))
+    sector = reading.get("sector")
+    if national is None or not sector:
+        return None
+    tables = tables_for(data_dir)
+    available = set(tables.jobs_codes(national, NATION))
+    wanted = sector_list(registry, str(sector))
+    codes = ([str(sector)] if str(sector) in available else None) if wanted is None else resolve_codes(wanted, available)
+    if not codes:
+        return None
+    try:
+        bounds = [tables.national_jobs(national, codes, int(reading[year])) for year in ("base_year", "end_year")]
+    except NoData:  # a year the national table does not hold (yet)
+        return None
+    return national if all(bound.value is not None for bound in bounds) else None  # published, not bounded
+
+
 def build_entry(reading: Reading, sentence: str, date: dt.date, *, url: str = "", publisher: str | None = None,
-                title: str | None = None, taken: set[str] = frozenset()) -> dict[str, Any]:
-    """The ``[[claim]]`` table of the reading (plain values; the sentence kept as it was written)."""
+                title: str | None = None, taken: set[str] = frozenset(), data_dir: Path | None = None) -> dict[str, Any]:
+    """The ``[[claim]]`` table of the reading (plain values; the sentence kept as it was written).
+    ``data_dir``: the processed tables that decide which national figure a comparison reads."""
     check = check_table(reading)
+    if check["kind"] == "change_vs_comparator":
+        nation = published_nation(check["reading"], data_dir)
+        if nation is not None:
+            check["reading"]["nation"] = nation
     entry: dict[str, Any] = {"id": claim_id(reading, set(taken))}
     if reading.region:  # of institutions: the region of their seat, when it is known
         entry["region"] = reading.region

@@ -253,7 +253,8 @@ class ClaimTryout:
         try:
             return build_entry(reading, self.sentence.value, self._date(), url=self.source_url.value.strip(),
                                publisher=self.publisher.value.strip() or None,
-                               title=self.title.value.strip() or None, taken=taken)
+                               title=self.title.value.strip() or None, taken=taken,
+                               data_dir=self.data_dir)
         except NotCheckable:
             return None
 

@@ -131,7 +131,8 @@ def _fact(ctx: base.Ctx, setting: dict[str, Any], period: dict[str, Any], part: 
     numbers = {"base": Num(period["base_year"], "year"), "end": Num(period["end_year"], "year"),
                "subject": base.subject(ctx, setting)}
     if half is None:
-        measured = Text("engine.fact.trend.difference", {
+        measured = Text("engine.fact.change.difference", {
+            "base": numbers["base"], "end": numbers["end"],
             "who": Text(f"engine.who.{setting['comparator']}", {"region": ctx.region_name}),
             "value": base.interval_text(value, "number", 1, toward=limit)})
         unit = "percentage points"
@@ -148,7 +149,10 @@ def _fact(ctx: base.Ctx, setting: dict[str, Any], period: dict[str, Any], part: 
     falls = {"region_grows_comparator_falls": "comparator", "region_falls_comparator_grows": "region"}
     relation = ctx.claim.relation
     direction = None if relation not in falls else "fall" if part == falls[relation] else "growth"
-    size = half.levels[0].mid if half is not None and half.levels is not None else None
+    if half is None:  # the difference, in percentage points: "so (not) faster", not "the 0%"
+        return threshold_fact(part, measured, value, unit, test, limit, holds, ctx.claim.text("word"),
+                              style="number", direction="faster")
+    size = half.levels[0].mid if half.levels is not None else None
     return threshold_fact(part, measured, value, unit, test, limit, holds, ctx.claim.text("word"),
                           direction=direction, size=size)
 
