@@ -265,6 +265,9 @@ def test_a_share_claims_card_gets_its_share_per_year_with_gaps_and_a_percent_uni
     assert [r["year"] for r in rows] == expected["year"].tolist()  # a year not counted is no row: a gap
     assert [r["value"] for r in rows] == pytest.approx(expected["share"].tolist())
     assert rows[[r["year"] for r in rows].index(2016)]["value"] == pytest.approx(12543 / 34547 * 100)
+    # the share is Saxion's and the UT's, not Twente's: the card names the institutions in the claim's words
+    assert {tuple(sorted(r["series"].items())) for r in rows} == {
+        (("en", "Saxion and the UT together"), ("nl", "Saxion en de UT samen"))}
     card = {"title": {"nl": "Studenten", "en": "Students"}, "headline_series": rows,
             "check": {"kind": "share", "reading": {"unit": "percent"}}}
     dutch = cards.headline_chart(card, "nl")
@@ -275,3 +278,23 @@ def test_a_share_claims_card_gets_its_share_per_year_with_gaps_and_a_percent_uni
     assert breaks >= 1 and _path_moves(dutch) == [breaks + 1]  # one line, a piece per run of years
     jobs = {**card, "check": {"kind": "level", "reading": {"unit": "jobs"}}}
     assert ">employee jobs</text>" in cards.headline_chart(jobs, "en")
+
+
+def test_a_share_claim_without_its_own_words_names_its_institutions_not_their_codes(tmp_path, monkeypatch) -> None:
+    # the shipped claim with its subject_nl / subject_en taken out: the figure and the card fall back on
+    # the institutions' names (DUO's, from the enrolment table), never on "23AH, 21PH" or on the region
+    from analysis.report import record
+    from analysis.report.claimtexts import REGISTRY_ENV, REGISTRY_FILE, institutions_subject
+
+    text = REGISTRY_FILE.read_text(encoding="utf-8")
+    own_words = ('subject_nl = "Saxion en de UT samen"\n', 'subject_en = "Saxion and the UT together"\n')
+    assert all(line in text for line in own_words)
+    for line in own_words:
+        text = text.replace(line, "")
+    path = tmp_path / "claims.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv(REGISTRY_ENV, str(path))
+    students = check("technical-students", "CR12", registry=path)
+    assert institutions_subject(students) == "Saxion Hogeschool + Universiteit Twente"
+    rows = record.headline_series_records(students.headline_series, students)
+    assert rows and {r["series"]["nl"] for r in rows} == {"Saxion Hogeschool + Universiteit Twente"}

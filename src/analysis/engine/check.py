@@ -118,6 +118,8 @@ def _year_series(ctx: Ctx, setting: dict[str, Any]) -> pd.DataFrame | None:
     hold, its year replaced, for the card chart; a year the data do not give, or give only as a
     wide bound, is a gap (no row)."""
     rows = []
+    # a count of students is about the named institutions, not about the region they stand in
+    series = "institutions" if "institutions" in setting else "region"
     for year in ctx.tables.years_held(enrolment="institutions" in setting):
         outcome = perturb.evaluate_raw(ctx, {**setting, "year": year})
         if isinstance(outcome, Unevaluable) or outcome.result.value is None:
@@ -125,7 +127,7 @@ def _year_series(ctx: Ctx, setting: dict[str, Any]) -> pd.DataFrame | None:
         bound = outcome.result
         if bound.hi - bound.lo > 0.05 * max(abs(bound.value), 1.0):
             continue  # a bound, not a value: left out of the chart
-        rows.append({"year": year, "series": "region", "value": float(bound.value)})
+        rows.append({"year": year, "series": series, "value": float(bound.value)})
     return pd.DataFrame(rows, columns=["year", "series", "value"]) if rows else None
 
 

@@ -276,13 +276,30 @@ def split_overrides(claim_id: str, **overrides: Any) -> tuple[dict[str, Any], li
 
 
 def series_label(series: Any, check: ClaimCheck) -> Any:
-    """A headline series' name: the engine's codes (``region``, ``nation``, ``nation_minus_region``)
-    in words, anything else (a Text, a dict, a name) as it is."""
+    """A headline series' name: the engine's codes (``region``, ``nation``, ``nation_minus_region``,
+    ``institutions``) in words, anything else (a Text, a dict, a name) as it is."""
     if series == "region":
         return check.region_name
+    if series == "institutions":
+        return institutions_subject(check)
     if isinstance(series, str) and f"page.series.{series}" in catalogue():
         return Text(f"page.series.{series}", {"region": check.region_name})
     return series
+
+
+def institutions_subject(check: ClaimCheck) -> Any:
+    """Who a claim about students counts: the claim's own words (``subject_nl``/``subject_en`` of its
+    ``[claim.check]``, "Saxion en de UT samen") where the reading counts the institutions and locations
+    the claim names (the engine's rule for its texts, ``kinds.share``), else the institutions' names
+    joined with " + "."""
+    entry = claim_entry(check.claim_id).get("check", {})
+    parameters = check.reading.parameters if check.reading is not None else {}
+    own = entry.get("reading", {})
+    same = (list(parameters.get("institutions", [])) == list(own.get("institutions", []))
+            and parameters.get("locations", "all") == own.get("locations", "all"))
+    if same and "subject_nl" in entry and "subject_en" in entry:
+        return {"nl": entry["subject_nl"], "en": entry["subject_en"]}
+    return parameter_value(list(parameters.get("institutions", [])), "institutions")
 
 
 NOTHING_TO_COMPUTE = ("not_applicable", "not_verifiable")

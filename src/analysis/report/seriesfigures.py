@@ -20,6 +20,7 @@ from analysis.report.claimtexts import (
     claim_date,
     claim_entry,
     computable,
+    institutions_subject,
     last_public_year,
     registry,
     result_words,
@@ -83,9 +84,7 @@ def show_share_series(check: ClaimCheck, *, source: Any, site_dir: str = "", pag
     if data["share"].notna().sum() == 0:
         return
     params = check.reading.parameters
-    entry = claim_entry(check.claim_id).get("check", {})
-    subject = ({"nl": entry["subject_nl"], "en": entry["subject_en"]} if "subject_nl" in entry
-               else ", ".join(params["institutions"]))
+    subject = institutions_subject(check)
     sectors = ", ".join(str(s) for s in params["sectors"])
     label = Text("figures.share.label", {"subject": subject, "sectors": sectors})
     shown = data.dropna(subset=["share"])
