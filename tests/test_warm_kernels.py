@@ -164,3 +164,23 @@ def test_a_pool_left_by_an_exception_kills_its_running_kernels_at_once(tmp_path,
     assert ends == ["DeadKernelError", "DeadKernelError", "cancelled"]
     # a deliberate kill is not logged as a kernel that died
     assert not [record for record in caplog.records if "died" in record.getMessage()]
+
+
+def test_the_socket_folders_of_a_build_that_no_longer_runs_are_removed(tmp_path: Path):
+    # a build killed with SIGKILL leaves its kernels' socket folders; the next build removes them, and
+    # only them: not a running build's, not another program's
+    import subprocess
+    import sys
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                           text=True, check=True)
+    gone = tmp_path / f"{warm.SOCKET_PREFIX}{int(ended.stdout)}-a1b2"
+    gone.mkdir()
+    (gone / "ipc-1").write_text("")
+    running = tmp_path / f"{warm.SOCKET_PREFIX}{os.getpid()}-c3d4"
+    running.mkdir()
+    others = [tmp_path / "kernel-e5f6", tmp_path / f"{warm.SOCKET_PREFIX}not-a-pid"]
+    for folder in others:
+        folder.mkdir()
+    assert warm.sweep_orphaned_socket_folders(tmp_path) == [gone]
+    assert not gone.exists() and running.exists() and all(folder.exists() for folder in others)

@@ -36,6 +36,9 @@ ENGINE = "warm"
 # some 320 MiB of imports and tables): past this resident size it is replaced before its next page,
 # so that an atlas of 40 regions stays within its memory (benchmarks/README.md, "Atlas").
 KERNEL_RSS_LIMIT = 360 * 2**20
+# A kernel's IPC sockets live in a folder of its own, named after the build's process id: a build
+# killed with SIGKILL cannot remove it, so the next build removes those of builds no longer running.
+SOCKET_PREFIX = "twente-kernel-"
 RESET_CELL = ("get_ipython().run_line_magic('reset', '-f')  # the previous page's names\n"
               "import matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt")
 
@@ -173,7 +176,8 @@ def quiet_kernel_manager(stderr_log: Path | None = None) -> type:
             # IPC sockets in a private folder instead of TCP ports: kernels started at the same time
             # can pick the same free TCP port ("Address already in use") and then never answer. A
             # socket path of its own cannot collide.
-            self._socket_dir = Path(tempfile.mkdtemp(prefix="kernel-"))
+            sweep_orphaned_socket_folders()
+            self._socket_dir = Path(tempfile.mkdtemp(prefix=f"{SOCKET_PREFIX}{os.getpid()}-"))
             kwargs.setdefault("transport", "ipc")
             kwargs.setdefault("ip", str(self._socket_dir / "ipc"))
             super().__init__(**kwargs)
@@ -194,6 +198,21 @@ def quiet_kernel_manager(stderr_log: Path | None = None) -> type:
             return [*super().format_kernel_cmd(extra_arguments), "--IPKernelApp.log_level=ERROR"]
 
     return QuietKernelManager
+
+
+def sweep_orphaned_socket_folders(folder: Path | None = None) -> list[Path]:
+    """Remove the kernels' socket folders (under ``folder``, default the temporary folder) of builds
+    that no longer run, and return them. A folder of a running process is left alone (even if that
+    process took a dead build's id: a leftover then waits for the next build, never lost in use)."""
+    import psutil
+
+    removed = []
+    for path in Path(folder or tempfile.gettempdir()).glob(f"{SOCKET_PREFIX}*-*"):
+        pid = path.name.removeprefix(SOCKET_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not psutil.pid_exists(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
 
 
 papermill_engines.register(ENGINE, WarmKernelEngine)
