@@ -224,6 +224,7 @@ def test_a_comparison_with_the_nation_reads_cbs_published_national_row():
     {"sector": "C", "base_year": 2015, "end_year": 2024},  # 83583NED ends in 2023 (this data's newest)
     {"sector": "S", "base_year": 2015, "end_year": 2022},  # 83583NED does not publish section S
     {"sector": "C", "base_year": 2015, "end_year": 2022, "table": "81402ned"},  # no [meta.national_rows] entry
+    {"sector": "C", "base_year": None, "end_year": 2022},  # no period read: the engine's default decides
 ])
 def test_a_comparison_the_national_table_cannot_answer_keeps_the_sum_of_the_regions(reading: dict):
     from analysis.reader.entry import published_nation

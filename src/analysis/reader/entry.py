@@ -114,7 +114,7 @@ def published_nation(reading: dict[str, Any], data_dir: Path | None = None) -> s
     registry = registry_for()  # the shipped [meta], which every proposed entry is written with
     national = registry.meta.get("national_rows", {}).get(str(reading.get("table", SERIES_PARAMS["table"]["default"])))
     sector = reading.get("sector")
-    if national is None or not sector:
+    if national is None or not sector or reading.get("base_year") is None or reading.get("end_year") is None:
         return None
     tables = tables_for(data_dir)
     available = set(tables.jobs_codes(national, NATION))
