@@ -298,3 +298,13 @@ def test_a_share_claim_without_its_own_words_names_its_institutions_not_their_co
     assert institutions_subject(students) == "Saxion Hogeschool + Universiteit Twente"
     rows = record.headline_series_records(students.headline_series, students)
     assert rows and {r["series"]["nl"] for r in rows} == {"Saxion Hogeschool + Universiteit Twente"}
+
+
+def test_the_card_charts_description_starts_its_sentence_with_a_capital() -> None:
+    # "Chart for “…”, 2010 to 2023. The Netherlands: 100 in 2010, …": the series' name starts a sentence
+    record = {"title": {"nl": "HTSM", "en": "HTSM"},
+              "headline_series": [{"year": y, "series": {"nl": "Nederland", "en": "the Netherlands"}, "value": v}
+                                  for y, v in ((2010, 100.0), (2023, 118.0))]}
+    english = cards.headline_chart(record, "en")
+    assert "Chart for “HTSM”, 2010 to 2023. The Netherlands: 100 in 2010, 118 in 2023." in english
+    assert "Grafiek bij “HTSM”, 2010 tot 2023. Nederland: 100 in 2010, 118 in 2023." in cards.headline_chart(record, "nl")

@@ -93,6 +93,7 @@ def headline_chart(record: Mapping[str, Any], lang: str) -> str:
                first_value=Num(min(v)[1], decimals=_decimals(min(v)[1])), last=Num(max(v)[0], "year"),
                last_value=Num(max(v)[1], decimals=_decimals(max(v)[1])))
         for label, v in series.items())
+    described = described[:1].upper() + described[1:]  # it starts a sentence: "The Netherlands: 100 in 2010"
     title = render("site.chart.headline_alt", lang, title=_text(record, "title", lang) or "",
                    first=Num(min(years), "year"), last=Num(max(years), "year"), series=described)
     return svg.line_chart(series, title=title, unit=_chart_unit(record, series, lang),
