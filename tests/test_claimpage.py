@@ -453,9 +453,12 @@ def test_the_curve_draws_the_threshold_line_and_names_the_half(check, shown, tmp
     def title(ax) -> str:  # centred, or left-aligned once the house style has set titles left
         return " ".join((ax.get_title() or ax.get_title(loc="left")).split())
 
-    dutch = next(f for f in figures if "Het deel over" in title(f.axes[0]))
+    dutch = next(f for f in figures if "Het beslissende deel" in title(f.axes[0]))
     top = dutch.axes[0]
-    assert title(top) == "Het deel over Nederland beslist: het klopt in 2 van de 3 redelijke lezingen"
+    assert title(top) == "Het beslissende deel, over Nederland, klopt in 2 van de 3 lezingen die het meten"
+    # the counts above the curve are of the whole claim, and say so
+    counts = next(_texts(html, "nl") for html in shown if "andere lezingen" in _texts(html, "nl"))
+    assert "de bewering als geheel klopt in" in counts
     levels = [line.get_ydata()[0] for line in top.get_lines()]
     assert -5.0 in levels and -4.4 not in levels  # the threshold, and no claimed number for the nation
     legend = [t.get_text() for t in top.get_legend().get_texts()]

@@ -360,8 +360,8 @@ def show_perturbations(check: ClaimCheck, *, source: Any, site_dir: str = "", pa
         bi.paragraph(Text("page.perturb.none"))
     else:
         n_holds = sum(1 for p in counted if p.holds is True)
-        bi.paragraph(Text("page.perturb.counts", {"n": len(counted), "n_holds": n_holds,
-                                                  "n_unevaluable": len(check.unevaluable)}))
+        key = "page.perturb.counts_whole" if curve_part(check) else "page.perturb.counts"
+        bi.paragraph(Text(key, {"n": len(counted), "n_holds": n_holds, "n_unevaluable": len(check.unevaluable)}))
     if n > len(counted):
         bi.paragraph(Text("page.perturb.later_apart", {"n": n - len(counted), "year": Num(claim_year(check), "year")}))
     data = curve_data(check)
