@@ -173,3 +173,22 @@ def test_a_wide_figure_scrolls_in_its_own_named_keyboard_reachable_box() -> None
     assert box.select_one("img")["class"] == ["wide"] and box.select_one("img")["alt"] == "Curve <1>"
     plain = BeautifulSoup(bilingual.figure_html("AAAA", "Lijn", "", "Bron", None, "nl"), "html.parser")
     assert plain.select_one("div.wide-figure") is None and not plain.select_one("figure > img").get("class")
+
+
+def test_method_texts_are_folded_for_analysts_and_findings_stay_in_view(shown: list[str]) -> None:
+    finding, method, gap = (Text("trends.uncertainty"), Text("placebo.what"),
+                            Text("trends.no_inference.gaps", {"years": "2013"}))
+    bi.bullets_with_method([finding, method, gap], Text("page.analyst.method"))
+    assert len(shown) == 2
+    soup = BeautifulSoup("".join(shown), "html.parser")
+    dutch = soup.select('.l10n[lang="nl"]')
+    in_view, folded = dutch[0], dutch[1]
+    assert in_view.find("details") is None
+    assert [li.get_text() for li in in_view.select("li")] == [finding.render("nl"), gap.render("nl")]
+    assert "analyst" in folded["class"]
+    assert folded.select_one("details > summary").get_text() == "Hoe dit is berekend (voor analisten)"
+    assert [li.get_text() for li in folded.select("details li")] == [method.render("nl")]
+    # nothing about the method: no fold at all
+    shown.clear()
+    bi.bullets_with_method([finding], Text("page.analyst.method"))
+    assert len(shown) == 1 and "<details" not in shown[0]

@@ -111,6 +111,19 @@ def test_pages_have_figures_with_alt_and_data_and_no_errors_or_network(real_site
             assert re.search(r'\balt="[^"]+"', image), f"an image on {page} has no alt text"
         for link in re.findall(r'href="((?:\.\./)?data/[^"]+\.csv)"', html):
             assert (page.parent / link).resolve().exists(), f"{page} links to a missing {link}"
+        if page.name != "method.html":  # estimators and robustness figures: on the method page or folded
+            assert _unfolded(html, ("fixed-b", "Kiefer", "RMSPE", "Robuustheid:", "Robustness:")) == [], page.name
+
+
+def _unfolded(html: str, terms: tuple[str, ...]) -> list[str]:
+    """The terms that occur in the page's text outside every <details> (its code cells left out)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for hidden in soup.select("details, .jp-InputArea, .input, script, style"):
+        hidden.decompose()
+    text = soup.get_text(" ")
+    return [term for term in terms if term in text]
 
 
 def test_real_site_in_a_browser(real_site: Path) -> None:

@@ -154,10 +154,31 @@ def bullets(items: Iterable[Content]) -> None:
         show_html(lambda lang: bullets_html(items, lang))
 
 
+# Texts of the engine's explanations that say how a number was computed (estimators, scores) rather
+# than what it is: an advisor reads the finding, an analyst opens the fold (docs/method.*.md has them all).
+METHOD_TEXTS = ("trends.method.", "trends.segmented", "trends.sup_f", "trends.extrapolation", "trends.predictive",
+                "placebo.standardised", "placebo.what")
+
+
+def bullets_with_method(items: Iterable[Content], summary: Content) -> None:
+    """The findings as a bulleted list; the items that describe the method (:data:`METHOD_TEXTS`)
+    collapsed under ``summary`` for analysts, in the order given."""
+    items = list(items)
+    method = [i for i in items if isinstance(i, Text) and i.key.startswith(METHOD_TEXTS)]
+    bullets([i for i in items if not any(i is m for m in method)])
+    if method:
+        details(summary, lambda lang: bullets_html(method, lang))
+
+
 def details_html(summary: Content, body_by_lang: Callable[[str], str], *, cls: str = "analyst") -> str:
     """A collapsed ``<details>`` per language (for analysts): summary text, ready HTML inside."""
     return siblings_html(lambda lang: (f"<details><summary>{escape(localise(summary, lang))}</summary>"
                                        f"{body_by_lang(lang)}</details>"), cls=cls)
+
+
+def details(summary: Content, body_by_lang: Callable[[str], str], *, cls: str = "analyst") -> None:
+    """Display :func:`details_html`."""
+    _display(details_html(summary, body_by_lang, cls=cls))
 
 
 # --- tables -----------------------------------------------------------------------------------------

@@ -411,7 +411,8 @@ def show_perturbations(check: ClaimCheck, *, source: Any, site_dir: str = "", pa
         measures.append(Text("page.perturb.fairness", {"direction": Text(direction), "value": value}))
     if check.uniqueness is not None:
         measures.append(Text("page.perturb.uniqueness", {"share": Num(check.uniqueness * 100, "percent")}))
-    bi.bullets(measures)
+    if measures:  # robustness figures are for analysts; the verdict's reason says what decided
+        bi.details(Text("page.perturb.measures_summary"), lambda lang: bi.bullets_html(measures, lang))
     for cls, text in (("counter-argument", check.counter_argument), ("fairer-statement", check.fairer_statement)):
         if text is not None:  # the engine's sentence names itself ("Strongest counter-argument ...: ...")
             bi.paragraph(text, cls=cls)

@@ -177,7 +177,7 @@ def show_trends(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem
     if models is None:
         bi.paragraph(Text("page.trends.none"))
         return
-    bi.bullets(models.explanation)
+    bi.bullets_with_method(models.explanation, Text("page.analyst.method"))
     data = models.figure_data()
     region = data[data["series"] == "region"].dropna(subset=["value"]).sort_values("year")
     if region.empty:
@@ -220,7 +220,7 @@ def show_placebo(check: ClaimCheck, *, source: Any, site_dir: str = "", page_ste
     if result is None:
         return
     bi.heading(Text("page.placebo.heading", {"region_name": check.region_name}), level=3)
-    bi.bullets(result.explanation)
+    bi.bullets_with_method(result.explanation, Text("page.analyst.method"))
     alt = Text("page.placebo.alt", {"region_name": check.region_name, "rank": result.rank,
                                     "n": result.n_compared})
     bi.show_figure(lambda _data, lang: trendplots.placebo_figure(result, lang, bi.localise(source, lang)),
