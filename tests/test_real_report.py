@@ -112,7 +112,8 @@ def test_pages_have_figures_with_alt_and_data_and_no_errors_or_network(real_site
         for link in re.findall(r'href="((?:\.\./)?data/[^"]+\.csv)"', html):
             assert (page.parent / link).resolve().exists(), f"{page} links to a missing {link}"
         if page.name != "method.html":  # estimators and robustness figures: on the method page or folded
-            assert _unfolded(html, ("fixed-b", "Kiefer", "RMSPE", "Robuustheid:", "Robustness:")) == [], page.name
+            assert _unfolded(html, ("fixed-b", "Kiefer", "Chow", "sup-F", "AR(1)", "RMSPE", "Robuustheid:",
+                                    "Robustness:")) == [], page.name
 
 
 def _unfolded(html: str, terms: tuple[str, ...]) -> list[str]:
