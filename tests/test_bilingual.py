@@ -178,7 +178,7 @@ def test_a_wide_figure_scrolls_in_its_own_named_keyboard_reachable_box() -> None
 def test_method_texts_are_folded_for_analysts_and_findings_stay_in_view(shown: list[str]) -> None:
     finding, method, gap = (Text("trends.uncertainty"), Text("placebo.what"),
                             Text("trends.no_inference.gaps", {"years": "2013"}))
-    bi.bullets_with_method([finding, method, gap], Text("page.analyst.method"))
+    bi.bullets_with_fold([finding, method, gap], ("placebo.what",), Text("page.analyst.method"))
     assert len(shown) == 2
     soup = BeautifulSoup("".join(shown), "html.parser")
     dutch = soup.select('.l10n[lang="nl"]')
@@ -190,5 +190,5 @@ def test_method_texts_are_folded_for_analysts_and_findings_stay_in_view(shown: l
     assert [li.get_text() for li in folded.select("details li")] == [method.render("nl")]
     # nothing about the method: no fold at all
     shown.clear()
-    bi.bullets_with_method([finding], Text("page.analyst.method"))
+    bi.bullets_with_fold([finding], ("placebo.what",), Text("page.analyst.method"))
     assert len(shown) == 1 and "<details" not in shown[0]

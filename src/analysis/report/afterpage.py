@@ -84,7 +84,7 @@ def show_trend_extensions(results: list[ClaimCheck], *, manifest: Any, site_dir:
                                                       "comparator": comparator}), level=3)
         cbs = [d for d in claimpage.datasets_used(check, manifest) if d.startswith("cbs-")]
         source = claimpage.source_line(cbs, manifest)
-        bi.bullets_with_method(models.explanation, Text("page.analyst.method"))
+        seriesfigures.show_explanation(models.explanation)
         data = models.figure_data()
         region = data[data["series"] == "region"].dropna(subset=["value"]).sort_values("year")
         if region.empty:

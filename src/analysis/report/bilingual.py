@@ -154,20 +154,14 @@ def bullets(items: Iterable[Content]) -> None:
         show_html(lambda lang: bullets_html(items, lang))
 
 
-# Texts of the engine's explanations that say how a number was computed (estimators, scores) rather
-# than what it is: an advisor reads the finding, an analyst opens the fold (docs/method.*.md has them all).
-METHOD_TEXTS = ("trends.method.", "trends.segmented", "trends.sup_f", "trends.extrapolation", "trends.predictive",
-                "placebo.standardised", "placebo.what")
-
-
-def bullets_with_method(items: Iterable[Content], summary: Content) -> None:
-    """The findings as a bulleted list; the items that describe the method (:data:`METHOD_TEXTS`)
-    collapsed under ``summary`` for analysts, in the order given."""
+def bullets_with_fold(items: Iterable[Content], folded: tuple[str, ...], summary: Content) -> None:
+    """A bulleted list of ``items``, except the messages whose key starts with one of ``folded``:
+    those are collapsed under ``summary`` for analysts (in the order given; no fold if none)."""
     items = list(items)
-    method = [i for i in items if isinstance(i, Text) and i.key.startswith(METHOD_TEXTS)]
-    bullets([i for i in items if not any(i is m for m in method)])
-    if method:
-        details(summary, lambda lang: bullets_html(method, lang))
+    hidden = [i for i in items if isinstance(i, Text) and i.key.startswith(folded)]
+    bullets([i for i in items if not any(i is h for h in hidden)])
+    if hidden:
+        details(summary, lambda lang: bullets_html(hidden, lang))
 
 
 def details_html(summary: Content, body_by_lang: Callable[[str], str], *, cls: str = "analyst") -> str:

@@ -28,6 +28,16 @@ from analysis.report.claimtexts import (
     signed_values,
 )
 
+# Texts of the engine's explanations that say how a number was computed (estimators, tests, scores)
+# rather than what it is: an advisor reads the finding, an analyst opens the fold (docs/method.*.md).
+METHOD_TEXTS = ("trends.method.", "trends.segmented", "trends.sup_f", "trends.extrapolation", "trends.predictive",
+                "placebo.standardised", "placebo.what")
+
+
+def show_explanation(texts: Any) -> None:
+    """A trend model's or a placebo rank's explanation: its findings in view, its method folded."""
+    bi.bullets_with_fold(texts, METHOD_TEXTS, Text("page.analyst.method"))
+
 
 def show_headline_series(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem: str = "") -> None:
     """The series behind the reading, titled with the finding: for a share claim the share per year
@@ -177,7 +187,7 @@ def show_trends(check: ClaimCheck, *, source: Any, site_dir: str = "", page_stem
     if models is None:
         bi.paragraph(Text("page.trends.none"))
         return
-    bi.bullets_with_method(models.explanation, Text("page.analyst.method"))
+    show_explanation(models.explanation)
     data = models.figure_data()
     region = data[data["series"] == "region"].dropna(subset=["value"]).sort_values("year")
     if region.empty:
@@ -220,7 +230,7 @@ def show_placebo(check: ClaimCheck, *, source: Any, site_dir: str = "", page_ste
     if result is None:
         return
     bi.heading(Text("page.placebo.heading", {"region_name": check.region_name}), level=3)
-    bi.bullets_with_method(result.explanation, Text("page.analyst.method"))
+    show_explanation(result.explanation)
     alt = Text("page.placebo.alt", {"region_name": check.region_name, "rank": result.rank,
                                     "n": result.n_compared})
     bi.show_figure(lambda _data, lang: trendplots.placebo_figure(result, lang, bi.localise(source, lang)),
