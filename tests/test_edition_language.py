@@ -25,7 +25,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from analysis import i18n
-from analysis.i18n import MessageError, Num, plural_category, render
+from analysis.i18n import MessageError, Num, Text, plural_category, render
 from test_real_report import real_site  # noqa: F401  (the module-scoped build of the real site)
 
 # English words that are not Dutch words ("of", "over", "data", "was", "is", "in" are both).
@@ -101,7 +101,8 @@ def test_messages_choose_singular_and_plural_in_each_language() -> None:
         "Op latere gegevens zijn er 43 lezingen; de bewering klopt in 3 van de 43.")
     assert render("page.headline_series.alt_no_reading", "nl", n=1, first=2010, last=2016).startswith(
         "Lijndiagram van 1 reeks van")
-    assert render("page.perturb.counts", "nl", n=85, n_holds=21, n_unevaluable=1) == (
+    assert render("page.perturb.counts", "nl", claim=Text("page.perturb.the_claim"), n=85, n_holds=21,
+                  n_unevaluable=1) == (
         "85 andere lezingen (na samenvoegen van gelijke uitkomsten); de bewering klopt in 21 van de 85. "
         "1 combinatie is met deze gegevens niet te berekenen.")
 

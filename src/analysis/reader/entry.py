@@ -119,7 +119,10 @@ def published_nation(reading: dict[str, Any], data_dir: Path | None = None) -> s
     tables = tables_for(data_dir)
     available = set(tables.jobs_codes(national, NATION))
     wanted = sector_list(registry, str(sector))
-    codes = ([str(sector)] if str(sector) in available else None) if wanted is None else resolve_codes(wanted, available)
+    if wanted is None:  # one SBI code
+        codes = [str(sector)] if str(sector) in available else None
+    else:  # a code list of [meta.sector_lists], covered by the table's cells
+        codes = resolve_codes(wanted, available)
     if not codes:
         return None
     try:

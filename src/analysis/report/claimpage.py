@@ -356,17 +356,18 @@ def show_perturbations(check: ClaimCheck, *, source: Any, site_dir: str = "", pa
     bi.paragraph(Text("page.perturb.intro"))
     counted = [p for p in check.perturbations if p.real_time]
     n = len(check.perturbations)
+    part = curve_part(check)
     if not counted:
         bi.paragraph(Text("page.perturb.none"))
     else:
         n_holds = sum(1 for p in counted if p.holds is True)
-        key = "page.perturb.counts_whole" if curve_part(check) else "page.perturb.counts"
-        bi.paragraph(Text(key, {"n": len(counted), "n_holds": n_holds, "n_unevaluable": len(check.unevaluable)}))
+        claim = Text("page.perturb.the_claim_whole" if part else "page.perturb.the_claim")
+        bi.paragraph(Text("page.perturb.counts", {"claim": claim, "n": len(counted), "n_holds": n_holds,
+                                                  "n_unevaluable": len(check.unevaluable)}))
     if n > len(counted):
         bi.paragraph(Text("page.perturb.later_apart", {"n": n - len(counted), "year": Num(claim_year(check), "year")}))
     data = curve_data(check)
     if len(data) >= 2:
-        part = curve_part(check)
         unit, sign = curve_unit(check, part), signed_values(check)
         claimed = check.claimed.value if check.claimed is not None else None
         if part not in (None, "region") or (check.reading is not None and check.reading.parts
